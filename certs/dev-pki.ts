@@ -1,0 +1,92 @@
+/** The development PKI created on first start: a CA, a server certificate, one client certificate per demo participant. */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { administratorUri, participantUri, roleUri, type AdminRole } from './identity.ts';
+import { createCertificateAuthority, issueKeyedCertificate, type KeyedCertificate } from './pki.ts';
+
+/** Options for {@link ensureDevelopmentPki}. */
+export interface DevelopmentPkiOptions {
+  /** Folder for the PEM files, e.g. `./var/certs`. */
+  dir: string;
+  /** One client certificate is issued for each. */
+  participants: ReadonlyArray<{ id: string; name: string }>;
+  /** Administrator certificates, with their roles. */
+  administrators: ReadonlyArray<{ name: string; roles: readonly AdminRole[] }>;
+  /** Host names the server certificate is valid for. */
+  hostnames: readonly string[];
+}
+
+/** The development CA and server certificate; client files sit in `clientsDir`. */
+export interface DevelopmentPki {
+  ca: KeyedCertificate;
+  server: KeyedCertificate;
+  clientsDir: string;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Creates what is missing and reuses what exists, so restarts keep the same CA and
+ * certificates (and curl commands keep working), while a participant added to the
+ * configuration gets its certificate on the next start. Private keys are written 0600.
+ */
+export function ensureDevelopmentPki(options: DevelopmentPkiOptions): DevelopmentPki {
+  const clientsDir = join(options.dir, 'clients');
+  mkdirSync(clientsDir, { recursive: true, mode: 0o700 });
+  const now = Date.now();
+  const validity = (days: number) => ({ notBefore: new Date(now - HOUR), notAfter: new Date(now + days * DAY) });
+
+  const ca = loadOrCreate(options.dir, 'ca', () =>
+    createCertificateAuthority({
+      subject: { commonName: 'Referral Gateway Development CA', organization: 'Referral Gateway (development only)' },
+      ...validity(3650),
+    }),
+  );
+  const server = loadOrCreate(options.dir, 'server', () =>
+    issueKeyedCertificate({
+      ca,
+      purpose: 'server',
+      subject: { commonName: options.hostnames[0] ?? 'localhost', organization: 'Referral Gateway (development only)' },
+      dnsNames: options.hostnames.filter((h) => !/^[\d.:]+$/.test(h)),
+      ipAddresses: options.hostnames.filter((h) => /^[\d.:]+$/.test(h)),
+      ...validity(825),
+    }),
+  );
+  for (const participant of options.participants) {
+    loadOrCreate(clientsDir, participant.id, () =>
+      issueKeyedCertificate({
+        ca,
+        purpose: 'client',
+        subject: { commonName: participant.id, organization: participant.name },
+        uris: [participantUri(participant.id)],
+        ...validity(825),
+      }),
+    );
+  }
+  for (const admin of options.administrators) {
+    loadOrCreate(clientsDir, admin.name, () =>
+      issueKeyedCertificate({
+        ca,
+        purpose: 'client',
+        subject: { commonName: admin.name, organization: 'Referral Gateway administrators' },
+        uris: [administratorUri(admin.name), ...admin.roles.map(roleUri)],
+        ...validity(825),
+      }),
+    );
+  }
+  return { ca, server, clientsDir };
+}
+
+function loadOrCreate(dir: string, name: string, create: () => KeyedCertificate): KeyedCertificate {
+  const certPath = join(dir, `${name}.pem`);
+  const keyPath = join(dir, `${name}-key.pem`);
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    return { certPem: readFileSync(certPath, 'utf8'), keyPem: readFileSync(keyPath, 'utf8') };
+  }
+  const created = create();
+  writeFileSync(keyPath, created.keyPem, { mode: 0o600 });
+  chmodSync(keyPath, 0o600);
+  writeFileSync(certPath, created.certPem);
+  return created;
+}

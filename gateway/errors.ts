@@ -1,0 +1,90 @@
+/** The error registry: every failure the gateway reports, with its HTTP status and who is at fault. */
+import type { ErrorCode, Problem, Violation } from '../schemas/index.ts';
+
+/** Who has to act: the caller fixes its request, the gateway's operators fix the gateway, or an adapter/recipient failed. */
+export type ErrorCategory = 'caller' | 'gateway' | 'adapter';
+
+/** A registry entry. */
+export interface ErrorDefinition {
+  status: number;
+  title: string;
+  category: ErrorCategory;
+  /** Whether the same request may succeed later without change. */
+  retryable: boolean;
+}
+
+/** Every code the gateway emits; a test keeps it equal to `ErrorCode` in `openapi.yaml`. */
+export const ERRORS = {
+  GW_VALIDATION_FAILED: { status: 400, title: 'The request does not match the contract', category: 'caller', retryable: false },
+  GW_MALFORMED_JSON: { status: 400, title: 'The body is not well-formed JSON', category: 'caller', retryable: false },
+  GW_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json', category: 'caller', retryable: false },
+  GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is larger than the gateway accepts', category: 'caller', retryable: false },
+  GW_ROUTE_NOT_FOUND: { status: 404, title: 'No such route', category: 'caller', retryable: false },
+  GW_METHOD_NOT_ALLOWED: { status: 405, title: 'The route does not support this method', category: 'caller', retryable: false },
+  GW_CLIENT_CERT_MISSING: { status: 401, title: 'A client certificate is required', category: 'caller', retryable: false },
+  GW_CLIENT_CERT_UNTRUSTED: { status: 401, title: 'The client certificate was not issued by the gateway CA', category: 'caller', retryable: false },
+  GW_CLIENT_CERT_EXPIRED: { status: 401, title: 'The client certificate has expired', category: 'caller', retryable: false },
+  GW_CLIENT_CERT_NOT_YET_VALID: { status: 401, title: 'The client certificate is not valid yet', category: 'caller', retryable: false },
+  GW_CLIENT_CERT_UNKNOWN_PARTICIPANT: { status: 401, title: 'The client certificate names no registered participant', category: 'caller', retryable: false },
+  GW_SENDER_MISMATCH: { status: 403, title: 'The sender is not the participant named by the client certificate', category: 'caller', retryable: false },
+  GW_SENDER_MAY_NOT_SEND_TYPE: { status: 403, title: 'The sender may not send this message type', category: 'caller', retryable: false },
+  GW_UNKNOWN_RECIPIENT: { status: 422, title: 'A recipient is not a registered participant', category: 'caller', retryable: false },
+  GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE: { status: 422, title: 'A recipient does not accept this message type or schema version', category: 'caller', retryable: false },
+  GW_SENDER_IS_RECIPIENT: { status: 422, title: 'The sender cannot be one of the recipients', category: 'caller', retryable: false },
+  GW_UNSUPPORTED_SCHEMA_VERSION: { status: 422, title: 'The gateway does not support this schema version', category: 'caller', retryable: false },
+  GW_IDEMPOTENCY_CONFLICT: { status: 409, title: 'This messageId was already used for a different message', category: 'caller', retryable: false },
+  GW_EXCHANGE_NOT_FOUND: { status: 404, title: 'No such exchange', category: 'caller', retryable: false },
+  GW_PARTICIPANT_NOT_FOUND: { status: 404, title: 'No such participant', category: 'caller', retryable: false },
+  GW_INVALID_CURSOR: { status: 400, title: 'The cursor is not one the gateway issued', category: 'caller', retryable: false },
+  GW_STORE_UNAVAILABLE: { status: 503, title: 'The gateway store is unavailable', category: 'gateway', retryable: true },
+  GW_INTERNAL: { status: 500, title: 'The gateway failed to handle the request', category: 'gateway', retryable: true },
+} as const satisfies Record<ErrorCode, ErrorDefinition>;
+
+/** Problem-type URIs are `PROBLEM_BASE` + code; documented in `docs/api.md`. */
+export const PROBLEM_BASE = 'https://referral-gateway.example/problems/';
+
+/** Extra members for a problem document. */
+export interface GatewayErrorOptions {
+  /** Human-readable, request-specific; must not contain personal data (it is logged). */
+  detail?: string;
+  violations?: Violation[];
+  /** HTTP headers to send with the problem (e.g. `Allow`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/** A failure with a registry code; the one error type routes throw. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly definition: ErrorDefinition;
+  readonly violations: Violation[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
+    const definition = ERRORS[code];
+    super(options.detail ?? definition.title, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.definition = definition;
+    this.violations = options.violations;
+    this.headers = options.headers ?? {};
+  }
+
+  get status(): number {
+    return this.definition.status;
+  }
+}
+
+/** The problem+json body for an error; `instance` identifies the request (and its log line). */
+export function toProblem(error: GatewayError, instance: string): Problem {
+  return {
+    type: `${PROBLEM_BASE}${error.code}`,
+    title: error.definition.title,
+    status: error.definition.status,
+    code: error.code,
+    detail: error.message,
+    instance,
+    retryable: error.definition.retryable,
+    ...(error.violations ? { violations: error.violations } : {}),
+  };
+}

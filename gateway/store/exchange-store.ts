@@ -1,0 +1,218 @@
+/** Persisting accepted exchanges and reading them back for tracking. */
+import type { Acceptance, Delivery, DeliveryStatus, Exchange } from '../../schemas/index.ts';
+import type { Database, Queryable } from './database.ts';
+
+/** Everything written when an exchange is accepted, in one transaction. */
+export interface ExchangeRecord {
+  id: string;
+  sender: string;
+  messageId: string;
+  type: string;
+  schemaVersion: string;
+  correlationId: string;
+  inReplyTo?: string;
+  recipients: string[];
+  createdAt: string;
+  acceptedAt: Date;
+  /** The full envelope, payload included. */
+  envelope: object;
+  envelopeDigest: string;
+  legalBasis?: object;
+  /** Digest of the submitted body; a replay must match it. */
+  requestDigest: string;
+  deliveries: Array<{ id: string; recipient: string }>;
+  /** The answer given now, and to every identical replay. */
+  response: Acceptance;
+  /** Audit actor, e.g. `participant:BG-MOI`. */
+  actor: string;
+  /** Audit details: ids, types and codes only. */
+  auditDetails: Record<string, unknown>;
+}
+
+/** The outcome of {@link ExchangeStore.accept}. */
+export type AcceptOutcome =
+  | { outcome: 'accepted'; response: Acceptance }
+  | { outcome: 'replayed'; response: Acceptance }
+  | { outcome: 'conflict' };
+
+/** Filters for {@link ExchangeStore.list}. */
+export interface ListFilter {
+  /** The participant looking; `null` for an administrator (sees everything). */
+  viewer: string | null;
+  correlationId?: string;
+  status?: DeliveryStatus;
+  /** Only exchanges accepted before this sequence number (the cursor). */
+  beforeSeq?: bigint;
+  limit: number;
+}
+
+/** An exchange as stored, with its acceptance order. */
+export type StoredExchange = Exchange & { seq: bigint };
+
+/** The store the gateway's exchange routes use. */
+export interface ExchangeStore {
+  accept(record: ExchangeRecord): Promise<AcceptOutcome>;
+  /** One exchange with every delivery and its history, or `undefined`. */
+  get(id: string): Promise<StoredExchange | undefined>;
+  /** Newest first; deliveries limited to what `viewer` may see, without history. */
+  list(filter: ListFilter): Promise<StoredExchange[]>;
+  /** Whether `messageId` names an exchange `participant` sent or received. */
+  isKnownMessage(participant: string, messageId: string): Promise<boolean>;
+}
+
+interface ExchangeRow {
+  id: string;
+  seq: string;
+  sender: string;
+  message_id: string;
+  type: Exchange['type'];
+  schema_version: Exchange['schemaVersion'];
+  correlation_id: string;
+  in_reply_to: string | null;
+  recipients: string[];
+  created_at: Date;
+  accepted_at: Date;
+  envelope_digest: string;
+}
+
+interface DeliveryRow {
+  id: string;
+  exchange_id: string;
+  recipient: string;
+  status: DeliveryStatus;
+  status_changed_at: Date;
+}
+
+const EXCHANGE_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
+  recipients, created_at, accepted_at, envelope_digest`;
+
+/** An exchange store on `db` (PostgreSQL or PGlite). */
+export function createExchangeStore(db: Database): ExchangeStore {
+  return {
+    async accept(record) {
+      return db.transaction(async (tx) => {
+        const claimed = await tx.query(
+          `INSERT INTO idempotency_keys (sender, message_id, request_digest, exchange_id, response)
+           VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT DO NOTHING RETURNING sender`,
+          [record.sender, record.messageId, record.requestDigest, record.id, JSON.stringify(record.response)],
+        );
+        if (claimed.rows.length === 0) return replayOrConflict(tx, record);
+        await insertExchange(tx, record);
+        return { outcome: 'accepted', response: record.response } as const;
+      });
+    },
+
+    async get(id) {
+      const { rows } = await db.query<ExchangeRow>(`SELECT ${EXCHANGE_COLUMNS} FROM exchanges WHERE id = $1`, [id]);
+      if (!rows[0]) return undefined;
+      const deliveries = await db.query<DeliveryRow>(
+        `SELECT id, exchange_id, recipient, status, status_changed_at FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
+        [id],
+      );
+      const events = await db.query<{ delivery_id: string; status: DeliveryStatus; at: Date }>(
+        `SELECT e.delivery_id, e.status, e.at FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+         WHERE d.exchange_id = $1 ORDER BY e.id`,
+        [id],
+      );
+      return toExchange(
+        rows[0],
+        deliveries.rows.map((d) => ({
+          ...toDelivery(d),
+          history: events.rows.filter((e) => e.delivery_id === d.id).map((e) => ({ status: e.status, at: e.at.toISOString() })),
+        })),
+      );
+    },
+
+    async list(filter) {
+      const { rows } = await db.query<ExchangeRow>(
+        `SELECT ${EXCHANGE_COLUMNS} FROM exchanges e
+         WHERE ($1::text IS NULL OR e.sender = $1 OR EXISTS (SELECT 1 FROM deliveries v WHERE v.exchange_id = e.id AND v.recipient = $1))
+           AND ($2::text IS NULL OR e.correlation_id = $2)
+           AND ($3::text IS NULL OR EXISTS (
+                 SELECT 1 FROM deliveries s WHERE s.exchange_id = e.id AND s.status = $3
+                   AND ($1::text IS NULL OR e.sender = $1 OR s.recipient = $1)))
+           AND ($4::bigint IS NULL OR e.seq < $4)
+         ORDER BY e.seq DESC LIMIT $5`,
+        [filter.viewer, filter.correlationId ?? null, filter.status ?? null, filter.beforeSeq?.toString() ?? null, filter.limit],
+      );
+      if (rows.length === 0) return [];
+      const deliveries = await db.query<DeliveryRow>(
+        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.exchange_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.sender = $2 OR d.recipient = $2)
+         ORDER BY d.recipient`,
+        [rows.map((r) => r.id), filter.viewer],
+      );
+      return rows.map((row) => toExchange(row, deliveries.rows.filter((d) => d.exchange_id === row.id).map(toDelivery)));
+    },
+
+    async isKnownMessage(participant, messageId) {
+      const { rows } = await db.query(
+        `SELECT 1 FROM exchanges e WHERE e.message_id = $2
+           AND (e.sender = $1 OR EXISTS (SELECT 1 FROM deliveries d WHERE d.exchange_id = e.id AND d.recipient = $1))
+         LIMIT 1`,
+        [participant, messageId],
+      );
+      return rows.length > 0;
+    },
+  };
+}
+
+async function replayOrConflict(tx: Queryable, record: ExchangeRecord): Promise<AcceptOutcome> {
+  const { rows } = await tx.query<{ request_digest: string; response: Acceptance }>(
+    'SELECT request_digest, response FROM idempotency_keys WHERE sender = $1 AND message_id = $2',
+    [record.sender, record.messageId],
+  );
+  const first = rows[0];
+  if (first && first.request_digest === record.requestDigest) return { outcome: 'replayed', response: first.response };
+  return { outcome: 'conflict' };
+}
+
+async function insertExchange(tx: Queryable, record: ExchangeRecord): Promise<void> {
+  const at = record.acceptedAt.toISOString();
+  await tx.query(
+    `INSERT INTO exchanges (id, sender, message_id, type, schema_version, correlation_id, in_reply_to, recipients,
+       created_at, accepted_at, envelope, envelope_digest, legal_basis)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb)`,
+    [
+      record.id, record.sender, record.messageId, record.type, record.schemaVersion, record.correlationId,
+      record.inReplyTo ?? null, record.recipients, record.createdAt, at, JSON.stringify(record.envelope),
+      record.envelopeDigest, record.legalBasis ? JSON.stringify(record.legalBasis) : null,
+    ],
+  );
+  const ids = record.deliveries.map((d) => d.id);
+  await tx.query(
+    `INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at)
+     SELECT d.id, $3, d.recipient, 'accepted', $4 FROM unnest($1::uuid[], $2::text[]) AS d(id, recipient)`,
+    [ids, record.deliveries.map((d) => d.recipient), record.id, at],
+  );
+  await tx.query(
+    `INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'accepted', $2 FROM unnest($1::uuid[]) AS d(id)`,
+    [ids, at],
+  );
+  await tx.query('INSERT INTO outbox (delivery_id) SELECT id FROM unnest($1::uuid[]) AS d(id)', [ids]);
+  await tx.query('INSERT INTO audit_log (at, actor, action, exchange_id, details) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+    at, record.actor, 'exchange.accepted', record.id, JSON.stringify(record.auditDetails),
+  ]);
+}
+
+function toExchange(row: ExchangeRow, deliveries: Delivery[]): StoredExchange {
+  return {
+    seq: BigInt(row.seq),
+    id: row.id,
+    messageId: row.message_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    sender: row.sender,
+    recipients: row.recipients,
+    correlationId: row.correlation_id,
+    ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
+    createdAt: row.created_at.toISOString(),
+    acceptedAt: row.accepted_at.toISOString(),
+    envelopeDigest: row.envelope_digest,
+    deliveries,
+  };
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return { id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: row.status_changed_at.toISOString() };
+}

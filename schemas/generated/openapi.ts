@@ -1,0 +1,969 @@
+// Generated from openapi.yaml by `npm run generate` — do not edit.
+/* eslint-disable */
+export interface paths {
+    "/v1/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List exchanges the caller is a party to
+         * @description Newest first. A participant sees exchanges it sent or receives; an administrator sees
+         *     all. Filter by case thread (`correlationId`) and by delivery status; page with the
+         *     opaque `cursor` from the previous page's `nextCursor`.
+         */
+        get: operations["listExchanges"];
+        put?: never;
+        /**
+         * Submit an exchange
+         * @description Validates the envelope and payload, checks that the sender may send this type and that
+         *     every recipient accepts it, and durably accepts the exchange: one delivery per
+         *     recipient is created in the same transaction. Submitting the same `messageId` again
+         *     with the same body returns the first answer and creates nothing; with a different
+         *     body it is refused with `409`.
+         */
+        post: operations["submitExchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchanges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Track one exchange
+         * @description Envelope metadata and the status of each delivery. Readable by the sender, the
+         *     recipients (each sees its own delivery only) and administrators; anyone else gets
+         *     `404`, exactly as if the exchange did not exist. The payload is never returned here.
+         */
+        get: operations["getExchange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List participants */
+        get: operations["listParticipants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/participants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One participant and what it accepts */
+        get: operations["getParticipant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This contract */
+        get: operations["getContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up and serving HTTP. Does not check dependencies.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description The gateway can accept exchanges (its store answers).
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description RFC 9457 problem details with the gateway's stable error code. */
+        Problem: {
+            /** Format: uri */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description Identifies this request; the same id is in the gateway's log line. */
+            instance: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description Whether repeating the same request later may succeed. */
+            retryable?: boolean;
+            violations?: components["schemas"]["Violation"][];
+        };
+        Violation: {
+            /** @description JSON pointer (RFC 6901) into the request document, or `#/query/<name>` for query parameters. */
+            pointer: string;
+            message: string;
+            /** @description The JSON Schema keyword that failed. */
+            keyword?: string;
+        };
+        /**
+         * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
+         * @enum {string}
+         */
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_UNSUPPORTED_SCHEMA_VERSION" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_STORE_UNAVAILABLE" | "GW_INTERNAL";
+        HealthStatus: {
+            /** @enum {string} */
+            status: "ok" | "ready";
+            checks?: {
+                [key: string]: "ok" | "failing";
+            };
+        };
+        /**
+         * @description ISO 3166-1 alpha-2 country code, then the agency (e.g. `BG-MOI`, `BG-NGO-ANIMUS`, `HU-NBI`).
+         * @example BG-MOI
+         */
+        ParticipantId: string;
+        /**
+         * @description The participant's role in the referral mechanism.
+         * @enum {string}
+         */
+        ParticipantKind: "law-enforcement" | "child-protection" | "social-assistance" | "coordinator" | "ngo" | "foreign-partner";
+        Participant: {
+            id: components["schemas"]["ParticipantId"];
+            name: string;
+            kind: components["schemas"]["ParticipantKind"];
+            country: components["schemas"]["CountryCode"];
+            /** @description Message types this participant receives, with the schema versions its system handles. */
+            accepts: components["schemas"]["AcceptedType"][];
+            /** @description Message types this participant may send. */
+            sends: components["schemas"]["MessageType"][];
+        };
+        AcceptedType: {
+            type: components["schemas"]["MessageType"];
+            schemaVersions: components["schemas"]["SchemaVersion"][];
+        };
+        /**
+         * @description `accepted → queued → delivering → delivered → acknowledged`, with `retrying` between
+         *     attempts; terminal `failed`, `withheld`, `expired`, `cancelled`.
+         * @enum {string}
+         */
+        DeliveryStatus: "accepted" | "queued" | "delivering" | "retrying" | "delivered" | "acknowledged" | "failed" | "withheld" | "expired" | "cancelled";
+        Delivery: {
+            /** Format: uuid */
+            id: string;
+            recipient: components["schemas"]["ParticipantId"];
+            status: components["schemas"]["DeliveryStatus"];
+            /** Format: date-time */
+            statusChangedAt: string;
+            /** @description Every status the delivery has passed through, oldest first. */
+            history?: components["schemas"]["StatusChange"][];
+        };
+        StatusChange: {
+            status: components["schemas"]["DeliveryStatus"];
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The gateway's answer to an accepted submission. */
+        Acceptance: {
+            /**
+             * Format: uuid
+             * @description The exchange id assigned by the gateway.
+             */
+            id: string;
+            messageId: components["schemas"]["MessageId"];
+            /** @constant */
+            status: "accepted";
+            /** Format: date-time */
+            acceptedAt: string;
+            /** Format: uri */
+            trackingUrl: string;
+            /** @description `sha256:` and the lowercase hex SHA-256 of the RFC 8785 canonical JSON of the accepted envelope. */
+            envelopeDigest: string;
+            deliveries: components["schemas"]["Delivery"][];
+        };
+        /** @description Tracking view of an exchange. Carries no payload. */
+        Exchange: {
+            /** Format: uuid */
+            id: string;
+            messageId: components["schemas"]["MessageId"];
+            type: components["schemas"]["MessageType"];
+            schemaVersion: components["schemas"]["SchemaVersion"];
+            sender: components["schemas"]["ParticipantId"];
+            recipients: components["schemas"]["ParticipantId"][];
+            correlationId: components["schemas"]["CorrelationId"];
+            inReplyTo?: components["schemas"]["MessageId"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            acceptedAt: string;
+            envelopeDigest: string;
+            /** @description All deliveries for the sender and administrators; only its own for a recipient. */
+            deliveries: components["schemas"]["Delivery"][];
+        };
+        ExchangePage: {
+            items: components["schemas"]["Exchange"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @enum {string} */
+        MessageType: "alert" | "referral" | "referral-response" | "case-transfer" | "case-update";
+        /**
+         * @description Version of the message schemas the document follows.
+         * @enum {string}
+         */
+        SchemaVersion: "1.0";
+        /** @description Chosen by the sender, unique per sender; the idempotency key. */
+        MessageId: string;
+        /** @description The case thread. Every message about the same case carries the same value. Must not contain personal data. */
+        CorrelationId: string;
+        /**
+         * @description Why this exchange may happen: a consent record, or an exemption with a written
+         *     justification. Recorded with the exchange; enforcement per recipient comes with the
+         *     consent registry.
+         */
+        LegalBasis: components["schemas"]["ConsentBasis"] | components["schemas"]["ExemptionBasis"];
+        ConsentBasis: {
+            /** Format: uuid */
+            consentId: string;
+        };
+        ExemptionBasis: {
+            /** @enum {string} */
+            exemption: "child-protection" | "vital-interest" | "criminal-proceedings" | "legal-obligation";
+            /** @description Written reasons; must not repeat identity data. */
+            justification: string;
+        };
+        /** @description Fields every message carries. Composed into each message type below. */
+        EnvelopeHeader: {
+            messageId: components["schemas"]["MessageId"];
+            type: components["schemas"]["MessageType"];
+            schemaVersion: components["schemas"]["SchemaVersion"];
+            sender: components["schemas"]["ParticipantId"];
+            recipients: components["schemas"]["ParticipantId"][];
+            correlationId: components["schemas"]["CorrelationId"];
+            inReplyTo?: components["schemas"]["MessageId"];
+            /** Format: date-time */
+            createdAt: string;
+            legalBasis?: components["schemas"]["LegalBasis"];
+        };
+        /** @description A message as submitted by a sender, one of the five types, told apart by `type`. */
+        NewExchange: components["schemas"]["AlertMessage"] | components["schemas"]["ReferralMessage"] | components["schemas"]["ReferralResponseMessage"] | components["schemas"]["CaseTransferMessage"] | components["schemas"]["CaseUpdateMessage"];
+        /** @description First signal about a presumed victim, usually to the NCCTHB coordinator. */
+        AlertMessage: {
+            /** @constant */
+            type: "alert";
+            payload: components["schemas"]["AlertPayload"];
+        } & (WithRequired<components["schemas"]["EnvelopeHeader"], "type"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "alert";
+        });
+        /** @description Request that the recipient provide a measure or service (NRM 1.4). */
+        ReferralMessage: {
+            /** @constant */
+            type: "referral";
+            payload: components["schemas"]["ReferralPayload"];
+        } & (WithRequired<components["schemas"]["EnvelopeHeader"], "type"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "referral";
+        });
+        /** @description The recipient of a referral accepts or declines it. `inReplyTo` names the referral. */
+        ReferralResponseMessage: {
+            /** @constant */
+            type: "referral-response";
+            payload: components["schemas"]["ReferralResponsePayload"];
+        } & (WithRequired<components["schemas"]["EnvelopeHeader"], "type" | "inReplyTo"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "referral-response";
+        });
+        /** @description Hands a whole case file to another agency. */
+        CaseTransferMessage: {
+            /** @constant */
+            type: "case-transfer";
+            payload: components["schemas"]["CaseTransferPayload"];
+        } & (WithRequired<components["schemas"]["EnvelopeHeader"], "type"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "case-transfer";
+        });
+        /** @description Progress on measures, follow-up, shelter exit or case closure. */
+        CaseUpdateMessage: {
+            /** @constant */
+            type: "case-update";
+            payload: components["schemas"]["CaseUpdatePayload"];
+        } & (WithRequired<components["schemas"]["EnvelopeHeader"], "type"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "case-update";
+        });
+        /** @description ISO 3166-1 alpha-2. */
+        CountryCode: string;
+        /** @description BCP 47 language tag (e.g. `bg`, `ro`, `en`). */
+        LanguageCode: string;
+        /** @description Keyed hash identifying the subject across agencies without identity data. */
+        Pseudonym: string;
+        FreeText: string;
+        Place: {
+            country: components["schemas"]["CountryCode"];
+            region?: string;
+            settlement?: string;
+        };
+        /** @description The person the message is about. At least the pseudonym or the identity is present. */
+        Subject: {
+            pseudonym?: components["schemas"]["Pseudonym"];
+            identity?: components["schemas"]["Identity"];
+            contact?: components["schemas"]["Contact"];
+            currentLocation?: components["schemas"]["CurrentLocation"];
+            /** @description TRM - every citizenship the person holds or claims. */
+            citizenship?: components["schemas"]["CountryCode"][];
+            languages?: components["schemas"]["LanguageCode"][];
+            child?: components["schemas"]["ChildInformation"];
+        } | unknown | unknown;
+        Identity: {
+            givenName?: string;
+            familyName?: string;
+            otherNames?: string[];
+            /** Format: date */
+            dateOfBirth?: string;
+            placeOfBirth?: components["schemas"]["Place"];
+            /** @enum {string} */
+            sex?: "female" | "male" | "other" | "unknown";
+            /** @description E.g. the Bulgarian EGN/LNCh. */
+            nationalIdNumber?: string;
+            documents?: components["schemas"]["IdentityDocument"][];
+        };
+        IdentityDocument: {
+            /** @enum {string} */
+            kind: "passport" | "identity-card" | "residence-permit" | "travel-document" | "other";
+            number: string;
+            issuingCountry: components["schemas"]["CountryCode"];
+            /** Format: date */
+            validUntil?: string;
+            /**
+             * @description Who holds the document now (it is often confiscated by traffickers).
+             * @enum {string}
+             */
+            heldBy?: "subject" | "trafficker" | "authorities" | "unknown";
+        };
+        Contact: {
+            phone?: string;
+            /** Format: email */
+            email?: string;
+            /** @description Whether contacting the person directly is safe (false when the trafficker may control the phone). */
+            safeToContact?: boolean;
+        };
+        CurrentLocation: {
+            place: components["schemas"]["Place"];
+            /** @enum {string} */
+            accommodation?: "own-home" | "family" | "shelter" | "crisis-centre" | "hospital" | "police-custody" | "detention" | "street" | "unknown";
+            /** Format: date */
+            since?: string;
+        };
+        /**
+         * @description Present when the person is, or may be, under 18. Age is either known (`age`) or
+         *     uncertain (`ageUncertain: true` with an estimated range).
+         */
+        ChildInformation: {
+            age?: number;
+            ageUncertain?: boolean;
+            estimatedAge?: {
+                min: number;
+                max: number;
+            };
+            unaccompanied: boolean;
+            guardian: components["schemas"]["Guardian"];
+        } & ({
+            /** @constant */
+            ageUncertain?: false;
+        } | {
+            /** @constant */
+            ageUncertain: true;
+        });
+        Guardian: {
+            /** @enum {string} */
+            status: "appointed" | "not-yet-appointed" | "parent";
+            organisation?: string;
+            /** Format: date */
+            appointedOn?: string;
+        };
+        /**
+         * @description NRM identification status of the person.
+         * @enum {string}
+         */
+        IdentificationStatus: "presumed" | "identified" | "not-a-victim";
+        /** @enum {string} */
+        ExploitationForm: "sexual" | "labour" | "begging" | "criminal-activities" | "forced-marriage" | "organ-removal" | "sale-of-child" | "domestic-servitude" | "other";
+        Exploitation: {
+            forms: components["schemas"]["ExploitationForm"][];
+            otherForm?: string;
+            countryOfExploitation?: components["schemas"]["CountryCode"];
+            /** @description TRM - countries the person passed through. */
+            countriesOfTransit?: components["schemas"]["CountryCode"][];
+            /** Format: date */
+            periodFrom?: string;
+            /** Format: date */
+            periodUntil?: string;
+            description?: components["schemas"]["FreeText"];
+        };
+        /** @description NRM 1.2 risk assessment. */
+        RiskAssessment: {
+            /** @enum {string} */
+            level: "low" | "medium" | "high" | "critical";
+            factors?: ("trafficker-contact" | "threats-to-person" | "threats-to-family" | "debt-bondage" | "re-trafficking-history" | "no-safe-accommodation" | "no-documents" | "dependency-on-exploiter" | "other")[];
+            /** Format: date */
+            assessedOn: string;
+            assessedBy?: components["schemas"]["ParticipantId"];
+            notes?: components["schemas"]["FreeText"];
+        };
+        /** @description NRM 1.3 immediate need. */
+        ImmediateNeed: {
+            /** @enum {string} */
+            need: "accommodation" | "medical" | "psychological" | "legal" | "interpretation" | "safety" | "material" | "childcare";
+            /** @enum {string} */
+            urgency: "immediate" | "within-24-hours" | "within-a-week";
+            details?: components["schemas"]["FreeText"];
+        };
+        RequestedService: {
+            measure: components["schemas"]["MeasureCode"];
+            service: components["schemas"]["ServiceKind"];
+            details?: components["schemas"]["FreeText"];
+        };
+        /** @enum {string} */
+        ServiceKind: "crisis-accommodation" | "long-term-shelter" | "medical-care" | "psychological-counselling" | "legal-aid" | "interpretation" | "police-protection" | "child-protection-measures" | "safe-return-assistance" | "vocational-training" | "financial-assistance" | "other";
+        /**
+         * @description NRM standard operating procedures: 1.1 identification, 1.2 risk assessment,
+         *     1.3 immediate needs, 1.4 referral, 2.1 crisis intervention, 2.2 support during the
+         *     reflection period, 3.1 long-term psychological support and empowerment, 3.2 safe return,
+         *     3.3 participation in criminal proceedings, 3.4 financial compensation.
+         * @enum {string}
+         */
+        MeasureCode: "1.1" | "1.2" | "1.3" | "1.4" | "2.1" | "2.2" | "3.1" | "3.2" | "3.3" | "3.4";
+        /** @description A measure of the NRM and where it stands. */
+        Measure: {
+            code: components["schemas"]["MeasureCode"];
+            /** @enum {string} */
+            status: "planned" | "in-progress" | "completed" | "declined-by-person" | "not-applicable";
+            /** Format: date */
+            startedOn?: string;
+            /** Format: date */
+            completedOn?: string;
+            provider?: components["schemas"]["ParticipantId"];
+            notes?: components["schemas"]["FreeText"];
+        };
+        /** @description Reflection and recovery period (Combating Trafficking in Human Beings Act). */
+        ReflectionPeriod: {
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn: string;
+            extended?: boolean;
+        };
+        HealthInformation: {
+            conditions?: ("injury" | "chronic-illness" | "infectious-disease" | "mental-health" | "substance-dependence" | "disability" | "pregnancy" | "other")[];
+            urgentMedicalCare?: boolean;
+            notes?: components["schemas"]["FreeText"];
+        };
+        Family: {
+            dependants?: {
+                /** @enum {string} */
+                relation: "child" | "partner" | "parent" | "sibling" | "other";
+                age?: number;
+                withSubject?: boolean;
+            }[];
+            familyInvolvedInTrafficking?: boolean;
+            notes?: components["schemas"]["FreeText"];
+        };
+        /** @description NRM 3.3 participation in criminal proceedings. */
+        CriminalProceedings: {
+            participates: boolean;
+            /** @enum {string} */
+            role?: "witness" | "injured-party" | "private-prosecutor" | "civil-claimant";
+            /** @enum {string} */
+            stage?: "not-started" | "pre-trial" | "trial" | "appeal" | "concluded";
+            prosecutorOffice?: string;
+            caseReference?: string;
+            witnessProtection?: boolean;
+            /** @description NRM 3.4 financial compensation claimed from the state or the offender. */
+            compensationClaimed?: boolean;
+        };
+        /** @description NRM 3.2 safe return. */
+        SafeReturn: {
+            country: components["schemas"]["CountryCode"];
+            /** @enum {string} */
+            status: "requested" | "risk-assessed" | "planned" | "completed" | "cancelled";
+            /** Format: date */
+            plannedOn?: string;
+            escortingOrganisation?: string;
+            receivingParticipant?: components["schemas"]["ParticipantId"];
+        };
+        AlertPayload: {
+            subject: components["schemas"]["Subject"];
+            identificationStatus: components["schemas"]["IdentificationStatus"];
+            /** Format: date */
+            detectedOn: string;
+            /**
+             * @description How the person came to notice.
+             * @enum {string}
+             */
+            source: "police-operation" | "border-check" | "ngo-outreach" | "hotline" | "self-report" | "labour-inspection" | "health-service" | "school" | "foreign-authority" | "other";
+            placeOfDetection?: components["schemas"]["Place"];
+            exploitation?: components["schemas"]["Exploitation"];
+            immediateNeeds?: components["schemas"]["ImmediateNeed"][];
+            riskAssessment?: components["schemas"]["RiskAssessment"];
+            summary?: components["schemas"]["FreeText"];
+        };
+        ReferralPayload: {
+            subject: components["schemas"]["Subject"];
+            identificationStatus: components["schemas"]["IdentificationStatus"];
+            /** @enum {string} */
+            urgency: "routine" | "urgent" | "emergency";
+            /** Format: date-time */
+            respondBy?: string;
+            requestedServices: components["schemas"]["RequestedService"][];
+            riskAssessment?: components["schemas"]["RiskAssessment"];
+            immediateNeeds?: components["schemas"]["ImmediateNeed"][];
+            measuresTaken?: components["schemas"]["Measure"][];
+            reflectionPeriod?: components["schemas"]["ReflectionPeriod"];
+            exploitation?: components["schemas"]["Exploitation"];
+            health?: components["schemas"]["HealthInformation"];
+            family?: components["schemas"]["Family"];
+            criminalProceedings?: components["schemas"]["CriminalProceedings"];
+            notes?: components["schemas"]["FreeText"];
+        };
+        ReferralResponsePayload: {
+            subject: components["schemas"]["Subject"];
+            /** @enum {string} */
+            decision: "accepted" | "declined";
+            /** @enum {string} */
+            declineReason?: "no-capacity" | "outside-mandate" | "person-declined" | "duplicate-referral" | "other";
+            servicesOffered?: components["schemas"]["RequestedService"][];
+            /** Format: date */
+            startsOn?: string;
+            notes?: components["schemas"]["FreeText"];
+        };
+        CaseTransferPayload: {
+            subject: components["schemas"]["Subject"];
+            identificationStatus: components["schemas"]["IdentificationStatus"];
+            /**
+             * @description Why the case moves to the recipient.
+             * @enum {string}
+             */
+            reason: "change-of-residence" | "specialised-service" | "child-protection" | "safe-return" | "end-of-crisis-phase" | "other";
+            /** @description Every NRM measure taken or planned so far. */
+            measures: components["schemas"]["Measure"][];
+            riskAssessment?: components["schemas"]["RiskAssessment"];
+            reflectionPeriod?: components["schemas"]["ReflectionPeriod"];
+            exploitation?: components["schemas"]["Exploitation"];
+            health?: components["schemas"]["HealthInformation"];
+            family?: components["schemas"]["Family"];
+            criminalProceedings?: components["schemas"]["CriminalProceedings"];
+            safeReturn?: components["schemas"]["SafeReturn"];
+            /** Format: date */
+            followUpUntil?: string;
+            notes?: components["schemas"]["FreeText"];
+        };
+        CaseUpdatePayload: {
+            subject: components["schemas"]["Subject"];
+            /** @enum {string} */
+            update: "measure-progress" | "follow-up" | "shelter-exit" | "proceedings-update" | "safe-return-update" | "case-closure";
+            measures?: components["schemas"]["Measure"][];
+            criminalProceedings?: components["schemas"]["CriminalProceedings"];
+            safeReturn?: components["schemas"]["SafeReturn"];
+            followUp?: {
+                /** Format: date */
+                on: string;
+                /** @enum {string} */
+                outcome: "stable" | "needs-support" | "lost-contact" | "re-trafficking-risk";
+                notes?: components["schemas"]["FreeText"];
+            };
+            closure?: {
+                /** Format: date */
+                closedOn: string;
+                /** @enum {string} */
+                reason: "reintegrated" | "returned-home" | "transferred" | "lost-contact" | "not-a-victim" | "person-withdrew" | "other";
+            };
+            notes?: components["schemas"]["FreeText"];
+        } & (unknown & unknown);
+    };
+    responses: {
+        /** @description The request is malformed or does not match the contract (`violations` lists each problem). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No client certificate, or one the gateway does not trust. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller is known but may not do this. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource visible to the caller. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The same messageId was already used by this sender for a different body. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body exceeds the configured limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Well-formed, but refers to unknown participants or a type a recipient does not accept. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The gateway failed; nothing was stored. Retry with the same messageId. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A dependency of the gateway is unavailable. Retry later with the same messageId. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        ExchangeId: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listExchanges: {
+        parameters: {
+            query?: {
+                correlationId?: components["schemas"]["CorrelationId"];
+                /** @description Only exchanges with at least one visible delivery in this status. */
+                status?: components["schemas"]["DeliveryStatus"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of exchanges. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitExchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExchange"];
+            };
+        };
+        responses: {
+            /** @description Accepted. The exchange is stored and will be delivered to every recipient. */
+            202: {
+                headers: {
+                    /** @description Tracking URL of the exchange. */
+                    Location?: string;
+                    /** @description `true` when this answer repeats the answer to an earlier identical submission. */
+                    "Idempotent-Replay"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Acceptance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getExchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ExchangeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exchange. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exchange"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listParticipants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered participant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Participant"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ParticipantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The participant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Participant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document the gateway validates against. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+}
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

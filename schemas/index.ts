@@ -1,0 +1,27 @@
+/** The contract in code: generated types, validators, the data-category map, canonical JSON. */
+import type { components } from './generated/openapi.ts';
+
+export { loadContract, listOperations, CONTRACT_PATH } from './contract.ts';
+export type { Contract, OpenApiDocument, OpenApiOperation } from './contract.ts';
+export { createValidators } from './validators.ts';
+export type { Check, Validators, Violation } from './validators.ts';
+export { buildCategoryMaps, DATA_CATEGORIES } from './data-categories.ts';
+export type { CategoryMap, CategorisedField, DataCategory } from './data-categories.ts';
+export { canonicalize, canonicalDigest } from './canonical-json.ts';
+export type { components, paths, operations } from './generated/openapi.ts';
+
+type Schemas = components['schemas'];
+/** A submission to `POST /v1/exchanges`, one of the five message types. */
+export type NewExchange = Schemas['NewExchange'];
+export type MessageType = Schemas['MessageType'];
+export type ParticipantId = Schemas['ParticipantId'];
+export type ParticipantKind = Schemas['ParticipantKind'];
+export type Participant = Schemas['Participant'];
+export type DeliveryStatus = Schemas['DeliveryStatus'];
+export type Delivery = Schemas['Delivery'];
+export type Exchange = Schemas['Exchange'];
+export type ExchangePage = Schemas['ExchangePage'];
+export type Acceptance = Schemas['Acceptance'];
+export type Problem = Schemas['Problem'];
+export type ErrorCode = Schemas['ErrorCode'];
+export type LegalBasis = Schemas['LegalBasis'];
