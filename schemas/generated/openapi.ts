@@ -173,7 +173,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_UNSUPPORTED_SCHEMA_VERSION" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_STORE_UNAVAILABLE" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_UNSUPPORTED_SCHEMA_VERSION" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -723,7 +723,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Well-formed, but refers to unknown participants or a type a recipient does not accept. */
+        /**
+         * @description Well-formed, but refers to unknown participants, a type or schema version a recipient
+         *     does not accept, or an `inReplyTo` message the sender never sent or received.
+         */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -846,7 +849,6 @@ export interface operations {
                     "application/json": components["schemas"]["Exchange"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
@@ -896,7 +898,6 @@ export interface operations {
                     "application/json": components["schemas"]["Participant"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];

@@ -18,6 +18,7 @@ CREATE TABLE exchanges (
 );
 CREATE INDEX exchanges_correlation ON exchanges (correlation_id, seq);
 CREATE INDEX exchanges_sender ON exchanges (sender, seq);
+CREATE INDEX exchanges_message ON exchanges (message_id);
 
 CREATE TABLE deliveries (
   id                 uuid PRIMARY KEY,

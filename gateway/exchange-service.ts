@@ -1,0 +1,200 @@
+/** Submitting and tracking exchanges: the checks of DESIGN §3 steps 1–3 and the tracking views of step 7. */
+import { randomUUID } from 'node:crypto';
+import {
+  canonicalDigest,
+  type Acceptance,
+  type DeliveryStatus,
+  type Exchange,
+  type ExchangePage,
+  type NewExchange,
+  type Validators,
+  type Violation,
+} from '../schemas/index.ts';
+import { GatewayError } from './errors.ts';
+import { callerLabel, type Caller } from './http/caller.ts';
+import type { ParticipantRegistry } from './participant-registry.ts';
+import type { ExchangeStore, StoredExchange } from './store/index.ts';
+
+/** What the exchange routes need. */
+export interface ExchangeServiceDeps {
+  store: ExchangeStore;
+  registry: ParticipantRegistry;
+  validators: Validators;
+  /** Base of tracking URLs. */
+  publicUrl: string;
+  now?: () => Date;
+}
+
+/** The answer to a submission. */
+export interface SubmitResult {
+  acceptance: Acceptance;
+  /** True when this repeats the answer to an identical earlier submission. */
+  replayed: boolean;
+}
+
+/** Query of `GET /v1/exchanges`, already validated against the contract. */
+export interface ListQuery {
+  correlationId?: string;
+  status?: DeliveryStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/** Submit, read and list exchanges on behalf of an authenticated caller. */
+export interface ExchangeService {
+  submit(caller: Caller, body: unknown): Promise<SubmitResult>;
+  get(caller: Caller, id: string): Promise<Exchange>;
+  list(caller: Caller, query: ListQuery): Promise<ExchangePage>;
+}
+
+/** The exchange service. */
+export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
+  const now = deps.now ?? (() => new Date());
+  const { registry, store } = deps;
+
+  return {
+    async submit(caller, body) {
+      const violations = deps.validators.newExchange(body);
+      if (violations.length > 0) {
+        throw new GatewayError('GW_VALIDATION_FAILED', { detail: `${violations.length} violation(s) of the contract.`, violations });
+      }
+      const message = body as NewExchange;
+      authorise(caller, message, registry);
+      if (message.inReplyTo && !(await store.isKnownMessage(message.sender, message.inReplyTo))) {
+        throw new GatewayError('GW_IN_REPLY_TO_UNKNOWN', {
+          violations: [{ pointer: '/inReplyTo', message: 'names no message this sender sent or received', keyword: 'reference' }],
+        });
+      }
+
+      const id = randomUUID();
+      const acceptedAt = now();
+      const envelope = { id, ...message };
+      const envelopeDigest = canonicalDigest(envelope);
+      const deliveries = message.recipients.map((recipient) => ({ id: randomUUID(), recipient }));
+      const acceptance: Acceptance = {
+        id,
+        messageId: message.messageId,
+        status: 'accepted',
+        acceptedAt: acceptedAt.toISOString(),
+        trackingUrl: `${deps.publicUrl}/v1/exchanges/${id}`,
+        envelopeDigest,
+        deliveries: deliveries.map((d) => ({ ...d, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
+      };
+      const outcome = await store.accept({
+        id,
+        sender: message.sender,
+        messageId: message.messageId,
+        type: message.type,
+        schemaVersion: message.schemaVersion,
+        correlationId: message.correlationId,
+        ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
+        recipients: message.recipients,
+        createdAt: message.createdAt,
+        acceptedAt,
+        envelope,
+        envelopeDigest,
+        ...(message.legalBasis ? { legalBasis: message.legalBasis } : {}),
+        requestDigest: canonicalDigest(message),
+        deliveries,
+        response: acceptance,
+        actor: callerLabel(caller),
+        auditDetails: {
+          type: message.type,
+          messageId: message.messageId,
+          recipients: message.recipients,
+          legalBasis: message.legalBasis ? ('consentId' in message.legalBasis ? 'consent' : message.legalBasis.exemption) : 'none',
+        },
+      });
+      if (outcome.outcome === 'conflict') {
+        throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
+          detail: `messageId ${message.messageId} was already accepted with a different body; use a new messageId for a new message.`,
+        });
+      }
+      return { acceptance: outcome.response, replayed: outcome.outcome === 'replayed' };
+    },
+
+    async get(caller, id) {
+      const exchange = UUID.test(id) ? await store.get(id) : undefined;
+      const visible = exchange && visibleTo(caller, exchange);
+      if (!visible) throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
+      return visible;
+    },
+
+    async list(caller, query) {
+      const rows = await store.list({
+        viewer: caller.kind === 'participant' ? caller.participantId : null,
+        ...(query.correlationId ? { correlationId: query.correlationId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.cursor ? { beforeSeq: decodeCursor(query.cursor) } : {}),
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(withoutSeq),
+        ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.seq) } : {}),
+      };
+    },
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The routing rules of the registry; each failure names the offending recipient by pointer. */
+function authorise(caller: Caller, message: NewExchange, registry: ParticipantRegistry): void {
+  if (caller.kind !== 'participant' || caller.participantId !== message.sender) {
+    throw new GatewayError('GW_SENDER_MISMATCH', {
+      detail: caller.kind === 'participant'
+        ? `The certificate names ${caller.participantId}; sender says ${message.sender}.`
+        : 'Administrators cannot send exchanges.',
+      violations: [{ pointer: '/sender', message: 'must be the participant named by the client certificate', keyword: 'identity' }],
+    });
+  }
+  if (!registry.maySend(message.sender, message.type)) {
+    throw new GatewayError('GW_SENDER_MAY_NOT_SEND_TYPE', { detail: `${message.sender} may not send ${message.type} messages.` });
+  }
+  const recipients = message.recipients.map((recipient, index) => ({ recipient, pointer: `/recipients/${index}` }));
+  const self = recipients.filter((r) => r.recipient === message.sender);
+  if (self.length > 0) {
+    throw new GatewayError('GW_SENDER_IS_RECIPIENT', { violations: self.map((r) => ({ pointer: r.pointer, message: 'is the sender', keyword: 'routing' })) });
+  }
+  const unknown = recipients.filter((r) => !registry.get(r.recipient));
+  if (unknown.length > 0) {
+    throw new GatewayError('GW_UNKNOWN_RECIPIENT', {
+      detail: `Not registered: ${unknown.map((r) => r.recipient).join(', ')}.`,
+      violations: unknown.map((r) => ({ pointer: r.pointer, message: 'is not a registered participant', keyword: 'routing' })),
+    });
+  }
+  const refusing = recipients.filter((r) => !registry.accepts(r.recipient, message.type, message.schemaVersion));
+  if (refusing.length > 0) {
+    throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', {
+      detail: `${refusing.map((r) => r.recipient).join(', ')} do(es) not accept ${message.type} ${message.schemaVersion}.`,
+      violations: refusing.map((r) => ({ pointer: r.pointer, message: `does not accept ${message.type} ${message.schemaVersion}`, keyword: 'routing' })),
+    });
+  }
+}
+
+/**
+ * What `caller` may see of an exchange: everything for the sender and administrators, its
+ * own delivery for a recipient, nothing (as if it did not exist) for anyone else.
+ */
+function visibleTo(caller: Caller, exchange: StoredExchange): Exchange | undefined {
+  if (caller.kind === 'administrator' || caller.participantId === exchange.sender) return withoutSeq(exchange);
+  const own = exchange.deliveries.filter((d) => d.recipient === caller.participantId);
+  return own.length > 0 ? { ...withoutSeq(exchange), deliveries: own } : undefined;
+}
+
+function withoutSeq({ seq: _seq, ...exchange }: StoredExchange): Exchange {
+  return exchange;
+}
+
+/** Cursors are opaque to callers: a version tag and the last sequence number seen. */
+function encodeCursor(seq: bigint): string {
+  return Buffer.from(`v1:${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): bigint {
+  const match = /^v1:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new GatewayError('GW_INVALID_CURSOR', { violations: [{ pointer: '#/query/cursor', message: 'is not a cursor this gateway issued', keyword: 'cursor' }] });
+  return BigInt(match[1]!);
+}

@@ -1,0 +1,137 @@
+/** `createGateway(config, deps)`: the Express app over HTTPS with mutual TLS. */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Contract, Validators } from '../schemas/index.ts';
+import type { Config } from './config.ts';
+import { GatewayError } from './errors.ts';
+import { createExchangeService } from './exchange-service.ts';
+import { authenticate, callerLabel, type Caller } from './http/caller.ts';
+import { mountContractFallbacks } from './http/contract-routes.ts';
+import { problemHandler } from './http/problems.ts';
+import type { Logger } from './logger.ts';
+import { createParticipantRegistry } from './participant-registry.ts';
+import { exchangeRoutes } from './routes/exchanges.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { participantRoutes } from './routes/participants.ts';
+import { createExchangeStore, type Database } from './store/index.ts';
+
+/** The gateway's TLS material, PEM. */
+export interface TlsMaterial {
+  /** The CA whose certificates are accepted from clients. */
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** What the gateway is built from besides its configuration. */
+export interface GatewayDeps {
+  logger: Logger;
+  /** Migrated database. The gateway does not close it. */
+  db: Database;
+  tls: TlsMaterial;
+  contract: Contract;
+  validators: Validators;
+}
+
+/** A built gateway, not yet listening. */
+export interface Gateway {
+  readonly app: express.Express;
+  readonly server: https.Server;
+  /** Starts listening on `config.host:config.port`; resolves with the bound URL. */
+  listen(): Promise<string>;
+  /** Stops accepting connections, lets in-flight requests finish, closes idle connections. */
+  close(): Promise<void>;
+}
+
+/** Builds the gateway. */
+export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const registry = createParticipantRegistry(config.participants);
+  const exchanges = createExchangeService({
+    store: createExchangeStore(deps.db),
+    registry,
+    validators: deps.validators,
+    publicUrl: config.publicUrl,
+  });
+  let draining = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: () => randomUUID(),
+      wrapSerializers: false,
+      serializers: {
+        // Only method and path: query strings and bodies can carry case data.
+        req: (req: express.Request) => ({ id: req.id, method: req.method, path: (req.originalUrl ?? req.url).split('?')[0] }),
+        res: (res: express.Response) => ({ statusCode: res.statusCode }),
+      },
+      customSuccessObject: (_req, res, value) => ({ ...value, ...requestFacts(res as express.Response) }),
+      customErrorObject: (_req, res, _error, value) => ({ ...value, ...requestFacts(res as express.Response) }),
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(operationRoutes(deps.contract.text, { store: async () => void (await deps.db.query('SELECT 1')), draining: () => draining }));
+
+  const v1 = express.Router();
+  v1.use(authenticate(registry));
+  v1.use((req, _res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) {
+      throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', { detail: `Send Content-Type: application/json (got ${req.get('content-type') ?? 'none'}).` });
+    }
+    next();
+  });
+  v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
+  v1.use(exchangeRoutes(exchanges, deps.validators));
+  v1.use(participantRoutes(registry));
+  app.use('/v1', v1);
+  mountContractFallbacks(app.router, deps.contract.document);
+  app.use(problemHandler());
+
+  const server = https.createServer(
+    {
+      key: deps.tls.keyPem,
+      cert: deps.tls.certPem,
+      ca: deps.tls.caPem,
+      requestCert: true,
+      // Verified per request in `authenticate`, so a refusal can say why in problem+json.
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    app,
+  );
+
+  return {
+    app,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const { port } = server.address() as AddressInfo;
+          resolve(`https://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        draining = true;
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Fields every request log line carries besides method, path and status. */
+function requestFacts(res: express.Response): Record<string, unknown> {
+  const caller = res.locals.caller as Caller | undefined;
+  return {
+    ...(caller ? { caller: callerLabel(caller) } : {}),
+    ...(res.locals.problemCode ? { code: res.locals.problemCode } : {}),
+    ...(res.locals.exchangeId ? { exchangeId: res.locals.exchangeId } : {}),
+  };
+}
