@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { GatewayError } from './errors.ts';
 import { createExchangeService } from './exchange-service.ts';
 import { authenticate, callerLabel, type Caller } from './http/caller.ts';
-import { mountContractFallbacks } from './http/contract-routes.ts';
+import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
 import type { Logger } from './logger.ts';
 import { createParticipantRegistry } from './participant-registry.ts';
@@ -55,6 +55,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     validators: deps.validators,
     publicUrl: config.publicUrl,
   });
+  const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
 
   const app = express();
@@ -66,8 +67,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       genReqId: () => randomUUID(),
       wrapSerializers: false,
       serializers: {
-        // Only method and path: query strings and bodies can carry case data.
-        req: (req: express.Request) => ({ id: req.id, method: req.method, path: (req.originalUrl ?? req.url).split('?')[0] }),
+        // Method and route template only: paths, query strings and bodies can carry case data.
+        req: (req: express.Request) => ({ id: req.id, method: req.method, route: routeOf((req.originalUrl ?? req.url).split('?')[0]!) ?? 'unknown' }),
         res: (res: express.Response) => ({ statusCode: res.statusCode }),
       },
       customSuccessObject: (_req, res, value) => ({ ...value, ...requestFacts(res as express.Response) }),

@@ -22,3 +22,16 @@ export function mountContractFallbacks(router: Router, document: OpenApiDocument
     next(new GatewayError('GW_ROUTE_NOT_FOUND', { detail: 'See /openapi.yaml for the routes this gateway serves.' }));
   });
 }
+
+/**
+ * Maps a request path to the contract's template (`/v1/exchanges/{id}`), or `undefined` when
+ * no route has that shape. Logs carry the template: a path segment typed by a careless
+ * client can be an ID number.
+ */
+export function createRouteTemplates(document: OpenApiDocument): (path: string) => string | undefined {
+  const templates = Object.keys(document.paths).map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`),
+  }));
+  return (path) => templates.find((t) => t.pattern.test(path))?.template;
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createValidators, loadContract } from '../schemas/index.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DEMO_PARTICIPANTS } from './demo-participants.ts';
+
+const validators = createValidators(loadContract().document);
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('starts on embedded defaults: port 8443, ./var, PGlite, demo participants', () => {
+    const config = loadConfig({ validators, env: {} });
+    expect(config.port).toBe(8443);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\/var$/);
+    expect(config.publicUrl).toBe('https://localhost:8443');
+    expect(config.participants.map((p) => p.id)).toEqual(DEMO_PARTICIPANTS.map((p) => p.id));
+  });
+
+  it('is frozen, nested objects too', () => {
+    const config = loadConfig({ validators, env: {} });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.participants[0])).toBe(true);
+  });
+
+  it('reads RG_* variables over the RG_CONFIG file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-config-'));
+    const file = join(dir, 'gateway.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: 'warn' }));
+    const config = loadConfig({ validators, env: { RG_CONFIG: file, RG_PORT: '9443', RG_DATABASE_URL: 'postgres://db/rg' } });
+    expect(config.port).toBe(9443);
+    expect(config.logLevel).toBe('warn');
+    expect(config.databaseUrl).toBe('postgres://db/rg');
+  });
+
+  it('stops on an unknown key and names it', () => {
+    expect(problemsOf(() => loadConfig({ validators, overrides: { prot: 8443 } }))).toEqual(['unknown key "prot"']);
+  });
+
+  it('stops on a port that is not a number', () => {
+    expect(problemsOf(() => loadConfig({ validators, env: { RG_PORT: 'eighty' } }))[0]).toMatch(/^\/port must be integer/);
+  });
+
+  it('checks participants against the contract and refuses duplicates', () => {
+    const broken = { ...DEMO_PARTICIPANTS[0], kind: 'police' };
+    const problems = problemsOf(() => loadConfig({ validators, overrides: { participants: [broken, DEMO_PARTICIPANTS[1], DEMO_PARTICIPANTS[1]] } }));
+    expect(problems).toContain('/participants/0/kind must be equal to one of the allowed values');
+    expect(problems).toContain('participant BG-NCCTHB is listed twice');
+  });
+
+  it('says when the RG_CONFIG file is missing or not JSON', () => {
+    expect(problemsOf(() => loadConfig({ validators, env: { RG_CONFIG: '/nonexistent/gateway.json' } }))[0]).toMatch(/cannot read/);
+    const dir = mkdtempSync(join(tmpdir(), 'rg-config-'));
+    writeFileSync(join(dir, 'bad.json'), '{ port: 1 ');
+    expect(problemsOf(() => loadConfig({ validators, env: { RG_CONFIG: join(dir, 'bad.json') } }))[0]).toMatch(/is not a JSON object/);
+  });
+});
