@@ -88,7 +88,6 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         schemaVersion: message.schemaVersion,
         correlationId: message.correlationId,
         ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
-        recipients: message.recipients,
         createdAt: message.createdAt,
         acceptedAt,
         envelope,

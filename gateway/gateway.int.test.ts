@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOperations } from '../schemas/index.ts';
 import { toExpressPath } from './http/contract-routes.ts';
-import type { Database, Queryable } from './store/index.ts';
+import type { Queryable } from './store/index.ts';
 import { contract, createTestPki, example, startTestGateway, STORE_KINDS, uniqueId, validators, type TestGateway } from './test-support.ts';
 
 const pki = createTestPki();
@@ -426,19 +426,11 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 describe('a failure in the middle of accepting', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    const failOnOutbox = (db: Database): Database => ({
-      ...db,
-      query: db.query.bind(db),
-      exec: db.exec.bind(db),
-      close: db.close.bind(db),
-      transaction: (work) =>
-        db.transaction((tx) =>
-          work({
-            query: (sql, params) => (/INSERT INTO outbox/.test(sql) ? Promise.reject(new Error('disk full')) : tx.query(sql, params)),
-          }),
-        ),
-    });
-    gw = await startTestGateway({ store: 'pglite', pki, wrapDb: failOnOutbox });
+    gw = await startTestGateway({ store: 'pglite', pki });
+    // A real database failure after the exchange and its deliveries were written in the same statement.
+    await gw.db.exec(`CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full'; END $$;
+      CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox();`);
   });
   afterAll(async () => {
     await gw?.close();
@@ -446,8 +438,7 @@ describe('a failure in the middle of accepting', () => {
 
   it('answers 500 without internals and leaves no half-written exchange behind', async () => {
     const before = await counts(gw.db);
-    const message = fresh('Alert');
-    const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
+    const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', fresh('Alert'));
     expect(response.status).toBe(500);
     expect(response.body.code).toBe('GW_INTERNAL');
     expect(response.text).not.toContain('disk full');

@@ -145,8 +145,6 @@ export interface TestGatewayOptions {
   pki?: TestPki;
   overrides?: Record<string, unknown>;
   logs?: Writable;
-  /** Wraps the database, e.g. to inject a failure. */
-  wrapDb?: (db: Database) => Database;
 }
 
 /** Starts a gateway for a test file. */
@@ -157,7 +155,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const logger = createLogger({ level: options.logs ? 'info' : 'silent', ...(options.logs ? { destination: options.logs } : {}) });
   const gateway = createGateway(config, {
     logger,
-    db: options.wrapDb ? options.wrapDb(db) : db,
+    db,
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
     contract,
     validators,

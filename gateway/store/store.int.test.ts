@@ -10,7 +10,7 @@ function record(overrides: Partial<ExchangeRecord> = {}): ExchangeRecord {
   const recipients = ['BG-NCCTHB', 'BG-SACP'];
   return {
     id, sender: 'BG-MOI', messageId: `m-${randomUUID()}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000001',
-    recipients, createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0',
+    createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0',
     requestDigest: 'sha256:1', deliveries: recipients.map((recipient) => ({ id: randomUUID(), recipient })),
     response: { id } as never, actor: 'participant:BG-MOI', auditDetails: {},
     ...overrides,

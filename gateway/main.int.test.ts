@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { example } from './test-support.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Runs `gateway/main.ts` as `npm start` does, with a private data folder and a free port. */
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(TSX, ['gateway/main.ts'], { cwd: ROOT, env: { ...process.env, RG_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('npm start on embedded defaults', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rg-start-'));
+  let gateway: ReturnType<typeof start>;
+  let url: string;
+
+  beforeAll(async () => {
+    gateway = start({ RG_DATA_DIR: dataDir });
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /is up at (https:\/\/\S+) /.exec(gateway.output());
+        if (match) {
+          clearInterval(timer);
+          resolve(match[1]!.replace('127.0.0.1', 'localhost'));
+        }
+      }, 100);
+      void gateway.exited.then(() => reject(new Error(`gateway exited:\n${gateway.output()}`)));
+    });
+  }, 60_000);
+  afterAll(() => {
+    gateway.child.kill('SIGKILL');
+  });
+
+  it('creates a development CA and a certificate per demo participant, and accepts the referral example with one', async () => {
+    const certs = join(dataDir, 'certs');
+    const agent = new Agent({
+      connect: {
+        ca: readFileSync(join(certs, 'ca.pem')),
+        cert: readFileSync(join(certs, 'clients', 'BG-NCCTHB.pem')),
+        key: readFileSync(join(certs, 'clients', 'BG-NCCTHB-key.pem')),
+      },
+    });
+    const response = await request(`${url}/v1/exchanges`, {
+      method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(example('Referral')),
+    });
+    expect(response.statusCode).toBe(202);
+    const acceptance = (await response.body.json()) as { trackingUrl: string };
+    const tracked = await request(acceptance.trackingUrl.replace(/https:\/\/localhost:\d+/, url), { dispatcher: agent });
+    expect(((await tracked.body.json()) as { deliveries: Array<{ status: string }> }).deliveries.map((d) => d.status)).toEqual(['accepted']);
+    await agent.close();
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).toContain('shutting down');
+  });
+});
+
+describe('npm start with a bad configuration', () => {
+  it('exits with status 1 and says what is wrong', async () => {
+    const run = start({ RG_LOG_LEVEL: 'loud' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/invalid configuration:\s+\/logLevel must be equal to one of the allowed values/);
+  }, 30_000);
+});
