@@ -3,7 +3,7 @@
  * raw HTTPS + mutual TLS + JSON baseline measured in the same run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { ensureDevelopmentPki } from '../certs/index.ts';
 import { loadContract } from '../schemas/index.ts';
 import { DEMO_PARTICIPANTS } from '../gateway/demo-participants.ts';
 import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './load.ts';
+import { summariseProfile } from './profile-summary.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -22,15 +23,16 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     store: { type: 'string', default: 'postgresql' },
     postgres: { type: 'string', default: process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const rates = options.rates.split(',').map(Number);
 const seconds = Number(options.seconds);
 const concurrency = Number(options.concurrency);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));
+const profileDir = join(dataDir, 'profile');
 const certs = join(dataDir, 'certs');
 ensureDevelopmentPki({ dir: certs, participants: DEMO_PARTICIPANTS, administrators: [], hostnames: ['localhost', '127.0.0.1'] });
 
@@ -42,19 +44,26 @@ async function main(): Promise<void> {
   if (options.store === 'postgresql') database = await createDatabase(options.postgres);
   const children: ChildProcess[] = [];
   try {
-    const baseline = await spawnServer(children, ['bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
+    const baseline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
     const gateway = await spawnServer(
       children,
-      ['gateway/main.ts'],
+      [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'gateway/main.ts'],
       { RG_DATA_DIR: dataDir, RG_PORT: '0', RG_LOG_LEVEL: 'warn', ...(database ? { RG_DATABASE_URL: database.url } : {}) },
       /is up at (\S+)/,
     );
     const results = { baseline: await measure('baseline', baseline), gateway: await measure('gateway', gateway) };
     report(results);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    })));
     await database?.drop();
+  }
+  if (options.profile) {
+    const [file] = readdirSync(profileDir);
+    process.stdout.write(`\nWhere the gateway's CPU time went (self time, idle excluded; ${join(profileDir, file!)}):\n`);
+    process.stdout.write(`${summariseProfile(join(profileDir, file!)).join('\n')}\n`);
   }
 }
 
@@ -105,7 +114,7 @@ function report(results: { baseline: LoadResult[]; gateway: LoadResult[] }): voi
 }
 
 function spawnServer(children: ChildProcess[], args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
-  const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -120,7 +129,7 @@ function spawnServer(children: ChildProcess[], args: string[], env: Record<strin
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}:\n${output}`)));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
   });
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../schemas/index.ts';
 import { ERRORS, GatewayError, PROBLEM_BASE, toProblem } from './errors.ts';
@@ -7,6 +8,12 @@ describe('the error registry', () => {
 
   it('holds exactly the codes the contract documents, in both directions', () => {
     expect(Object.keys(ERRORS).sort()).toEqual([...enumCodes].sort());
+  });
+
+  it('documents every code for integrators in docs/api.md', () => {
+    const guide = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+    const codes = (code: string) => guide.includes(code) || guide.includes(`\`_${code.replace(/^GW_CLIENT_CERT_/, '')}\``);
+    expect(Object.keys(ERRORS).filter((code) => !codes(code))).toEqual([]);
   });
 
   it('gives caller errors 4xx statuses and gateway errors 5xx statuses', () => {

@@ -31,7 +31,6 @@ export const ERRORS = {
   GW_UNKNOWN_RECIPIENT: { status: 422, title: 'A recipient is not a registered participant', category: 'caller', retryable: false },
   GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE: { status: 422, title: 'A recipient does not accept this message type or schema version', category: 'caller', retryable: false },
   GW_SENDER_IS_RECIPIENT: { status: 422, title: 'The sender cannot be one of the recipients', category: 'caller', retryable: false },
-  GW_UNSUPPORTED_SCHEMA_VERSION: { status: 422, title: 'The gateway does not support this schema version', category: 'caller', retryable: false },
   GW_IN_REPLY_TO_UNKNOWN: { status: 422, title: 'inReplyTo names no message the sender sent or received', category: 'caller', retryable: false },
   GW_IDEMPOTENCY_CONFLICT: { status: 409, title: 'This messageId was already used for a different message', category: 'caller', retryable: false },
   GW_EXCHANGE_NOT_FOUND: { status: 404, title: 'No such exchange', category: 'caller', retryable: false },
