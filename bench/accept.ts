@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { ensureDevelopmentPki } from '../certs/index.ts';
 import { loadContract } from '../schemas/index.ts';
 import { DEMO_PARTICIPANTS } from '../gateway/demo-participants.ts';
+import { createPostgresDatabase } from '../gateway/test-support.ts';
 import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './load.ts';
 import { summariseProfile } from './profile-summary.ts';
 
@@ -41,7 +41,7 @@ const body = (run: string) => (i: number) => JSON.stringify({ ...referral, messa
 
 async function main(): Promise<void> {
   let database: { url: string; drop(): Promise<void> } | undefined;
-  if (options.store === 'postgresql') database = await createDatabase(options.postgres);
+  if (options.store === 'postgresql') database = await createPostgresDatabase(options.postgres);
   const children: ChildProcess[] = [];
   try {
     const baseline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
@@ -131,26 +131,6 @@ function spawnServer(children: ChildProcess[], args: string[], env: Record<strin
     child.stderr!.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
   });
-}
-
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `rg_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 await main();
