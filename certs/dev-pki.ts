@@ -1,7 +1,7 @@
 /** The development PKI created on first start: a CA, a server certificate, one client certificate per demo participant. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { administratorUri, participantUri, roleUri, type AdminRole } from './identity.ts';
+import { administratorUri, gatewayUri, participantUri, roleUri, type AdminRole } from './identity.ts';
 import { createCertificateAuthority, issueKeyedCertificate, type KeyedCertificate } from './pki.ts';
 
 /** Options for {@link ensureDevelopmentPki}. */
@@ -16,10 +16,12 @@ export interface DevelopmentPkiOptions {
   hostnames: readonly string[];
 }
 
-/** The development CA and server certificate; client files sit in `clientsDir`. */
+/** The development CA, the server certificate, the gateway's own client certificate; participants' files sit in `clientsDir`. */
 export interface DevelopmentPki {
   ca: KeyedCertificate;
   server: KeyedCertificate;
+  /** Presented by the gateway to recipients' endpoints and webhooks. */
+  gatewayClient: KeyedCertificate;
   clientsDir: string;
 }
 
@@ -53,6 +55,15 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
       ...validity(825),
     }),
   );
+  const gatewayClient = loadOrCreate(options.dir, 'gateway-client', () =>
+    issueKeyedCertificate({
+      ca,
+      purpose: 'client',
+      subject: { commonName: 'referral-gateway', organization: 'Referral Gateway (development only)' },
+      uris: [gatewayUri('referral-gateway')],
+      ...validity(825),
+    }),
+  );
   for (const participant of options.participants) {
     loadOrCreate(clientsDir, participant.id, () =>
       issueKeyedCertificate({
@@ -75,7 +86,7 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
       }),
     );
   }
-  return { ca, server, clientsDir };
+  return { ca, server, gatewayClient, clientsDir };
 }
 
 function loadOrCreate(dir: string, name: string, create: () => KeyedCertificate): KeyedCertificate {

@@ -4,6 +4,7 @@ import type { X509Certificate } from 'node:crypto';
 const PARTICIPANT_PREFIX = 'urn:nrm:participant:';
 const ADMIN_PREFIX = 'urn:nrm:admin:';
 const ROLE_PREFIX = 'urn:nrm:role:';
+const GATEWAY_PREFIX = 'urn:nrm:gateway:';
 
 /** Administrator roles (DESIGN §5); each admin route checks for its role. */
 export const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor'] as const;
@@ -18,6 +19,8 @@ export type CertificateIdentity =
 export const participantUri = (participantId: string): string => `${PARTICIPANT_PREFIX}${participantId}`;
 /** The SAN URI naming an administrator. */
 export const administratorUri = (name: string): string => `${ADMIN_PREFIX}${name}`;
+/** The SAN URI naming a gateway when it calls recipients' endpoints and webhooks. */
+export const gatewayUri = (name: string): string => `${GATEWAY_PREFIX}${name}`;
 /** The SAN URI granting an administrator role. */
 export const roleUri = (role: AdminRole): string => `${ROLE_PREFIX}${role}`;
 

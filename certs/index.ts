@@ -3,5 +3,5 @@ export { createCertificateAuthority, issueCertificate, issueKeyedCertificate, ge
 export type { KeyedCertificate, IssueOptions, SubjectName, CertificatePurpose } from './pki.ts';
 export { ensureDevelopmentPki } from './dev-pki.ts';
 export type { DevelopmentPki, DevelopmentPkiOptions } from './dev-pki.ts';
-export { readIdentity, participantUri, administratorUri, roleUri, ADMIN_ROLES } from './identity.ts';
+export { readIdentity, participantUri, administratorUri, roleUri, gatewayUri, ADMIN_ROLES } from './identity.ts';
 export type { CertificateIdentity, AdminRole } from './identity.ts';

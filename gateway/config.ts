@@ -11,6 +11,48 @@ export interface TlsFiles {
   caFile: string;
   certFile: string;
   keyFile: string;
+  /** The gateway's client certificate, presented to recipients' endpoints and webhooks. */
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+/** What one process does; run several processes with different roles to scale out. */
+export type Role = 'api' | 'relay' | 'worker';
+
+/** Retry and expiry settings, per participant or as defaults. */
+export interface DeliveryPolicy {
+  /** Attempts before a delivery is dead-lettered. */
+  readonly attempts: number;
+  /** First retry delay; doubles each attempt, with jitter. */
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  /** An unsent delivery expires this long after acceptance. */
+  readonly ttlSeconds: number;
+  /** One attempt's time limit. */
+  readonly timeoutMs: number;
+  /** Deliveries to one recipient in flight at once, per worker process. */
+  readonly concurrency: number;
+}
+
+/** How one participant receives: pushed to its endpoint by an adapter, or pulled from the inbox. */
+export interface ParticipantDelivery extends Partial<DeliveryPolicy> {
+  readonly mode: 'push' | 'pull';
+  readonly adapter?: 'https-json';
+  readonly endpoint?: string;
+}
+
+/** Queued delivery settings. */
+export interface DeliveryConfig extends DeliveryPolicy {
+  /** How long a worker may hold a job before it is considered stalled and given to another. */
+  readonly lockDurationMs: number;
+  /** How often the relay looks at the outbox when nothing nudged it. */
+  readonly relayIntervalMs: number;
+  /** How often the reconciler looks for deliveries that lost their job, and for expired ones. */
+  readonly reconcileIntervalMs: number;
+  /** A delivery unchanged for this long without a job gets one again. */
+  readonly reconcileQuietMs: number;
+  /** Per participant; a participant not listed pulls from the inbox. */
+  readonly participants: Readonly<Record<string, ParticipantDelivery>>;
 }
 
 /** The validated configuration. Frozen; passed to whatever needs it. */
@@ -27,6 +69,12 @@ export interface Config {
   /** Largest accepted request body. */
   readonly bodyLimitBytes: number;
   readonly tls?: Readonly<TlsFiles>;
+  /** Redis for the queues. Absent: 127.0.0.1:6379 if it answers, else a private `redis-server` under `dataDir/redis`. */
+  readonly redisUrl?: string;
+  readonly roles: readonly Role[];
+  readonly delivery: DeliveryConfig;
+  /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
+  readonly demoAgencies: boolean;
   readonly participants: readonly Participant[];
   /** Administrators the development PKI issues certificates for. */
   readonly devAdministrators: ReadonlyArray<{ readonly name: string; readonly roles: readonly string[] }>;
@@ -42,10 +90,19 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+const POLICY_PROPERTIES = {
+  attempts: { type: 'integer', minimum: 1, maximum: 100 },
+  backoffMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
+  maxBackoffMs: { type: 'integer', minimum: 10, maximum: 86_400_000 },
+  ttlSeconds: { type: 'integer', minimum: 1, maximum: 31_536_000 },
+  timeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
+  concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+} as const;
+
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -57,8 +114,48 @@ const CONFIG_SCHEMA = {
     tls: {
       type: 'object',
       additionalProperties: false,
-      required: ['caFile', 'certFile', 'keyFile'],
-      properties: { caFile: { type: 'string' }, certFile: { type: 'string' }, keyFile: { type: 'string' } },
+      required: ['caFile', 'certFile', 'keyFile', 'clientCertFile', 'clientKeyFile'],
+      properties: {
+        caFile: { type: 'string' }, certFile: { type: 'string' }, keyFile: { type: 'string' },
+        clientCertFile: { type: 'string' }, clientKeyFile: { type: 'string' },
+      },
+    },
+    redisUrl: { type: 'string', pattern: '^rediss?://' },
+    roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['api', 'relay', 'worker'] }, default: ['api', 'relay', 'worker'] },
+    demoAgencies: { type: 'boolean' },
+    delivery: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        attempts: { ...POLICY_PROPERTIES.attempts, default: 8 },
+        backoffMs: { ...POLICY_PROPERTIES.backoffMs, default: 1000 },
+        maxBackoffMs: { ...POLICY_PROPERTIES.maxBackoffMs, default: 600_000 },
+        ttlSeconds: { ...POLICY_PROPERTIES.ttlSeconds, default: 604_800 },
+        timeoutMs: { ...POLICY_PROPERTIES.timeoutMs, default: 15_000 },
+        concurrency: { ...POLICY_PROPERTIES.concurrency, default: 8 },
+        lockDurationMs: { type: 'integer', minimum: 1000, maximum: 600_000, default: 30_000 },
+        relayIntervalMs: { type: 'integer', minimum: 10, maximum: 60_000, default: 200 },
+        reconcileIntervalMs: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 15_000 },
+        reconcileQuietMs: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 10_000 },
+        participants: {
+          type: 'object',
+          default: {},
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['mode'],
+            properties: {
+              mode: { enum: ['push', 'pull'] },
+              adapter: { enum: ['https-json'] },
+              endpoint: { type: 'string', pattern: '^https://' },
+              ...POLICY_PROPERTIES,
+            },
+            if: { properties: { mode: { const: 'push' } } },
+            then: { required: ['endpoint'] },
+          },
+        },
+      },
     },
     participants: { type: 'array', minItems: 1, items: { type: 'object' } },
     devAdministrators: {
@@ -85,6 +182,9 @@ export const ENVIRONMENT = {
   RG_DATABASE_URL: 'databaseUrl',
   RG_LOG_LEVEL: 'logLevel',
   RG_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  RG_REDIS_URL: 'redisUrl',
+  RG_ROLES: 'roles',
+  RG_DEMO_AGENCIES: 'demoAgencies',
 } as const;
 
 /** Options for {@link loadConfig}. */
@@ -95,6 +195,20 @@ export interface LoadConfigOptions {
   overrides?: Record<string, unknown>;
   /** Checks each participant against the contract's `Participant` schema. */
   validators: Validators;
+}
+
+/** The retry and expiry policy for deliveries to `participantId`: its own settings over the defaults. */
+export function deliveryPolicy(config: Config, participantId: string): DeliveryPolicy {
+  const { attempts, backoffMs, maxBackoffMs, ttlSeconds, timeoutMs, concurrency } = config.delivery;
+  const own = config.delivery.participants[participantId];
+  return {
+    attempts: own?.attempts ?? attempts,
+    backoffMs: own?.backoffMs ?? backoffMs,
+    maxBackoffMs: own?.maxBackoffMs ?? maxBackoffMs,
+    ttlSeconds: own?.ttlSeconds ?? ttlSeconds,
+    timeoutMs: own?.timeoutMs ?? timeoutMs,
+    concurrency: own?.concurrency ?? concurrency,
+  };
 }
 
 /**
@@ -108,13 +222,16 @@ export function loadConfig(options: LoadConfigOptions): Config {
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
-    raw[key] = key === 'port' || key === 'bodyLimitBytes' ? toInteger(value) : value;
+    raw[key] = key === 'port' || key === 'bodyLimitBytes' ? toInteger(value)
+      : key === 'roles' ? value.split(',').map((r) => r.trim())
+      : key === 'demoAgencies' ? value === 'true' || (value === 'false' ? false : value)
+      : value;
   }
   Object.assign(raw, options.overrides);
   raw.participants ??= structuredClone(DEMO_PARTICIPANTS);
   raw.devAdministrators ??= structuredClone(DEMO_ADMINISTRATORS);
 
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, strictRequired: false });
   const validate = ajv.compile(CONFIG_SCHEMA);
   if (!validate(raw)) {
     throw new ConfigError(
@@ -132,6 +249,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
   });
   const ids = participants.map((p) => p.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`participant ${id} is listed twice`);
+
+  for (const id of Object.keys((raw.delivery as { participants: object }).participants)) {
+    if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const port = raw.port as number;
@@ -139,6 +260,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     ...(raw as unknown as Config),
     dataDir: resolve(raw.dataDir as string),
     publicUrl: (raw.publicUrl as string | undefined) ?? `https://localhost:${port}`,
+    demoAgencies: (raw.demoAgencies as boolean | undefined) ?? raw.tls === undefined,
   });
 }
 

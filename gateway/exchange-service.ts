@@ -22,6 +22,10 @@ export interface ExchangeServiceDeps {
   validators: Validators;
   /** Base of tracking URLs. */
   publicUrl: string;
+  /** Time-to-live of an unsent delivery to `recipient`, in seconds. */
+  ttlSeconds(recipient: string): number;
+  /** Called after each new acceptance, so an in-process relay can move at once. */
+  onAccepted?: () => void;
   now?: () => Date;
 }
 
@@ -70,7 +74,11 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const acceptedAt = now();
       const envelope = { id, ...message };
       const envelopeDigest = canonicalDigest(envelope);
-      const deliveries = message.recipients.map((recipient) => ({ id: randomUUID(), recipient }));
+      const deliveries = message.recipients.map((recipient) => ({
+        id: randomUUID(),
+        recipient,
+        expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
+      }));
       const acceptance: Acceptance = {
         id,
         messageId: message.messageId,
@@ -78,7 +86,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         acceptedAt: acceptedAt.toISOString(),
         trackingUrl: `${deps.publicUrl}/v1/exchanges/${id}`,
         envelopeDigest,
-        deliveries: deliveries.map((d) => ({ ...d, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
+        deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
       };
       const outcome = await store.accept({
         id,
@@ -109,6 +117,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
           detail: `messageId ${message.messageId} was already accepted with a different body; use a new messageId for a new message.`,
         });
       }
+      if (outcome.outcome === 'accepted') deps.onAccepted?.();
       return { acceptance: outcome.response, replayed: outcome.outcome === 'replayed' };
     },
 

@@ -5,18 +5,22 @@ import https from 'node:https';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Contract, Validators } from '../schemas/index.ts';
-import type { Config } from './config.ts';
+import { deliveryPolicy, type Config } from './config.ts';
 import { GatewayError } from './errors.ts';
+import { createDeliveryService } from './delivery-service.ts';
 import { createExchangeService } from './exchange-service.ts';
 import { authenticate, callerLabel, type Caller } from './http/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
 import type { Logger } from './logger.ts';
 import { createParticipantRegistry } from './participant-registry.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { participantRoutes } from './routes/participants.ts';
-import { createExchangeStore, type Database } from './store/index.ts';
+import { receivingRoutes } from './routes/receiving.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
 
 /** The gateway's TLS material, PEM. */
 export interface TlsMaterial {
@@ -34,6 +38,10 @@ export interface GatewayDeps {
   tls: TlsMaterial;
   contract: Contract;
   validators: Validators;
+  /** Called after each new acceptance or dead-letter retry (nudges an in-process relay). */
+  onAccepted?: () => void;
+  /** Readiness of the queues, when this process runs them. */
+  queuesReady?: () => Promise<void>;
 }
 
 /** A built gateway, not yet listening. */
@@ -49,11 +57,22 @@ export interface Gateway {
 /** Builds the gateway. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const registry = createParticipantRegistry(config.participants);
+  const exchangeStore = createExchangeStore(deps.db);
+  const shutdown = new AbortController();
   const exchanges = createExchangeService({
-    store: createExchangeStore(deps.db),
+    store: exchangeStore,
     registry,
     validators: deps.validators,
     publicUrl: config.publicUrl,
+    ttlSeconds: (recipient) => deliveryPolicy(config, recipient).ttlSeconds,
+    ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+  });
+  const deliveries = createDeliveryService({
+    db: deps.db,
+    exchanges: exchangeStore,
+    deliveries: createDeliveryStore(deps.db),
+    webhooks: createWebhookStore(deps.db),
+    ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
@@ -76,18 +95,28 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
-  app.use(operationRoutes(deps.contract.text, { store: async () => void (await deps.db.query('SELECT 1')), draining: () => draining }));
+  app.use(
+    operationRoutes(deps.contract.text, {
+      store: async () => void (await deps.db.query('SELECT 1')),
+      ...(deps.queuesReady ? { queues: deps.queuesReady } : {}),
+      draining: () => draining,
+    }),
+  );
 
   const v1 = express.Router();
   v1.use(authenticate(registry));
   v1.use((req, _res, next) => {
-    if (req.method === 'POST' && !req.is('application/json')) {
+    // `req.is` is false for a body of another type, null for no body (optional bodies may be left out).
+    if (req.method === 'POST' && req.is('application/json') === false) {
       throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', { detail: `Send Content-Type: application/json (got ${req.get('content-type') ?? 'none'}).` });
     }
     next();
   });
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
-  v1.use(exchangeRoutes(exchanges, deps.validators));
+  v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal }));
+  v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal));
+  v1.use(webhookRoutes(deliveries, deps.validators));
+  v1.use(adminRoutes(deliveries, deps.validators));
   v1.use(participantRoutes(registry));
   app.use('/v1', v1);
   mountContractFallbacks(app.router, deps.contract.document);
@@ -121,6 +150,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     close: () =>
       new Promise((resolve) => {
         draining = true;
+        shutdown.abort(); // open event streams and long polls end
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

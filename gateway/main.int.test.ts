@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startRedisServer, type PrivateRedis } from '../queues/index.ts';
 import { example } from './test-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,9 +25,11 @@ describe('npm start on embedded defaults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-start-'));
   let gateway: ReturnType<typeof start>;
   let url: string;
+  let redis: PrivateRedis;
 
   beforeAll(async () => {
-    gateway = start({ RG_DATA_DIR: dataDir });
+    redis = await startRedisServer({ dir: join(dataDir, 'test-redis') });
+    gateway = start({ RG_DATA_DIR: dataDir, RG_REDIS_URL: redis.url });
     url = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const match = /is up at (https:\/\/\S+) /.exec(gateway.output());
@@ -38,11 +41,12 @@ describe('npm start on embedded defaults', () => {
       void gateway.exited.then(() => reject(new Error(`gateway exited:\n${gateway.output()}`)));
     });
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     gateway.child.kill('SIGKILL');
+    await redis.stop();
   });
 
-  it('creates a development CA and a certificate per demo participant, and accepts the referral example with one', async () => {
+  it('accepts the referral example with a demo certificate and delivers it to the simulated NGO, which acknowledges it', async () => {
     const certs = join(dataDir, 'certs');
     const agent = new Agent({
       connect: {
@@ -56,8 +60,11 @@ describe('npm start on embedded defaults', () => {
     });
     expect(response.statusCode).toBe(202);
     const acceptance = (await response.body.json()) as { trackingUrl: string };
-    const tracked = await request(acceptance.trackingUrl.replace(/https:\/\/localhost:\d+/, url), { dispatcher: agent });
-    expect(((await tracked.body.json()) as { deliveries: Array<{ status: string }> }).deliveries.map((d) => d.status)).toEqual(['accepted']);
+    const statuses = async () => {
+      const tracked = await request(acceptance.trackingUrl.replace(/https:\/\/localhost:\d+/, url), { dispatcher: agent });
+      return ((await tracked.body.json()) as { deliveries: Array<{ history: Array<{ status: string }> }> }).deliveries[0]!.history.map((h) => h.status);
+    };
+    await vi.waitFor(async () => expect(await statuses()).toEqual(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']), { timeout: 15_000, interval: 200 });
     await agent.close();
   });
 

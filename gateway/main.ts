@@ -22,7 +22,7 @@ try {
   if (running.devCertsDir) {
     const certs = running.devCertsDir;
     process.stdout.write(
-      `\nReferral Gateway is up at ${running.url} (store: ${running.db.kind}).\n` +
+      `\nReferral Gateway is up at ${running.url} (store: ${running.db.kind}; demo agency systems: ${running.agencies.size}).\n` +
         `Development certificates: ${certs}\n` +
         `Try:  curl --cacert ${certs}/ca.pem --cert ${certs}/clients/BG-MOI.pem --key ${certs}/clients/BG-MOI-key.pem ${running.url.replace('127.0.0.1', 'localhost')}/v1/participants\n\n`,
     );

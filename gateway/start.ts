@@ -1,7 +1,9 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRecipientSimulator, type ClientTls, type RecipientSimulator } from '../adapters/index.ts';
 import { ensureDevelopmentPki, type AdminRole } from '../certs/index.ts';
+import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createGateway, type Gateway, type TlsMaterial } from './gateway.ts';
@@ -18,6 +20,9 @@ export interface RunningGateway {
   logger: Logger;
   /** Where the development certificates are, when the development PKI is in use. */
   devCertsDir?: string;
+  queues?: QueueSystem;
+  /** The simulated agency systems of the demo participants, when they run. */
+  agencies: Map<string, RecipientSimulator>;
   /** Graceful stop: no new connections, in-flight requests finish, then the store closes. */
   stop(): Promise<void>;
 }
@@ -36,36 +41,79 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const config = loadConfig({ env: options.env ?? {}, ...(options.overrides ? { overrides: options.overrides } : {}), validators });
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
 
-  const { tls, devCertsDir } = loadTls(config);
+  const { tls, clientTls, devCertsDir } = loadTls(config);
   const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  const cleanup: Array<() => Promise<void>> = [() => db.close()];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+  };
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied, store: db.kind }, 'store migrated');
-    const gateway = createGateway(config, { logger, db, tls, contract, validators });
-    const url = await gateway.listen();
-    logger.info({ url, store: db.kind, devCertsDir }, 'gateway listening');
+
+    // Queues need Redis; a process that only serves the API does not.
+    const runsQueues = config.roles.includes('relay') || config.roles.includes('worker');
+    const redis = runsQueues ? await resolveRedis({ ...(config.redisUrl ? { url: config.redisUrl } : {}), dataDir: config.dataDir, logger }) : undefined;
+    if (redis?.server) cleanup.push(() => redis.server!.stop());
+
+    let queues: QueueSystem | undefined;
+    const gateway = createGateway(config, {
+      logger, db, tls, contract, validators,
+      onAccepted: () => queues?.nudge(),
+      ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
+    });
+    let url = 'not listening';
+    if (config.roles.includes('api')) {
+      url = await gateway.listen();
+      cleanup.push(() => gateway.close());
+    }
+
+    // Simulated agency systems answer for demo participants configured nowhere else.
+    const agencies = new Map<string, RecipientSimulator>();
+    if (config.demoAgencies && config.roles.includes('api')) {
+      for (const participant of config.participants) {
+        if (config.delivery.participants[participant.id] || !devCertsDir) continue;
+        const certs = join(devCertsDir, 'clients');
+        agencies.set(participant.id, await createRecipientSimulator({
+          participantId: participant.id,
+          server: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
+          receipts: {
+            gatewayUrl: url.replace('127.0.0.1', 'localhost'),
+            tls: { caPem: tls.caPem, certPem: readFileSync(join(certs, `${participant.id}.pem`), 'utf8'), keyPem: readFileSync(join(certs, `${participant.id}-key.pem`), 'utf8') },
+          },
+        }));
+      }
+      cleanup.push(async () => void (await Promise.all([...agencies.values()].map((a) => a.close()))));
+    }
+
+    if (redis) {
+      queues = await startQueues(config, {
+        db, logger, redisUrl: redis.url, clientTls,
+        endpoints: Object.fromEntries([...agencies].map(([id, agency]) => [id, agency.endpoint])),
+      });
+      const running = queues;
+      cleanup.push(() => running.stop());
+    }
+    logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
-      config, url, gateway, db, logger,
+      config, url, gateway, db, logger, agencies,
+      ...(queues ? { queues } : {}),
       ...(devCertsDir ? { devCertsDir } : {}),
-      async stop() {
-        await gateway.close();
-        await db.close();
-      },
+      // Reverse order of starting: the API stops taking requests before the workers finish and the queues close.
+      stop: stopAll,
     };
   } catch (error) {
-    await db.close();
+    await stopAll();
     throw error;
   }
 }
 
-function loadTls(config: Config): { tls: TlsMaterial; devCertsDir?: string } {
+function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; devCertsDir?: string } {
   if (config.tls) {
+    const caPem = readFileSync(config.tls.caFile, 'utf8');
     return {
-      tls: {
-        caPem: readFileSync(config.tls.caFile, 'utf8'),
-        certPem: readFileSync(config.tls.certFile, 'utf8'),
-        keyPem: readFileSync(config.tls.keyFile, 'utf8'),
-      },
+      tls: { caPem, certPem: readFileSync(config.tls.certFile, 'utf8'), keyPem: readFileSync(config.tls.keyFile, 'utf8') },
+      clientTls: { caPem, certPem: readFileSync(config.tls.clientCertFile, 'utf8'), keyPem: readFileSync(config.tls.clientKeyFile, 'utf8') },
     };
   }
   const dir = join(config.dataDir, 'certs');
@@ -75,5 +123,9 @@ function loadTls(config: Config): { tls: TlsMaterial; devCertsDir?: string } {
     administrators: config.devAdministrators.map((a) => ({ name: a.name, roles: a.roles as AdminRole[] })),
     hostnames: ['localhost', '127.0.0.1', '::1'],
   });
-  return { tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem }, devCertsDir: dir };
+  return {
+    tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
+    clientTls: { caPem: pki.ca.certPem, certPem: pki.gatewayClient.certPem, keyPem: pki.gatewayClient.keyPem },
+    devCertsDir: dir,
+  };
 }

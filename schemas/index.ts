@@ -12,7 +12,9 @@ export type { components, paths, operations } from './generated/openapi.ts';
 
 type Schemas = components['schemas'];
 /** A submission to `POST /v1/exchanges`, one of the five message types. */
-export type NewExchange = Schemas['NewExchange'];
+export type NewExchange = Schemas['Message'];
+/** An accepted message as delivered: the submission plus the gateway's `id`. */
+export type Envelope = Schemas['Message'] & { id: string };
 export type MessageType = Schemas['MessageType'];
 export type ParticipantId = Schemas['ParticipantId'];
 export type ParticipantKind = Schemas['ParticipantKind'];
@@ -25,3 +27,8 @@ export type Acceptance = Schemas['Acceptance'];
 export type Problem = Schemas['Problem'];
 export type ErrorCode = Schemas['ErrorCode'];
 export type LegalBasis = Schemas['LegalBasis'];
+export type StatusEvent = Schemas['StatusEvent'];
+export type Receipt = Schemas['Receipt'];
+export type InboxItem = Schemas['InboxItem'];
+export type Webhook = Schemas['Webhook'];
+export type DeadLetter = Schemas['DeadLetter'];

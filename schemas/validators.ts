@@ -160,6 +160,13 @@ function describe(error: ErrorObject, prefix: string): Violation {
     case 'anyOf':
     case 'oneOf':
       return { pointer: `${prefix}${error.instancePath}`, message: describeAlternatives(error), keyword: error.keyword };
+    case 'not': {
+      const required = (error.schema as SchemaNode | undefined)?.required;
+      if (Array.isArray(required) && required.length === 1) {
+        return { pointer: at(String(required[0])), message: 'is assigned by the gateway and must not be sent', keyword: 'not' };
+      }
+      return { pointer: `${prefix}${error.instancePath}`, message: error.message ?? 'is invalid', keyword: error.keyword };
+    }
     case 'discriminator':
       return {
         pointer: `${prefix}${error.instancePath}/${escapePointer(String(params.tag))}`,

@@ -6,6 +6,8 @@ import { GatewayError } from '../errors.ts';
 export interface ReadinessProbe {
   /** Resolves when the store answers; rejects otherwise. */
   store(): Promise<void>;
+  /** Resolves when the queues' Redis answers, in a process that runs queues. */
+  queues?(): Promise<void>;
   /** True once shutdown has begun: load balancers should stop sending. */
   draining(): boolean;
 }
@@ -23,7 +25,14 @@ export function operationRoutes(contractText: string, probe: ReadinessProbe): Ro
     } catch (error) {
       throw error instanceof GatewayError ? error : new GatewayError('GW_STORE_UNAVAILABLE', { cause: error });
     }
-    res.json({ status: 'ready', checks: { store: 'ok' } });
+    if (probe.queues) {
+      try {
+        await probe.queues();
+      } catch (error) {
+        throw new GatewayError('GW_QUEUE_UNAVAILABLE', { cause: error });
+      }
+    }
+    res.json({ status: 'ready', checks: { store: 'ok', ...(probe.queues ? { queues: 'ok' } : {}) } });
   });
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(contractText);

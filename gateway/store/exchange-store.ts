@@ -19,7 +19,8 @@ export interface ExchangeRecord {
   legalBasis?: object;
   /** Digest of the submitted body; a replay must match it. */
   requestDigest: string;
-  deliveries: Array<{ id: string; recipient: string }>;
+  /** One per recipient; `expiresAt` is when an unsent delivery expires (its time-to-live). */
+  deliveries: Array<{ id: string; recipient: string; expiresAt: Date | null }>;
   /** The answer given now, and to every identical replay. */
   response: Acceptance;
   /** Audit actor, e.g. `participant:BG-MOI`. */
@@ -106,11 +107,17 @@ export function createExchangeStore(db: Database): ExchangeStore {
          WHERE d.exchange_id = $1 ORDER BY e.id`,
         [id],
       );
+      const attempts = await db.query<AttemptRow>(
+        `SELECT a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.error FROM delivery_attempts a
+         JOIN deliveries d ON d.id = a.delivery_id WHERE d.exchange_id = $1 ORDER BY a.id`,
+        [id],
+      );
       return toExchange(
         rows[0],
         deliveries.rows.map((d) => ({
           ...toDelivery(d),
           history: events.rows.filter((e) => e.delivery_id === d.id).map((e) => ({ status: e.status, at: e.at.toISOString() })),
+          attempts: attempts.rows.filter((a) => a.delivery_id === d.id).map(toAttempt),
         })),
       );
     },
@@ -174,8 +181,9 @@ WITH claim AS (
   SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb FROM claim
   RETURNING id
 ), delivery AS (
-  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at)
-  SELECT d.id, x.id, d.recipient, 'accepted', $10 FROM exchange x, unnest($14::uuid[], $8::text[]) AS d(id, recipient)
+  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at)
+  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at
+  FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[]) AS d(id, recipient, expires_at)
   RETURNING id
 ), event AS (
   INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'accepted', $10 FROM delivery
@@ -193,6 +201,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.inReplyTo ?? null, recipients, record.createdAt, record.acceptedAt.toISOString(), JSON.stringify(record.envelope),
     record.envelopeDigest, record.legalBasis ? JSON.stringify(record.legalBasis) : null, record.deliveries.map((d) => d.id),
     record.requestDigest, JSON.stringify(record.response), record.actor, JSON.stringify(record.auditDetails),
+    record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null),
   ];
 }
 
@@ -211,6 +220,25 @@ function toExchange(row: ExchangeRow, deliveries: Delivery[]): StoredExchange {
     acceptedAt: row.accepted_at.toISOString(),
     envelopeDigest: row.envelope_digest,
     deliveries,
+  };
+}
+
+interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  started_at: Date;
+  duration_ms: number;
+  outcome: 'delivered' | 'transient-error' | 'permanent-error';
+  error: { code: string; message: string; permanent?: boolean } | null;
+}
+
+function toAttempt(row: AttemptRow): NonNullable<Delivery['attempts']>[number] {
+  return {
+    attempt: row.attempt,
+    startedAt: row.started_at.toISOString(),
+    durationMs: row.duration_ms,
+    outcome: row.outcome,
+    ...(row.error ? { error: row.error } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ function record(overrides: Partial<ExchangeRecord> = {}): ExchangeRecord {
   return {
     id, sender: 'BG-MOI', messageId: `m-${randomUUID()}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000001',
     createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0',
-    requestDigest: 'sha256:1', deliveries: recipients.map((recipient) => ({ id: randomUUID(), recipient })),
+    requestDigest: 'sha256:1', deliveries: recipients.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: null })),
     response: { id } as never, actor: 'participant:BG-MOI', auditDetails: {},
     ...overrides,
   };
@@ -28,7 +28,7 @@ describe.each(STORE_KINDS)('the store on %s', (kind) => {
     db = await openTestDatabase(kind);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: string }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual(['001_exchanges']);
+    expect(rows.map((r) => r.version)).toEqual(['001_exchanges', '002_delivery']);
   });
 
   it('accepts once, replays an identical submission, and reports a different one as a conflict', async () => {
@@ -46,7 +46,7 @@ describe.each(STORE_KINDS)('the store on %s', (kind) => {
     db = await openTestDatabase(kind);
     const store = createExchangeStore(db);
     // Two deliveries to the same recipient break UNIQUE (exchange_id, recipient) after the exchange row is written.
-    const broken = record({ deliveries: [{ id: randomUUID(), recipient: 'BG-SACP' }, { id: randomUUID(), recipient: 'BG-SACP' }] });
+    const broken = record({ deliveries: [{ id: randomUUID(), recipient: 'BG-SACP', expiresAt: null }, { id: randomUUID(), recipient: 'BG-SACP', expiresAt: null }] });
     await expect(store.accept(broken)).rejects.toThrow();
     const { rows } = await db.query<{ n: number }>(
       'SELECT (SELECT count(*) FROM exchanges) + (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM idempotency_keys) + (SELECT count(*) FROM audit_log) AS n',
@@ -62,7 +62,7 @@ describe('migrations on PostgreSQL', () => {
     const dbs: Database[] = await Promise.all([1, 2, 3].map(() => openDatabase({ url: created.url, maxConnections: 2 })));
     try {
       const applied = await Promise.all(dbs.map((db) => migrate(db)));
-      expect(applied.flat()).toEqual(['001_exchanges']);
+      expect(applied.flat().sort()).toEqual(['001_exchanges', '002_delivery']);
     } finally {
       await Promise.all(dbs.map((db) => db.close()));
       await created.drop();

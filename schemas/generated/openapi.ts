@@ -53,6 +53,224 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exchanges/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel deliveries not yet delivered
+         * @description The sender (or an operator) recalls an exchange. Every delivery still `accepted`,
+         *     `queued` or `retrying` becomes `cancelled` and is never sent. A delivery in flight
+         *     (`delivering`) or already delivered is left as it is: the answer shows which.
+         */
+        post: operations["cancelExchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchanges/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream status changes (server-sent events)
+         * @description Every status change of the deliveries the caller may see, as `text/event-stream`.
+         *     The stream starts with the history so far; each event's `id` is its sequence
+         *     number, so a client reconnecting with `Last-Event-ID` receives only what it missed.
+         *     Event name `status`, data a `StatusEvent`.
+         */
+        get: operations["streamExchangeEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries waiting for the caller (pull mode)
+         * @description For participants without a reachable endpoint. Oldest first. Returned deliveries
+         *     become `delivered`; they are returned again until acknowledged, so a crash between
+         *     fetching and storing loses nothing (deduplicate by `messageId`). With `wait`, an
+         *     empty inbox holds the request open up to that many seconds for new deliveries.
+         */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/{deliveryId}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a delivery fetched from the inbox */
+        post: operations["acknowledgeInboxDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a delivered envelope
+         * @description The recipient (or its adapter) confirms it received and stored the envelope whose
+         *     digest it names. Only the recipient of that delivery may; the digest must be the
+         *     accepted envelope's. Signatures on receipts come with the trust issue.
+         */
+        post: operations["submitReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's webhooks */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook for status changes of what the caller sent
+         * @description The gateway POSTs a `StatusEvent` (no personal data) to `url` over mutual TLS with
+         *     its own client certificate for every status change of exchanges the caller sent,
+         *     with the same retries as deliveries.
+         */
+        post: operations["registerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Failed deliveries with their last error
+         * @description Operator role. Oldest first; discarded ones are not listed.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry every dead letter (optionally of one recipient) */
+        post: operations["retryAllDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry one dead letter */
+        post: operations["retryDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/{deliveryId}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard a dead letter with a reason */
+        post: operations["discardDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/participants": {
         parameters: {
             query?: never;
@@ -145,7 +363,30 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    deliveryStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent to a registered webhook when a delivery of the participant's exchange changes status
+         * @description POSTed over mutual TLS with the gateway's client certificate. Answer 2xx once stored;
+         *     other answers are retried with backoff (408, 429 and 5xx) or dropped (other 4xx).
+         *     The same event may arrive more than once: deduplicate by `eventId`.
+         */
+        post: operations["deliveryStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description RFC 9457 problem details with the gateway's stable error code. */
@@ -173,7 +414,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_QUEUE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -220,6 +461,8 @@ export interface components {
             statusChangedAt: string;
             /** @description Every status the delivery has passed through, oldest first. */
             history?: components["schemas"]["StatusChange"][];
+            /** @description Every attempt to hand the envelope to the recipient, oldest first. */
+            attempts?: components["schemas"]["Attempt"][];
         };
         StatusChange: {
             status: components["schemas"]["DeliveryStatus"];
@@ -268,6 +511,85 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             nextCursor?: string;
         };
+        CancelRequest: {
+            /** @description Why; recorded in the audit log. Must not contain personal data. */
+            reason?: string;
+        };
+        WebhookRegistration: {
+            /** Format: uri */
+            url: string;
+        };
+        RetryAllRequest: {
+            recipient?: components["schemas"]["ParticipantId"];
+        };
+        DiscardRequest: {
+            /** @description Why the delivery is given up; recorded in the audit log. Must not contain personal data. */
+            reason: string;
+        };
+        /** @description One status change of one delivery. Carries no personal data. */
+        StatusEvent: {
+            eventId: string;
+            /** Format: uuid */
+            exchangeId: string;
+            messageId: components["schemas"]["MessageId"];
+            /** Format: uuid */
+            deliveryId: string;
+            recipient: components["schemas"]["ParticipantId"];
+            status: components["schemas"]["DeliveryStatus"];
+            /** Format: date-time */
+            at: string;
+        };
+        Receipt: {
+            /** Format: uuid */
+            deliveryId: string;
+            envelopeDigest: string;
+            /** Format: date-time */
+            receivedAt?: string;
+        };
+        InboxItem: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            exchangeId: string;
+            envelopeDigest: string;
+            envelope: components["schemas"]["Envelope"];
+        };
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uri */
+            url: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DeadLetter: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            exchangeId: string;
+            messageId: components["schemas"]["MessageId"];
+            sender: components["schemas"]["ParticipantId"];
+            recipient: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            failedAt: string;
+            attempts: number;
+            lastError: components["schemas"]["AttemptError"];
+        };
+        AttemptError: {
+            /** @description E.g. `HTTP_503`, `ECONNREFUSED`, `TIMEOUT`, `HTTP_400`. */
+            code: string;
+            message: string;
+            permanent?: boolean;
+        };
+        Attempt: {
+            attempt: number;
+            /** Format: date-time */
+            startedAt: string;
+            durationMs: number;
+            /** @enum {string} */
+            outcome: "delivered" | "transient-error" | "permanent-error";
+            error?: components["schemas"]["AttemptError"];
+        };
         /** @enum {string} */
         MessageType: "alert" | "referral" | "referral-response" | "case-transfer" | "case-update";
         /**
@@ -297,6 +619,11 @@ export interface components {
         };
         /** @description Fields every message carries. Composed into each message type below. */
         EnvelopeHeader: {
+            /**
+             * Format: uuid
+             * @description The exchange id, assigned by the gateway; a submission must not carry it.
+             */
+            readonly id?: string;
             messageId: components["schemas"]["MessageId"];
             type: components["schemas"]["MessageType"];
             schemaVersion: components["schemas"]["SchemaVersion"];
@@ -308,8 +635,15 @@ export interface components {
             createdAt: string;
             legalBasis?: components["schemas"]["LegalBasis"];
         };
-        /** @description A message as submitted by a sender, one of the five types, told apart by `type`. */
-        NewExchange: components["schemas"]["AlertMessage"] | components["schemas"]["ReferralMessage"] | components["schemas"]["ReferralResponseMessage"] | components["schemas"]["CaseTransferMessage"] | components["schemas"]["CaseUpdateMessage"];
+        /** @description A message as submitted by a sender. The gateway assigns `id`. */
+        NewExchange: components["schemas"]["Message"];
+        /**
+         * @description A message as accepted and delivered: the submission plus the gateway's `id`. Its
+         *     RFC 8785 canonical JSON is what `envelopeDigest` is computed over.
+         */
+        Envelope: components["schemas"]["Message"];
+        /** @description One of the five message types, told apart by `type`. */
+        Message: components["schemas"]["AlertMessage"] | components["schemas"]["ReferralMessage"] | components["schemas"]["ReferralResponseMessage"] | components["schemas"]["CaseTransferMessage"] | components["schemas"]["CaseUpdateMessage"];
         /** @description First signal about a presumed victim, usually to the NCCTHB coordinator. */
         AlertMessage: {
             /** @constant */
@@ -756,6 +1090,7 @@ export interface components {
     };
     parameters: {
         ExchangeId: string;
+        DeliveryId: string;
     };
     requestBodies: never;
     headers: never;
@@ -852,6 +1187,339 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    cancelExchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ExchangeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            /** @description The exchange after cancellation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exchange"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    streamExchangeEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: components["parameters"]["ExchangeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An open event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1042
+                     *     event: status
+                     *     data: {"eventId":"1042","exchangeId":"a3749e8d-2c9c-4a8a-9344-3f905d61dc62","deliveryId":"bb618bca-bde2-45c5-b5c0-42880881062f","recipient":"BG-NGO-ANIMUS","status":"delivered","at":"2026-11-22T16:55:03.612Z"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: {
+                limit?: number;
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Waiting deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxItem"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    acknowledgeInboxDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, now `acknowledged`. Acknowledging twice is harmless. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    submitReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Receipt"];
+            };
+        };
+        responses: {
+            /** @description The delivery, now `acknowledged`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registered webhooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    registerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRegistration"];
+            };
+        };
+        responses: {
+            /** @description Registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                recipient?: components["schemas"]["ParticipantId"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dead letters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DeadLetter"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    retryAllDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RetryAllRequest"];
+            };
+        };
+        responses: {
+            /** @description How many deliveries were queued again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        retried: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    retryDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    discardDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscardRequest"];
+            };
+        };
+        responses: {
+            /** @description The delivery stays `failed` and leaves the dead-letter list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listParticipants: {
@@ -962,6 +1630,35 @@ export interface operations {
                 };
             };
             503: components["responses"]["Unavailable"];
+        };
+    };
+    deliveryStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusEvent"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused; not retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -1,0 +1,145 @@
+/** A simulated agency system that really speaks `https-json`: used by tests, the demo and the benchmark. */
+import { createHash } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { Agent, request } from 'undici';
+import { HEADERS } from './index.ts';
+import type { ClientTls } from './transport.ts';
+
+/** How the simulated system answers, changeable while it runs. */
+export interface Behaviour {
+  /** Answer this status instead of 202 (`times`: for that many requests, then recover). */
+  fail?: { status: number; times?: number; retryAfter?: string };
+  /** Hold each request this long before answering. */
+  delayMs?: number;
+}
+
+/** Options for {@link createRecipientSimulator}. */
+export interface SimulatorOptions {
+  participantId: string;
+  /** Server side: certificate for `localhost` from the gateway CA; the CA also checks the gateway's client certificate. */
+  server: ClientTls;
+  /** When set, a receipt is sent to the gateway for every envelope applied, with the participant's certificate. */
+  receipts?: { gatewayUrl: string; tls: ClientTls };
+  port?: number;
+  /** Called for each envelope applied the first time (the demo prints these). */
+  onApplied?: (envelope: { messageId: string; type: string }) => void;
+}
+
+/** A running simulated system. */
+export interface RecipientSimulator {
+  /** The endpoint to configure for the participant. */
+  readonly endpoint: string;
+  /** How many times each messageId arrived. */
+  readonly arrivals: Map<string, number>;
+  /** messageIds applied, each once, in order. */
+  readonly applied: string[];
+  behave(behaviour: Behaviour): void;
+  /** Stops listening (the system is "down"); `start` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a simulated agency system for `participantId`. */
+export async function createRecipientSimulator(options: SimulatorOptions): Promise<RecipientSimulator> {
+  const arrivals = new Map<string, number>();
+  const applied: string[] = [];
+  let behaviour: Behaviour = {};
+  const receiptAgent = options.receipts
+    ? new Agent({ connect: { ca: options.receipts.tls.caPem, cert: options.receipts.tls.certPem, key: options.receipts.tls.keyPem } })
+    : undefined;
+  const sockets = new Set<TLSSocket>();
+
+  const server = https.createServer(
+    { key: options.server.keyPem, cert: options.server.certPem, ca: options.server.caPem, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void (async () => {
+          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+          const body = Buffer.concat(chunks);
+          const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+          if (req.method !== 'POST' || req.headers[HEADERS.envelopeDigest] !== digest) {
+            res.writeHead(400).end();
+            return;
+          }
+          const envelope = JSON.parse(body.toString('utf8')) as { messageId: string; type: string; sender: string };
+          const key = `${envelope.sender}/${envelope.messageId}`;
+          arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
+          const fail = behaviour.fail;
+          if (fail && (fail.times === undefined || fail.times > 0)) {
+            if (fail.times !== undefined) fail.times--;
+            res.writeHead(fail.status, fail.retryAfter ? { 'retry-after': fail.retryAfter } : {}).end();
+            return;
+          }
+          // Deduplicate by messageId: a repeated delivery is answered, not applied again.
+          if (!applied.includes(key)) {
+            applied.push(key);
+            options.onApplied?.(envelope);
+          }
+          res.writeHead(202).end();
+          const deliveryId = req.headers[HEADERS.deliveryId];
+          if (receiptAgent && typeof deliveryId === 'string') void sendReceipt(deliveryId, digest);
+        })();
+      });
+    },
+  );
+  server.on('secureConnection', (socket: TLSSocket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function sendReceipt(deliveryId: string, envelopeDigest: string): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const response = await request(`${options.receipts!.gatewayUrl}/v1/receipts`, {
+          method: 'POST', dispatcher: receiptAgent!, headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ deliveryId, envelopeDigest, receivedAt: new Date().toISOString() }),
+        });
+        await response.body.dump();
+        // 409: the gateway has not yet recorded the hand-over (our 202 is still on its way).
+        if (response.statusCode !== 409 && response.statusCode < 500) return;
+      } catch {
+        // the gateway is restarting: try again
+      }
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+  }
+
+  let port = options.port ?? 0;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+  await start();
+
+  return {
+    get endpoint() {
+      return `https://localhost:${port}/referral-gateway/inbound`;
+    },
+    arrivals,
+    applied,
+    behave(next) {
+      behaviour = next;
+    },
+    start,
+    stop,
+    async close() {
+      await stop();
+      await receiptAgent?.close();
+    },
+  };
+}

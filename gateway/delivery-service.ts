@@ -1,0 +1,168 @@
+/** Cancel, status events, pull-mode inbox, receipts, webhooks and dead letters, on behalf of an authenticated caller. */
+import type { AdminRole } from '../certs/index.ts';
+import type { DeadLetter, Delivery, Exchange, InboxItem, StatusEvent, Webhook } from '../schemas/index.ts';
+import { GatewayError } from './errors.ts';
+import { callerLabel, type Caller } from './http/caller.ts';
+import type { DeliveryStore, ExchangeStore, StoredExchange, WebhookStore } from './store/index.ts';
+import { appendAudit, type Database } from './store/index.ts';
+
+/** What the delivery routes need. */
+export interface DeliveryServiceDeps {
+  db: Database;
+  exchanges: ExchangeStore;
+  deliveries: DeliveryStore;
+  webhooks: WebhookStore;
+  /** Makes the relay look at the outbox now (after a dead-letter retry). */
+  nudge?: () => void;
+}
+
+/** The delivery-side operations. */
+export interface DeliveryService {
+  cancel(caller: Caller, exchangeId: string, reason?: string): Promise<Exchange>;
+  /** Checks the caller may follow the exchange; returns the recipient filter for its events. */
+  followable(caller: Caller, exchangeId: string): Promise<{ recipient?: string }>;
+  events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEvent[]>;
+  inbox(caller: Caller, limit: number): Promise<InboxItem[]>;
+  acknowledgeInbox(caller: Caller, deliveryId: string): Promise<Delivery>;
+  receipt(caller: Caller, receipt: { deliveryId: string; envelopeDigest: string }): Promise<Delivery>;
+  listWebhooks(caller: Caller): Promise<Webhook[]>;
+  registerWebhook(caller: Caller, url: string): Promise<Webhook>;
+  deleteWebhook(caller: Caller, id: string): Promise<void>;
+  deadLetters(caller: Caller, filter: { recipient?: string; limit: number }): Promise<DeadLetter[]>;
+  retryDeadLetters(caller: Caller, filter: { recipient?: string }): Promise<string[]>;
+  retryDeadLetter(caller: Caller, deliveryId: string): Promise<Delivery>;
+  discardDeadLetter(caller: Caller, deliveryId: string, reason: string): Promise<Delivery>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The delivery service. */
+export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryService {
+  const { deliveries, exchanges, webhooks, db } = deps;
+
+  const participantOf = (caller: Caller, what: string): string => {
+    if (caller.kind !== 'participant') throw new GatewayError('GW_ROLE_REQUIRED', { detail: `${what} belong to participant systems, not administrators.` });
+    return caller.participantId;
+  };
+  const requireRole = (caller: Caller, role: AdminRole) => {
+    if (caller.kind !== 'administrator' || !caller.roles.includes(role)) {
+      throw new GatewayError('GW_ROLE_REQUIRED', { detail: `This route needs an administrator certificate with the ${role} role.` });
+    }
+  };
+  const loadExchange = async (id: string): Promise<StoredExchange | undefined> => (UUID.test(id) ? exchanges.get(id) : undefined);
+  const ownDelivery = async (caller: Caller, deliveryId: string) => {
+    const target = UUID.test(deliveryId) ? await deliveries.receiptTarget(deliveryId) : undefined;
+    if (!target || caller.kind !== 'participant' || target.recipient !== caller.participantId) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+    return target;
+  };
+  const current = async (deliveryId: string): Promise<Delivery> => (await deliveries.get(deliveryId))!;
+
+  /** Marks a delivery acknowledged; a receipt that overtakes the worker's own record of the hand-over first records it. */
+  const acknowledge = async (caller: Caller, deliveryId: string, status: string, via: string): Promise<Delivery> => {
+    if (status === 'acknowledged') return current(deliveryId);
+    if (status === 'delivering') await deliveries.transition(deliveryId, ['delivering'], 'delivered', { via });
+    if (!(await deliveries.transition(deliveryId, ['delivered'], 'acknowledged', { via }))) {
+      const now = await current(deliveryId);
+      if (now.status !== 'acknowledged') {
+        throw new GatewayError('GW_DELIVERY_NOT_DELIVERED', { detail: `The delivery is ${now.status}; only a delivered envelope can be acknowledged.` });
+      }
+      return now;
+    }
+    await appendAudit(db, { actor: callerLabel(caller), action: 'delivery.acknowledged', details: { deliveryId, via } });
+    return current(deliveryId);
+  };
+
+  return {
+    async cancel(caller, exchangeId, reason) {
+      const exchange = await loadExchange(exchangeId);
+      const allowed = exchange && (caller.kind === 'participant' ? caller.participantId === exchange.sender : caller.roles.includes('operator'));
+      if (!exchange || !allowed) throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
+      const cancelled = await deliveries.cancel(exchangeId, reason);
+      await appendAudit(db, { actor: callerLabel(caller), action: 'exchange.cancelled', exchangeId, details: { cancelled, ...(reason ? { reason } : {}) } });
+      const { seq: _seq, ...view } = (await exchanges.get(exchangeId))!;
+      return view;
+    },
+
+    async followable(caller, exchangeId) {
+      const exchange = await loadExchange(exchangeId);
+      if (!exchange) throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
+      if (caller.kind === 'administrator' || caller.participantId === exchange.sender) return {};
+      if (exchange.deliveries.some((d) => d.recipient === caller.participantId)) return { recipient: caller.participantId };
+      throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
+    },
+
+    async events(exchangeId, afterEventId, recipient) {
+      return (await deliveries.events(exchangeId, afterEventId, recipient)).map(({ sender: _sender, ...event }) => event);
+    },
+
+    async inbox(caller, limit) {
+      const rows = await deliveries.inbox(participantOf(caller, 'Inboxes'), limit);
+      return rows.map((r) => ({ ...r, envelope: r.envelope as InboxItem['envelope'] }));
+    },
+
+    async acknowledgeInbox(caller, deliveryId) {
+      const target = await ownDelivery(caller, deliveryId);
+      if (target.channel !== 'pull') throw new GatewayError('GW_DELIVERY_NOT_PULL', { detail: 'Pushed deliveries are acknowledged with POST /v1/receipts.' });
+      return acknowledge(caller, deliveryId, target.status, 'inbox');
+    },
+
+    async receipt(caller, receipt) {
+      const target = await ownDelivery(caller, receipt.deliveryId);
+      if (target.envelopeDigest !== receipt.envelopeDigest) {
+        throw new GatewayError('GW_RECEIPT_DIGEST_MISMATCH', {
+          violations: [{ pointer: '/envelopeDigest', message: 'is not the digest of the envelope delivered', keyword: 'receipt' }],
+        });
+      }
+      return acknowledge(caller, receipt.deliveryId, target.status, 'receipt');
+    },
+
+    async listWebhooks(caller) {
+      return (await webhooks.list(participantOf(caller, 'Webhooks'))).map(({ participant: _p, ...w }) => w);
+    },
+
+    async registerWebhook(caller, url) {
+      const { participant, ...webhook } = await webhooks.register(participantOf(caller, 'Webhooks'), url);
+      await appendAudit(db, { actor: callerLabel(caller), action: 'webhook.registered', details: { webhookId: webhook.id, participant } });
+      return webhook;
+    },
+
+    async deleteWebhook(caller, id) {
+      if (!UUID.test(id) || !(await webhooks.remove(participantOf(caller, 'Webhooks'), id))) throw new GatewayError('GW_WEBHOOK_NOT_FOUND');
+      await appendAudit(db, { actor: callerLabel(caller), action: 'webhook.removed', details: { webhookId: id } });
+    },
+
+    async deadLetters(caller, filter) {
+      requireRole(caller, 'operator');
+      return deliveries.deadLetters(filter);
+    },
+
+    async retryDeadLetters(caller, filter) {
+      requireRole(caller, 'operator');
+      const retried = await deliveries.retryDeadLetters(filter);
+      if (retried.length > 0) {
+        await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.retried', details: { deliveries: retried } });
+        deps.nudge?.();
+      }
+      return retried;
+    },
+
+    async retryDeadLetter(caller, deliveryId) {
+      requireRole(caller, 'operator');
+      if (!UUID.test(deliveryId) || (await deliveries.retryDeadLetters({ deliveryId })).length === 0) {
+        throw new GatewayError('GW_DELIVERY_NOT_FOUND', { detail: 'No dead letter with this id.' });
+      }
+      await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.retried', details: { deliveries: [deliveryId] } });
+      deps.nudge?.();
+      return current(deliveryId);
+    },
+
+    async discardDeadLetter(caller, deliveryId, reason) {
+      requireRole(caller, 'operator');
+      if (!UUID.test(deliveryId) || !(await deliveries.discardDeadLetter(deliveryId, reason))) {
+        throw new GatewayError('GW_DELIVERY_NOT_FOUND', { detail: 'No dead letter with this id.' });
+      }
+      await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.discarded', details: { deliveryId, reason } });
+      return current(deliveryId);
+    },
+  };
+}

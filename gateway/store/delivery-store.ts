@@ -1,0 +1,299 @@
+/** Delivery state in PostgreSQL: every status change is a guarded update plus its event, so two actors can never both win. */
+import type { Delivery, DeliveryStatus } from '../../schemas/index.ts';
+import type { Database, Queryable } from './database.ts';
+
+/** Statuses from which nothing moves on. */
+export const TERMINAL: readonly DeliveryStatus[] = ['acknowledged', 'failed', 'withheld', 'expired', 'cancelled'];
+/** Statuses a delivery may be cancelled or expired from: not yet handed to the recipient, not in flight. */
+export const NOT_YET_SENT: readonly DeliveryStatus[] = ['accepted', 'queued', 'retrying'];
+/** Statuses a worker may pick a delivery up from (`delivering`: a worker died mid-attempt). */
+export const DELIVERABLE: readonly DeliveryStatus[] = ['queued', 'retrying', 'delivering'];
+
+/** How a delivery reaches its recipient: pushed by an adapter, or pulled from the inbox. */
+export type Channel = 'push' | 'pull';
+
+/** What a worker needs to deliver. */
+export interface DeliveryWork {
+  id: string;
+  exchangeId: string;
+  messageId: string;
+  sender: string;
+  recipient: string;
+  status: DeliveryStatus;
+  expiresAt: Date | null;
+  attempts: number;
+  envelope: Record<string, unknown>;
+  envelopeDigest: string;
+}
+
+/** An error as recorded on an attempt. */
+export interface AttemptError {
+  code: string;
+  message: string;
+  permanent?: boolean;
+}
+
+/** One recorded attempt. */
+export interface AttemptRecord {
+  startedAt: Date;
+  durationMs: number;
+  outcome: 'delivered' | 'transient-error' | 'permanent-error';
+  error?: AttemptError;
+}
+
+/** An outbox row the relay hands to the queues. */
+export interface OutboxEntry {
+  deliveryId: string;
+  recipient: string;
+}
+
+/** A status change as streamed and sent to webhooks. */
+export interface StatusEventRow {
+  eventId: string;
+  exchangeId: string;
+  messageId: string;
+  deliveryId: string;
+  recipient: string;
+  sender: string;
+  status: DeliveryStatus;
+  at: string;
+}
+
+/** A dead letter as operators see it. */
+export interface DeadLetterRow {
+  deliveryId: string;
+  exchangeId: string;
+  messageId: string;
+  sender: string;
+  recipient: string;
+  failedAt: string;
+  attempts: number;
+  lastError: AttemptError;
+}
+
+/** An inbox entry: the delivery and the envelope to hand over. */
+export interface InboxRow {
+  deliveryId: string;
+  exchangeId: string;
+  envelopeDigest: string;
+  envelope: Record<string, unknown>;
+}
+
+/** Reads and moves deliveries. */
+export interface DeliveryStore {
+  /**
+   * One relay step: takes up to `limit` outbox rows (skipping rows another relay holds),
+   * lets `enqueue` put the push deliveries on their queues, then marks them `queued` and
+   * deletes the rows, all in one transaction. If `enqueue` throws, nothing changes.
+   */
+  relay(limit: number, channelOf: (recipient: string) => Channel, enqueue: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  load(deliveryId: string): Promise<DeliveryWork | undefined>;
+  /** Moves one delivery if its status is one of `from`; records the event. True when it moved. */
+  transition(deliveryId: string, from: readonly DeliveryStatus[], to: DeliveryStatus, detail?: Record<string, unknown>): Promise<boolean>;
+  /** Records an attempt and, for errors, the last error. */
+  recordAttempt(deliveryId: string, attempt: AttemptRecord): Promise<number>;
+  /** Push deliveries that should have a job: not terminal, not delivered, unchanged for `quietMs`. */
+  unfinishedPush(quietMs: number, limit: number): Promise<Array<{ id: string; recipient: string }>>;
+  /** Expires every delivery past its time-to-live that was not sent yet; returns their ids. */
+  expireDue(): Promise<string[]>;
+  /** Cancels what was not sent yet; returns the ids cancelled. */
+  cancel(exchangeId: string, reason?: string): Promise<string[]>;
+  /** Pull-mode deliveries waiting for `recipient`; those fetched for the first time become `delivered`. */
+  inbox(recipient: string, limit: number): Promise<InboxRow[]>;
+  /** A delivery's recipient, status and envelope digest, for receipts. */
+  receiptTarget(deliveryId: string): Promise<{ recipient: string; status: DeliveryStatus; envelopeDigest: string; channel: Channel | null } | undefined>;
+  /** One delivery as the API shows it. */
+  get(deliveryId: string): Promise<Delivery | undefined>;
+  deadLetters(filter: { recipient?: string; limit: number }): Promise<DeadLetterRow[]>;
+  /** `failed` → `queued` with a new outbox row; returns the ids retried. */
+  retryDeadLetters(filter: { deliveryId?: string; recipient?: string }): Promise<string[]>;
+  discardDeadLetter(deliveryId: string, reason: string): Promise<boolean>;
+  /** Status events of an exchange after `afterEventId`, oldest first. */
+  events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEventRow[]>;
+}
+
+const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+
+/** The delivery store on `db`. */
+export function createDeliveryStore(db: Database): DeliveryStore {
+  return {
+    async relay(limit, channelOf, enqueue) {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ outbox_id: string; id: string; recipient: string; status: DeliveryStatus }>(
+          `SELECT o.id::text AS outbox_id, d.id, d.recipient, d.status FROM outbox o JOIN deliveries d ON d.id = o.delivery_id
+           ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        // A delivery cancelled or expired while in the outbox is dropped with its row.
+        const live = rows.filter((r) => r.status === 'accepted' || r.status === 'queued');
+        const channels = live.map((r) => channelOf(r.recipient));
+        await enqueue(live.filter((_r, i) => channels[i] === 'push').map((r) => ({ deliveryId: r.id, recipient: r.recipient })));
+        await tx.query(
+          `WITH moved AS (
+             UPDATE deliveries d SET status = 'queued', status_changed_at = now(), channel = c.channel
+             FROM unnest($1::uuid[], $2::text[]) AS c(id, channel)
+             WHERE d.id = c.id AND d.status = 'accepted' RETURNING d.id, d.status_changed_at)
+           INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved`,
+          [live.map((r) => r.id), channels],
+        );
+        await tx.query(`UPDATE deliveries SET channel = c.channel FROM unnest($1::uuid[], $2::text[]) AS c(id, channel) WHERE deliveries.id = c.id AND deliveries.channel IS NULL`, [live.map((r) => r.id), channels]);
+        await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
+        return rows.length;
+      });
+    },
+
+    async load(deliveryId) {
+      const { rows } = await db.query<{
+        id: string; exchange_id: string; message_id: string; sender: string; recipient: string; status: DeliveryStatus;
+        expires_at: Date | null; attempts: number; envelope: Record<string, unknown>; envelope_digest: string;
+      }>(
+        `SELECT d.id, d.exchange_id, e.message_id, e.sender, d.recipient, d.status, d.expires_at, d.attempts, e.envelope, e.envelope_digest
+         FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE d.id = $1`,
+        [deliveryId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return {
+        id: row.id, exchangeId: row.exchange_id, messageId: row.message_id, sender: row.sender, recipient: row.recipient,
+        status: row.status, expiresAt: row.expires_at, attempts: row.attempts, envelope: row.envelope, envelopeDigest: row.envelope_digest,
+      };
+    },
+
+    async transition(deliveryId, from, to, detail = {}) {
+      return (await moveMany(db, [deliveryId], from, to, detail)).length === 1;
+    },
+
+    async recordAttempt(deliveryId, attempt) {
+      const { rows } = await db.query<{ attempts: number }>(
+        `WITH counted AS (
+           UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE($5::jsonb, last_error) WHERE id = $1 RETURNING attempts)
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
+         SELECT $1, attempts, $2, $3, $4, $5::jsonb FROM counted RETURNING attempt AS attempts`,
+        [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome, attempt.error ? JSON.stringify(attempt.error) : null],
+      );
+      return rows[0]?.attempts ?? 0;
+    },
+
+    async unfinishedPush(quietMs, limit) {
+      const { rows } = await db.query<{ id: string; recipient: string }>(
+        `SELECT id, recipient FROM deliveries
+         WHERE channel = 'push' AND status = ANY($1::text[]) AND status_changed_at < now() - ($2::int * interval '1 millisecond')
+         ORDER BY status_changed_at LIMIT $3`,
+        [DELIVERABLE, quietMs, limit],
+      );
+      return rows;
+    },
+
+    async expireDue() {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM deliveries WHERE status = ANY($1::text[]) AND expires_at < now() LIMIT 1000`,
+        [NOT_YET_SENT],
+      );
+      return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'expired', { reason: 'time-to-live passed' });
+    },
+
+    async cancel(exchangeId, reason) {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM deliveries WHERE exchange_id = $1', [exchangeId]);
+      return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'cancelled', reason ? { reason } : {});
+    },
+
+    async inbox(recipient, limit) {
+      const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string }>(
+        `SELECT d.id, d.exchange_id, d.status, e.envelope, e.envelope_digest FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
+         ORDER BY e.seq LIMIT $2`,
+        [recipient, limit],
+      );
+      const fresh = rows.filter((r) => r.status === 'queued').map((r) => r.id);
+      if (fresh.length > 0) {
+        const now = new Date();
+        await moveMany(db, fresh, ['queued'], 'delivered', { via: 'inbox' });
+        for (const id of fresh) await this.recordAttempt(id, { startedAt: now, durationMs: 0, outcome: 'delivered' });
+      }
+      return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope }));
+    },
+
+    async receiptTarget(deliveryId) {
+      const { rows } = await db.query<{ recipient: string; status: DeliveryStatus; envelope_digest: string; channel: Channel | null }>(
+        'SELECT d.recipient, d.status, e.envelope_digest, d.channel FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE d.id = $1',
+        [deliveryId],
+      );
+      const row = rows[0];
+      return row && { recipient: row.recipient, status: row.status, envelopeDigest: row.envelope_digest, channel: row.channel };
+    },
+
+    async get(deliveryId) {
+      const { rows } = await db.query<{ id: string; recipient: string; status: DeliveryStatus; status_changed_at: Date }>(
+        'SELECT id, recipient, status, status_changed_at FROM deliveries WHERE id = $1',
+        [deliveryId],
+      );
+      const row = rows[0];
+      return row && { id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: asDate(row.status_changed_at) };
+    },
+
+    async deadLetters({ recipient, limit }) {
+      const { rows } = await db.query<{
+        id: string; exchange_id: string; message_id: string; sender: string; recipient: string; status_changed_at: Date; attempts: number; last_error: AttemptError | null;
+      }>(
+        `SELECT d.id, d.exchange_id, e.message_id, e.sender, d.recipient, d.status_changed_at, d.attempts, d.last_error
+         FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.status = 'failed' AND d.discarded_at IS NULL AND ($1::text IS NULL OR d.recipient = $1)
+         ORDER BY d.status_changed_at LIMIT $2`,
+        [recipient ?? null, limit],
+      );
+      return rows.map((r) => ({
+        deliveryId: r.id, exchangeId: r.exchange_id, messageId: r.message_id, sender: r.sender, recipient: r.recipient,
+        failedAt: asDate(r.status_changed_at), attempts: r.attempts, lastError: r.last_error ?? { code: 'UNKNOWN', message: 'no attempt recorded' },
+      }));
+    },
+
+    async retryDeadLetters({ deliveryId, recipient }) {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(
+          `SELECT id FROM deliveries WHERE status = 'failed' AND discarded_at IS NULL
+             AND ($1::uuid IS NULL OR id = $1) AND ($2::text IS NULL OR recipient = $2) FOR UPDATE`,
+          [deliveryId ?? null, recipient ?? null],
+        );
+        const moved = await moveMany(tx, rows.map((r) => r.id), ['failed'], 'queued', { reason: 'retried by an operator' });
+        await tx.query('INSERT INTO outbox (delivery_id) SELECT unnest($1::uuid[])', [moved]);
+        return moved;
+      });
+    },
+
+    async discardDeadLetter(deliveryId, reason) {
+      const { rows } = await db.query(
+        `UPDATE deliveries SET discarded_at = now(), discard_reason = $2 WHERE id = $1 AND status = 'failed' AND discarded_at IS NULL RETURNING id`,
+        [deliveryId, reason],
+      );
+      return rows.length === 1;
+    },
+
+    async events(exchangeId, afterEventId, recipient) {
+      const { rows } = await db.query<{ id: string; delivery_id: string; recipient: string; status: DeliveryStatus; at: Date; message_id: string; sender: string }>(
+        `SELECT ev.id::text AS id, ev.delivery_id, d.recipient, ev.status, ev.at, e.message_id, e.sender
+         FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.exchange_id = $1 AND ev.id > $2 AND ($3::text IS NULL OR d.recipient = $3)
+         ORDER BY ev.id LIMIT 500`,
+        [exchangeId, afterEventId.toString(), recipient ?? null],
+      );
+      return rows.map((r) => ({
+        eventId: r.id, exchangeId, messageId: r.message_id, deliveryId: r.delivery_id, recipient: r.recipient, sender: r.sender, status: r.status, at: asDate(r.at),
+      }));
+    },
+  };
+}
+
+/** Moves every delivery in `ids` whose status is in `from` to `to`, with one event each; returns the ids moved. */
+async function moveMany(db: Queryable, ids: string[], from: readonly DeliveryStatus[], to: DeliveryStatus, detail: Record<string, unknown>): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ delivery_id: string }>(
+    `WITH moved AS (
+       UPDATE deliveries SET status = $3, status_changed_at = clock_timestamp()
+       WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id, status_changed_at)
+     INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, $3, status_changed_at, $4::jsonb FROM moved
+     RETURNING delivery_id`,
+    [ids, from, to, JSON.stringify(detail)],
+  );
+  return rows.map((r) => r.delivery_id);
+}

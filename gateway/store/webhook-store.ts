@@ -1,0 +1,114 @@
+/** Webhook registrations and the dispatcher's reading position in the event log. */
+import { randomUUID } from 'node:crypto';
+import type { Database } from './database.ts';
+import type { StatusEventRow } from './delivery-store.ts';
+
+/** A registered webhook. */
+export interface WebhookRow {
+  id: string;
+  participant: string;
+  url: string;
+  createdAt: string;
+}
+
+/** Webhooks and their dispatch. */
+export interface WebhookStore {
+  register(participant: string, url: string): Promise<WebhookRow>;
+  list(participant: string): Promise<WebhookRow[]>;
+  /** Soft-deletes; false when `participant` has no such webhook. */
+  remove(participant: string, id: string): Promise<boolean>;
+  get(id: string): Promise<WebhookRow | undefined>;
+  /**
+   * One dispatch step: reads events after the cursor (locking it, so one dispatcher at a
+   * time), lets `enqueue` queue a notification per (event, webhook of the exchange's
+   * sender), then advances the cursor. If `enqueue` throws, the cursor stays.
+   */
+  dispatch(limit: number, enqueue: (jobs: Array<{ event: StatusEventRow; webhookId: string }>) => Promise<void>): Promise<number>;
+  /** One event by id, for the notification worker. */
+  event(eventId: string): Promise<StatusEventRow | undefined>;
+}
+
+const EVENT_COLUMNS = `ev.id::text AS event_id, d.exchange_id, e.message_id, ev.delivery_id, d.recipient, e.sender, ev.status, ev.at`;
+
+interface EventRow {
+  event_id: string;
+  exchange_id: string;
+  message_id: string;
+  delivery_id: string;
+  recipient: string;
+  sender: string;
+  status: StatusEventRow['status'];
+  at: Date;
+}
+
+const toEvent = (r: EventRow): StatusEventRow => ({
+  eventId: r.event_id, exchangeId: r.exchange_id, messageId: r.message_id, deliveryId: r.delivery_id,
+  recipient: r.recipient, sender: r.sender, status: r.status, at: r.at.toISOString(),
+});
+
+const toWebhook = (r: { id: string; participant: string; url: string; created_at: Date }): WebhookRow => ({
+  id: r.id, participant: r.participant, url: r.url, createdAt: r.created_at.toISOString(),
+});
+
+/** The webhook store on `db`. */
+export function createWebhookStore(db: Database): WebhookStore {
+  return {
+    async register(participant, url) {
+      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
+        'INSERT INTO webhooks (id, participant, url) VALUES ($1, $2, $3) RETURNING id, participant, url, created_at',
+        [randomUUID(), participant, url],
+      );
+      return toWebhook(rows[0]!);
+    },
+    async list(participant) {
+      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
+        'SELECT id, participant, url, created_at FROM webhooks WHERE participant = $1 AND deleted_at IS NULL ORDER BY created_at',
+        [participant],
+      );
+      return rows.map(toWebhook);
+    },
+    async remove(participant, id) {
+      const { rows } = await db.query(
+        'UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND participant = $2 AND deleted_at IS NULL RETURNING id',
+        [id, participant],
+      );
+      return rows.length === 1;
+    },
+    async get(id) {
+      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
+        'SELECT id, participant, url, created_at FROM webhooks WHERE id = $1 AND deleted_at IS NULL',
+        [id],
+      );
+      return rows[0] && toWebhook(rows[0]);
+    },
+    async dispatch(limit, enqueue) {
+      return db.transaction(async (tx) => {
+        const cursor = await tx.query<{ last: string }>('SELECT last_event_id::text AS last FROM webhook_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED');
+        if (!cursor.rows[0]) return 0;
+        const { rows } = await tx.query<EventRow & { webhook_id: string | null }>(
+          `SELECT ${EVENT_COLUMNS}, w.id AS webhook_id FROM delivery_events ev
+           JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
+           LEFT JOIN webhooks w ON w.participant = e.sender AND w.deleted_at IS NULL
+           WHERE ev.id > $1 ORDER BY ev.id LIMIT $2`,
+          [cursor.rows[0].last, limit],
+        );
+        if (rows.length === 0) return 0;
+        // Only whole events: a cut between two webhooks of one event would skip the second.
+        const lastId = rows[rows.length - 1]!.event_id;
+        const complete = rows.length < limit ? rows : rows.filter((r) => r.event_id !== lastId);
+        const upTo = complete.length > 0 ? complete[complete.length - 1]!.event_id : lastId;
+        const jobs = (complete.length > 0 ? complete : rows).filter((r) => r.webhook_id).map((r) => ({ event: toEvent(r), webhookId: r.webhook_id! }));
+        await enqueue(jobs);
+        await tx.query('UPDATE webhook_cursor SET last_event_id = $1 WHERE id = 1', [upTo]);
+        return jobs.length;
+      });
+    },
+    async event(eventId) {
+      const { rows } = await db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id WHERE ev.id = $1`,
+        [eventId],
+      );
+      return rows[0] && toEvent(rows[0]);
+    },
+  };
+}

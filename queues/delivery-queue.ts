@@ -1,0 +1,130 @@
+/** The delivery queues: one per recipient, job id = delivery id, job data = the delivery id only. */
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { PermanentDeliveryError, TransientDeliveryError, type Adapter } from '../adapters/index.ts';
+import type { DeliveryPolicy } from '../gateway/index.ts';
+import { DELIVERABLE, type AttemptError, type DeliveryStore } from '../gateway/index.ts';
+import { canonicalize, type Envelope } from '../schemas/index.ts';
+
+/** What a delivery job carries: nothing personal. */
+export interface DeliveryJob {
+  deliveryId: string;
+}
+
+/** Key prefix of every queue the gateway owns in Redis. */
+export const QUEUE_PREFIX = 'rg';
+
+/** The queue of one recipient. BullMQ queue names may not contain `:`. */
+export const deliveryQueueName = (participantId: string): string => `deliver-${participantId}`;
+
+/** The Redis key BullMQ keeps a job under (the reconciler checks it exists). */
+export const deliveryJobKey = (participantId: string, deliveryId: string): string =>
+  `${QUEUE_PREFIX}:${deliveryQueueName(participantId)}:${deliveryId}`;
+
+/** Job options for a delivery: the recipient's attempts, our backoff, nothing kept in Redis once finished. */
+export function deliveryJobOptions(deliveryId: string, policy: DeliveryPolicy) {
+  return {
+    jobId: deliveryId,
+    attempts: policy.attempts,
+    backoff: { type: 'gateway' },
+    // PostgreSQL keeps every attempt; Redis keeps only what is still to do.
+    removeOnComplete: true,
+    removeOnFail: true,
+  };
+}
+
+/** A producer-side queue for `participantId`. */
+export function createDeliveryQueue(participantId: string, connection: Redis): Queue<DeliveryJob> {
+  return new Queue<DeliveryJob>(deliveryQueueName(participantId), { connection, prefix: QUEUE_PREFIX });
+}
+
+/**
+ * Exponential backoff with equal jitter, so recipients coming back are not hit by every
+ * retry at once; a `Retry-After` from the recipient is honoured up to the maximum.
+ */
+export function backoffDelay(attemptsMade: number, policy: Pick<DeliveryPolicy, 'backoffMs' | 'maxBackoffMs'>, retryAfterMs?: number, random = Math.random): number {
+  const exponential = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, attemptsMade - 1));
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  return Math.round(Math.min(policy.maxBackoffMs, Math.max(retryAfterMs ?? 0, jittered)));
+}
+
+/** Options for {@link createDeliveryWorker}. */
+export interface DeliveryWorkerOptions {
+  participantId: string;
+  adapter: Adapter;
+  policy: DeliveryPolicy;
+  deliveries: DeliveryStore;
+  connection: Redis;
+  lockDurationMs: number;
+  logger: Logger;
+}
+
+/** The worker of one recipient's queue. */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<DeliveryJob> {
+  const { participantId, adapter, policy, deliveries, logger } = options;
+  const log = logger.child({ queue: deliveryQueueName(participantId) });
+
+  const processor = async (job: Job<DeliveryJob>, _token?: string, signal?: AbortSignal): Promise<string> => {
+    const { deliveryId } = job.data;
+    const work = await deliveries.load(deliveryId);
+    if (!work || !DELIVERABLE.includes(work.status)) return `skipped:${work?.status ?? 'missing'}`;
+    if (work.expiresAt && work.expiresAt.getTime() <= Date.now()) {
+      await deliveries.transition(deliveryId, DELIVERABLE, 'expired', { reason: 'time-to-live passed' });
+      return 'expired';
+    }
+    // Guarded: a cancellation that got here first wins, and this attempt is not made.
+    if (!(await deliveries.transition(deliveryId, DELIVERABLE, 'delivering', { attempt: job.attemptsMade + 1 }))) return 'skipped:raced';
+
+    const startedAt = new Date();
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    try {
+      await adapter.deliver({
+        deliveryId,
+        attempt: job.attemptsMade + 1,
+        recipient: participantId,
+        envelope: work.envelope as unknown as Envelope,
+        canonical: canonicalize(work.envelope),
+        envelopeDigest: work.envelopeDigest,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const permanent = error instanceof PermanentDeliveryError;
+      const attemptError: AttemptError = {
+        code: error instanceof TransientDeliveryError || permanent ? error.code : 'ADAPTER_ERROR',
+        message: error instanceof Error ? error.message : 'adapter failed',
+        permanent,
+      };
+      await deliveries.recordAttempt(deliveryId, {
+        startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: permanent ? 'permanent-error' : 'transient-error', error: attemptError,
+      });
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || lastAttempt) {
+        await deliveries.transition(deliveryId, ['delivering'], 'failed', { code: attemptError.code });
+        log.warn({ deliveryId, code: attemptError.code, attempt: job.attemptsMade + 1 }, 'delivery failed');
+        throw new UnrecoverableError(attemptError.code);
+      }
+      await deliveries.transition(deliveryId, ['delivering'], 'retrying', { code: attemptError.code });
+      log.info({ deliveryId, code: attemptError.code, attempt: job.attemptsMade + 1 }, 'delivery will be retried');
+      throw error;
+    }
+    await deliveries.recordAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered' });
+    await deliveries.transition(deliveryId, ['delivering'], 'delivered');
+    return 'delivered';
+  };
+
+  const worker = new Worker<DeliveryJob>(deliveryQueueName(participantId), processor, {
+    connection: options.connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: policy.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
+    maxStalledCount: 2,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+        backoffDelay(attemptsMade, policy, error instanceof TransientDeliveryError ? error.retryAfterMs : undefined),
+    },
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'delivery worker error'));
+  return worker;
+}

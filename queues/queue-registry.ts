@@ -1,0 +1,123 @@
+/** Starts the queue machinery a process's roles call for, and stops it in order: relay, workers (finishing in-flight deliveries), queues, connections. */
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { createHttpsJsonAdapter, type Adapter, type ClientTls } from '../adapters/index.ts';
+import {
+  createDeliveryStore,
+  createWebhookStore,
+  deliveryPolicy,
+  type Channel,
+  type Config,
+  type Database,
+} from '../gateway/index.ts';
+import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './delivery-queue.ts';
+import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
+import { createReconciler, type Reconciler } from './reconciler.ts';
+import { checkRedis, connectRedis } from './redis.ts';
+import { createWebhookQueue, createWebhookWorker, dispatchWebhooks } from './webhook-queue.ts';
+
+/** What the queues need. */
+export interface QueueDeps {
+  db: Database;
+  logger: Logger;
+  redisUrl: string;
+  /** The gateway's client certificate, for recipients' endpoints and webhooks. */
+  clientTls: ClientTls;
+  /** Endpoints that override the configuration (the demo's simulated agencies). */
+  endpoints?: Record<string, string>;
+}
+
+/** The running queue machinery. */
+export interface QueueSystem {
+  /** Makes the relay look at the outbox now. */
+  nudge(): void;
+  /** Resolves while Redis answers. */
+  ready(): Promise<void>;
+  /** One reconciler pass now (tests and operators). */
+  reconcile(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts relay and reconciler (role `relay`) and workers (role `worker`). */
+export async function startQueues(config: Config, deps: QueueDeps): Promise<QueueSystem> {
+  const { logger } = deps;
+  const producer = connectRedis(deps.redisUrl, 'producer');
+  producer.on('error', () => {}); // reported by the steps that fail
+  await new Promise<void>((resolve, reject) => {
+    producer.once('ready', () => resolve());
+    producer.once('end', () => reject(new Error(`cannot reach Redis at ${deps.redisUrl}`)));
+  });
+  try {
+    await checkRedis(producer, logger);
+  } catch (error) {
+    producer.disconnect();
+    throw error;
+  }
+  const workerConnection = config.roles.includes('worker') ? connectRedis(deps.redisUrl, 'worker') : undefined;
+  workerConnection?.on('error', () => {});
+
+  const deliveries = createDeliveryStore(deps.db);
+  const webhooks = createWebhookStore(deps.db);
+  const endpointOf = (id: string) => deps.endpoints?.[id] ?? config.delivery.participants[id]?.endpoint;
+  const channelOf = (id: string): Channel => (deps.endpoints?.[id] || config.delivery.participants[id]?.mode === 'push' ? 'push' : 'pull');
+  const policyOf = (id: string) => deliveryPolicy(config, id);
+  const queues = new Map<string, Queue<DeliveryJob>>();
+  const queueFor = (id: string) => {
+    let queue = queues.get(id);
+    if (!queue) queues.set(id, (queue = createDeliveryQueue(id, producer)));
+    return queue;
+  };
+  const webhookQueue = createWebhookQueue(producer);
+
+  let relay: OutboxRelay | undefined;
+  let reconciler: Reconciler | undefined;
+  let dispatchTimer: NodeJS.Timeout | undefined;
+  let dispatching: Promise<unknown> | undefined;
+  if (config.roles.includes('relay')) {
+    relay = createOutboxRelay({ deliveries, queueFor, channelOf, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
+    reconciler = createReconciler({
+      deliveries, redis: producer, queueFor, policyOf, intervalMs: config.delivery.reconcileIntervalMs, quietMs: config.delivery.reconcileQuietMs, logger,
+    });
+    dispatchTimer = setInterval(() => {
+      dispatching ??= dispatchWebhooks(webhooks, webhookQueue, config.delivery)
+        .catch((error: unknown) => logger.warn({ err: error }, 'webhook dispatch failed'))
+        .finally(() => (dispatching = undefined));
+    }, config.delivery.relayIntervalMs);
+  }
+
+  const adapters: Adapter[] = [];
+  const workers: Array<{ close(): Promise<void> }> = [];
+  if (workerConnection) {
+    for (const participant of config.participants) {
+      const endpoint = endpointOf(participant.id);
+      if (channelOf(participant.id) !== 'push' || !endpoint) continue;
+      const policy = policyOf(participant.id);
+      const adapter = createHttpsJsonAdapter({ endpoint, tls: deps.clientTls, timeoutMs: policy.timeoutMs });
+      adapters.push(adapter);
+      workers.push(createDeliveryWorker({
+        participantId: participant.id, adapter, policy, deliveries, connection: workerConnection, lockDurationMs: config.delivery.lockDurationMs, logger,
+      }));
+    }
+    workers.push(createWebhookWorker({ webhooks, connection: workerConnection, tls: deps.clientTls, policy: config.delivery, logger }));
+  }
+  logger.info({ roles: config.roles, workers: workers.length }, 'queues started');
+
+  return {
+    nudge: () => relay?.nudge(),
+    async ready() {
+      if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
+    },
+    reconcile: () => reconciler?.reconcile() ?? Promise.resolve(0),
+    async stop() {
+      clearInterval(dispatchTimer);
+      await relay?.stop();
+      await reconciler?.stop();
+      await dispatching;
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(adapters.map((a) => a.close()));
+      await Promise.all([...queues.values(), webhookQueue].map((q) => q.close()));
+      await producer.quit().catch(() => producer.disconnect());
+      await workerConnection?.quit().catch(() => workerConnection.disconnect());
+    },
+  };
+}
