@@ -193,6 +193,12 @@ export interface TestClient {
   send(method: string, path: string, options?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse>;
 }
 
+/** A client of the gateway at `base` presenting `cert`; close the returned agent when done. */
+export function clientFor(base: string, caPem: string, cert?: KeyedCertificate): { client: TestClient; agent: Agent } {
+  const agent = new Agent({ connect: { ca: caPem, ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}) } });
+  return { client: createClient(base, agent), agent };
+}
+
 function createClient(base: string, agent: Agent): TestClient {
   const send: TestClient['send'] = async (method, path, options = {}) => {
     const response = await request(`${base}${path}`, { method: method as 'GET', dispatcher: agent, body: options.body ?? null, headers: options.headers ?? {} });

@@ -39,14 +39,18 @@ export function createDeliveryQueue(participantId: string, connection: Redis): Q
   return new Queue<DeliveryJob>(deliveryQueueName(participantId), { connection, prefix: QUEUE_PREFIX });
 }
 
+/** The longest a recipient's `Retry-After` can hold a delivery back per attempt. */
+const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
+
 /**
  * Exponential backoff with equal jitter, so recipients coming back are not hit by every
- * retry at once; a `Retry-After` from the recipient is honoured up to the maximum.
+ * retry at once. A recipient's own `Retry-After` wins over the exponential cap (up to six
+ * hours): it knows when it can take the delivery.
  */
 export function backoffDelay(attemptsMade: number, policy: Pick<DeliveryPolicy, 'backoffMs' | 'maxBackoffMs'>, retryAfterMs?: number, random = Math.random): number {
   const exponential = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, attemptsMade - 1));
   const jittered = exponential / 2 + random() * (exponential / 2);
-  return Math.round(Math.min(policy.maxBackoffMs, Math.max(retryAfterMs ?? 0, jittered)));
+  return Math.round(Math.max(Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS), jittered));
 }
 
 /** Options for {@link createDeliveryWorker}. */

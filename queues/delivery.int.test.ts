@@ -1,0 +1,292 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestSystem, type TestSystem } from './test-system.ts';
+
+const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.history.map((h) => h.status);
+
+describe('queued delivery, end to end', () => {
+  let system: TestSystem;
+  const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ delivery: { participants: { 'BG-SAA': { mode: 'pull' }, 'HU-NBI': { mode: 'pull', ttlSeconds: 1 } } } });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('takes a referral through accepted, queued, delivering, delivered, acknowledged, with one recorded attempt', async () => {
+    const accepted = await system.submit('Referral');
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    const [delivery] = exchange.deliveries;
+    expect(statuses(delivery)).toEqual(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']);
+    expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
+    expect(ngo().arrivals.get(`BG-NCCTHB/${accepted.messageId}`)).toBe(1);
+  });
+
+  it('retries while the recipient answers 503, then delivers', async () => {
+    ngo().behave({ fail: { status: 503, times: 2 } });
+    const accepted = await system.submit('Referral');
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    const [delivery] = exchange.deliveries;
+    expect(delivery.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['transient-error', 'transient-error', 'delivered']);
+    expect(delivery.attempts[0].error).toMatchObject({ code: 'HTTP_503', permanent: false });
+    expect(statuses(delivery)).toContain('retrying');
+    expect(ngo().applied.filter((k) => k.endsWith(accepted.messageId))).toHaveLength(1);
+  });
+
+  it('waits at least as long as a 429 Retry-After asks', async () => {
+    ngo().behave({ fail: { status: 429, times: 1, retryAfter: '1' } });
+    const accepted = await system.submit('Referral');
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    const [first, second] = exchange.deliveries[0].attempts;
+    expect(Date.parse(second.startedAt) - Date.parse(first.startedAt)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('retries while the recipient is down, then delivers once it is back', async () => {
+    await ngo().stop();
+    const accepted = await system.submit('Referral');
+    await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].attempts.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    await ngo().start();
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(exchange.deliveries[0].attempts[0].error.code).toMatch(/ECONNREFUSED|NETWORK/);
+  });
+
+  it('dead-letters at once on a permanent 400, lists it for operators, and delivers it when an operator retries', async () => {
+    ngo().behave({ fail: { status: 400, times: 1 } });
+    const accepted = await system.submit('Referral');
+    const failed = await system.settle(accepted.id, 'BG-NCCTHB', ['failed']);
+    expect(failed.deliveries[0].attempts).toHaveLength(1);
+
+    const admin = system.as('gateway-admin');
+    const letters = await admin.get('/v1/admin/dead-letters?recipient=BG-NGO-ANIMUS');
+    expect(letters.status).toBe(200);
+    const letter = letters.body.items.find((l: { exchangeId: string }) => l.exchangeId === accepted.id);
+    expect(letter).toMatchObject({ recipient: 'BG-NGO-ANIMUS', attempts: 1, lastError: { code: 'HTTP_400', permanent: true } });
+
+    expect((await system.as('BG-NCCTHB').get('/v1/admin/dead-letters')).body.code).toBe('GW_ROLE_REQUIRED');
+    const retried = await admin.post(`/v1/admin/dead-letters/${letter.deliveryId}/retry`);
+    expect(retried.body.status).toBe('queued');
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(statuses(exchange.deliveries[0])).toEqual(['accepted', 'queued', 'delivering', 'failed', 'queued', 'delivering', 'delivered', 'acknowledged']);
+    const audit = await system.running.db.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action = 'dead-letter.retried'");
+    expect(audit.rows).toContainEqual({ action: 'dead-letter.retried', actor: 'admin:gateway-admin' });
+  });
+
+  it('discards a dead letter with a reason, and it leaves the list', async () => {
+    ngo().behave({ fail: { status: 422, times: 1 } });
+    const accepted = await system.submit('Referral');
+    const failed = await system.settle(accepted.id, 'BG-NCCTHB', ['failed']);
+    const admin = system.as('gateway-admin');
+    const id = failed.deliveries[0].id;
+    expect((await admin.post(`/v1/admin/dead-letters/${id}/discard`, { reason: 'too short' })).status).toBe(400);
+    expect((await admin.post(`/v1/admin/dead-letters/${id}/discard`, { reason: 'Recipient confirmed receipt by phone; duplicate.' })).status).toBe(200);
+    const letters = await admin.get('/v1/admin/dead-letters');
+    expect(letters.body.items.map((l: { deliveryId: string }) => l.deliveryId)).not.toContain(id);
+  });
+
+  it('retries every dead letter of a recipient at once', async () => {
+    ngo().behave({ fail: { status: 400, times: 2 } });
+    const first = await system.submit('Referral');
+    const second = await system.submit('Referral');
+    await system.settle(first.id, 'BG-NCCTHB', ['failed']);
+    await system.settle(second.id, 'BG-NCCTHB', ['failed']);
+    const response = await system.as('gateway-admin').post('/v1/admin/dead-letters/retry', { recipient: 'BG-NGO-ANIMUS' });
+    expect(response.body.retried).toBeGreaterThanOrEqual(2);
+    await system.settle(first.id, 'BG-NCCTHB', ['acknowledged']);
+    await system.settle(second.id, 'BG-NCCTHB', ['acknowledged']);
+  });
+
+  describe('cancel and time-to-live', () => {
+    it('cancels a delivery waiting for a retry; it is never delivered, even after the recipient is back', async () => {
+      await ngo().stop();
+      const accepted = await system.submit('Referral');
+      await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
+      const cancelled = await system.as('BG-NCCTHB').post(`/v1/exchanges/${accepted.id}/cancel`, { reason: 'sent to the wrong shelter' });
+      expect(cancelled.body.deliveries[0].status).toBe('cancelled');
+      await ngo().start();
+      await new Promise((r) => setTimeout(r, 1500));
+      const exchange = await system.track(accepted.id, 'BG-NCCTHB');
+      expect(exchange.deliveries[0].status).toBe('cancelled');
+      expect(statuses(exchange.deliveries[0])).not.toContain('delivered');
+      expect(ngo().applied.filter((k) => k.endsWith(accepted.messageId))).toEqual([]);
+    });
+
+    it('leaves a delivered exchange as it is, and lets only the sender cancel', async () => {
+      const accepted = await system.submit('Referral');
+      await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+      expect((await system.as('BG-NGO-ANIMUS').post(`/v1/exchanges/${accepted.id}/cancel`)).status).toBe(404);
+      const response = await system.as('BG-NCCTHB').post(`/v1/exchanges/${accepted.id}/cancel`);
+      expect(response.status).toBe(200);
+      expect(response.body.deliveries[0].status).toBe('acknowledged');
+    });
+
+    it('never both cancels and delivers when cancel races the worker', async () => {
+      ngo().behave({ delayMs: 30 });
+      const accepted = await Promise.all(Array.from({ length: 20 }, () => system.submit('Referral')));
+      await Promise.all(accepted.map((a) => system.as('BG-NCCTHB').post(`/v1/exchanges/${a.id}/cancel`)));
+      ngo().behave({});
+      for (const a of accepted) {
+        const exchange = await system.settle(a.id, 'BG-NCCTHB', ['cancelled', 'acknowledged']);
+        const seen = statuses(exchange.deliveries[0]);
+        expect(seen.includes('cancelled') && seen.includes('delivered')).toBe(false);
+        const applied = ngo().applied.some((k) => k.endsWith(a.messageId));
+        expect(applied).toBe(exchange.deliveries[0].status === 'acknowledged');
+      }
+    });
+
+    it('expires a pull delivery nobody fetched within its time-to-live', async () => {
+      const accepted = await system.submit('CaseTransfer', (m) => (m.recipients = ['HU-NBI']));
+      const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['expired'], 10_000);
+      expect(statuses(exchange.deliveries[0])).toEqual(['accepted', 'queued', 'expired']);
+      expect((await system.as('HU-NBI').get('/v1/inbox')).body.items.map((i: { exchangeId: string }) => i.exchangeId)).not.toContain(accepted.id);
+    });
+  });
+
+  describe('pull mode', () => {
+    it('hands a delivery out through the inbox until it is acknowledged', async () => {
+      const accepted = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const saa = system.as('BG-SAA');
+      let item: any;
+      await vi.waitFor(async () => {
+        item = (await saa.get('/v1/inbox?limit=100&wait=1')).body.items.find((i: { exchangeId: string }) => i.exchangeId === accepted.id);
+        expect(item).toBeDefined();
+      });
+      expect(item.envelope).toMatchObject({ id: accepted.id, messageId: accepted.messageId, type: 'referral' });
+      expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('delivered');
+      // not yet acknowledged: offered again
+      expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toContain(item.deliveryId);
+      const ack = await saa.post(`/v1/inbox/${item.deliveryId}/ack`);
+      expect(ack.body.status).toBe('acknowledged');
+      expect((await saa.post(`/v1/inbox/${item.deliveryId}/ack`)).status).toBe(200);
+      expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).not.toContain(item.deliveryId);
+    });
+
+    it('holds a long poll open until a delivery arrives', async () => {
+      const saa = system.as('BG-SAA');
+      while ((await saa.get('/v1/inbox')).body.items.length > 0) {
+        for (const item of (await saa.get('/v1/inbox')).body.items) await saa.post(`/v1/inbox/${item.deliveryId}/ack`);
+      }
+      const started = Date.now();
+      const poll = saa.get('/v1/inbox?wait=10');
+      await new Promise((r) => setTimeout(r, 500));
+      const accepted = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const response = await poll;
+      expect(response.body.items.map((i: { exchangeId: string }) => i.exchangeId)).toContain(accepted.id);
+      expect(Date.now() - started).toBeLessThan(8000);
+    });
+
+    it('refuses an inbox ack from another participant or for a pushed delivery', async () => {
+      const pulled = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const pushed = await system.submit('Referral');
+      const pushedDelivery = (await system.settle(pushed.id, 'BG-NCCTHB', ['acknowledged'])).deliveries[0].id;
+      expect((await system.as('BG-MOI').post(`/v1/inbox/${pulled.deliveries[0]!.id}/ack`)).body.code).toBe('GW_DELIVERY_NOT_FOUND');
+      expect((await system.as('BG-NGO-ANIMUS').post(`/v1/inbox/${pushedDelivery}/ack`)).body.code).toBe('GW_DELIVERY_NOT_PULL');
+    });
+  });
+
+  describe('receipts', () => {
+    it('accepts a receipt only from the delivery\'s recipient, for the delivered digest', async () => {
+      const accepted = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const saa = system.as('BG-SAA');
+      let item: { deliveryId: string; envelopeDigest: string } | undefined;
+      await vi.waitFor(async () => {
+        item = (await saa.get('/v1/inbox?limit=100')).body.items.find((i: { exchangeId: string }) => i.exchangeId === accepted.id);
+        expect(item).toBeDefined();
+      });
+      if (!item) return;
+      const receipt = { deliveryId: item.deliveryId, envelopeDigest: item.envelopeDigest };
+      expect((await system.as('BG-MOI').post('/v1/receipts', receipt)).body.code).toBe('GW_DELIVERY_NOT_FOUND');
+      const wrong = await saa.post('/v1/receipts', { ...receipt, envelopeDigest: `sha256:${'0'.repeat(64)}` });
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.code).toBe('GW_RECEIPT_DIGEST_MISMATCH');
+      expect((await saa.post('/v1/receipts', { deliveryId: item.deliveryId })).body.violations).toContainEqual(expect.objectContaining({ pointer: '/envelopeDigest' }));
+      const good = await saa.post('/v1/receipts', receipt);
+      expect(good.body.status).toBe('acknowledged');
+    });
+
+    it('refuses a receipt for a delivery not handed over yet', async () => {
+      await ngo().stop();
+      const accepted = await system.submit('Referral');
+      const tracked = await system.track(accepted.id, 'BG-NCCTHB');
+      const response = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', { deliveryId: tracked.deliveries[0].id, envelopeDigest: tracked.envelopeDigest });
+      expect(response.status).toBe(409);
+      expect(response.body.code).toBe('GW_DELIVERY_NOT_DELIVERED');
+      await ngo().start();
+      await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    });
+  });
+
+  describe('status events', () => {
+    it('streams every status change over SSE, and resumes after Last-Event-ID', async () => {
+      const accepted = await system.submit('Referral');
+      await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+      const ca = readFileSync(join(system.running.devCertsDir!, 'ca.pem'));
+      const clients = join(system.running.devCertsDir!, 'clients');
+      const agent = new Agent({ connect: { ca, cert: readFileSync(join(clients, 'BG-NCCTHB.pem')), key: readFileSync(join(clients, 'BG-NCCTHB-key.pem')) } });
+      const read = async (headers: Record<string, string>) => {
+        const controller = new AbortController();
+        const response = await request(`${system.running.url.replace('127.0.0.1', 'localhost')}/v1/exchanges/${accepted.id}/events`, { dispatcher: agent, headers, signal: controller.signal });
+        expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+        let text = '';
+        for await (const chunk of response.body) {
+          text += chunk;
+          if ((text.match(/\n\n/g) ?? []).length >= (headers['last-event-id'] ? 2 : 5)) break;
+        }
+        controller.abort();
+        return text.split('\n\n').filter(Boolean).map((block) => ({
+          id: /^id: (\d+)$/m.exec(block)?.[1],
+          data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}'),
+        }));
+      };
+      const all = await read({});
+      expect(all.map((e) => e.data.status)).toEqual(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']);
+      expect(all[0]!.data).toMatchObject({ exchangeId: accepted.id, recipient: 'BG-NGO-ANIMUS', messageId: accepted.messageId });
+      const resumed = await read({ 'last-event-id': all[2]!.id! });
+      expect(resumed.map((e) => e.data.status)).toEqual(['delivered', 'acknowledged']);
+      await agent.close();
+      expect((await system.as('BG-SAA').get(`/v1/exchanges/${accepted.id}/events`)).status).toBe(404);
+    });
+
+    it('notifies the sender\'s webhook of each status change, retrying while it fails', async () => {
+      const pki = { ca: readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8'), ...readServer(system) };
+      const received: Array<{ status: string; exchangeId: string }> = [];
+      let failures = 1;
+      const hook = https.createServer({ key: pki.key, cert: pki.cert, ca: pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          if (failures-- > 0) return void res.writeHead(503).end();
+          received.push(JSON.parse(body));
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+      const url = `https://localhost:${(hook.address() as AddressInfo).port}/hooks/status`;
+      const registered = await system.as('BG-NCCTHB').post('/v1/webhooks', { url });
+      expect(registered.status).toBe(201);
+      expect((await system.as('BG-NCCTHB').get('/v1/webhooks')).body.items.map((w: { url: string }) => w.url)).toContain(url);
+
+      const accepted = await system.submit('Referral');
+      await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+      await vi.waitFor(() => expect(received.filter((e) => e.exchangeId === accepted.id).map((e) => e.status)).toEqual(
+        expect.arrayContaining(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']),
+      ), { timeout: 10_000 });
+      expect(JSON.stringify(received)).not.toMatch(/Desislava|Testova|payload/);
+      expect((await system.as('BG-NCCTHB').send('DELETE', `/v1/webhooks/${registered.body.id}`)).status).toBe(204);
+      expect((await system.as('BG-MOI').send('DELETE', `/v1/webhooks/${registered.body.id}`)).status).toBe(404);
+      hook.close();
+    });
+  });
+});
+
+function readServer(system: TestSystem): { key: string; cert: string } {
+  return {
+    key: readFileSync(join(system.running.devCertsDir!, 'server-key.pem'), 'utf8'),
+    cert: readFileSync(join(system.running.devCertsDir!, 'server.pem'), 'utf8'),
+  };
+}

@@ -1,0 +1,94 @@
+/** Test harness: the whole system as `npm start` composes it, on a private PostgreSQL database and a private Redis. Not used in production. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import type { Agent } from 'undici';
+import { startGateway, type RunningGateway } from '../gateway/start.ts';
+import { clientFor, createPostgresDatabase, example, uniqueId, type TestClient } from '../gateway/test-support.ts';
+import { startRedisServer, type PrivateRedis } from './redis-server.ts';
+
+/** A running system for one test file. */
+export interface TestSystem {
+  running: RunningGateway;
+  redis: PrivateRedis;
+  databaseUrl: string;
+  dataDir: string;
+  /** A client presenting `participantId`'s demo certificate (or the administrator's: `gateway-admin`). */
+  as(participantId: string): TestClient;
+  /** Submits a fresh copy of an example; returns the acceptance. */
+  submit(name: Parameters<typeof example>[0], change?: (message: any) => void): Promise<{ id: string; messageId: string; deliveries: Array<{ id: string; recipient: string }> }>;
+  /** The exchange as its sender sees it. */
+  track(exchangeId: string, sender: string): Promise<any>;
+  /** Waits until every delivery of the exchange is in one of `statuses`. */
+  settle(exchangeId: string, sender: string, statuses: string[], timeoutMs?: number): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** Delivery settings that keep tests fast: short backoff, quick relay and reconciler. */
+export const FAST_DELIVERY = {
+  backoffMs: 50, maxBackoffMs: 400, attempts: 5, timeoutMs: 3000, relayIntervalMs: 50,
+  reconcileIntervalMs: 300, reconcileQuietMs: 300, lockDurationMs: 2000,
+};
+
+/** Starts the system; `delivery` is merged over {@link FAST_DELIVERY}. */
+export async function startTestSystem(options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown> } = {}): Promise<TestSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rg-system-'));
+  const database = await createPostgresDatabase();
+  const redis = options.redis ?? (await startRedisServer({ dir: join(dataDir, 'redis') }));
+  const running = await startGateway({
+    overrides: {
+      host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: 'silent', demoAgencies: true,
+      delivery: { ...FAST_DELIVERY, ...options.delivery },
+      ...options.overrides,
+    },
+  });
+  const base = running.url.replace('127.0.0.1', 'localhost');
+  const ca = readFileSync(join(running.devCertsDir!, 'ca.pem'), 'utf8');
+  const agents: Agent[] = [];
+  const as = (participantId: string) => {
+    const dir = join(running.devCertsDir!, 'clients');
+    const { client, agent } = clientFor(base, ca, {
+      certPem: readFileSync(join(dir, `${participantId}.pem`), 'utf8'),
+      keyPem: readFileSync(join(dir, `${participantId}-key.pem`), 'utf8'),
+    });
+    agents.push(agent);
+    return client;
+  };
+  const clients = new Map<string, TestClient>();
+  const client = (id: string) => clients.get(id) ?? clients.set(id, as(id)).get(id)!;
+  const track = async (exchangeId: string, sender: string) => (await client(sender).get(`/v1/exchanges/${exchangeId}`)).body;
+
+  return {
+    running, redis, databaseUrl: database.url, dataDir, as,
+    async submit(name, change) {
+      const message = example(name);
+      message.messageId = uniqueId('msg');
+      message.correlationId = uniqueId('case');
+      change?.(message);
+      const response = await client(message.sender).post('/v1/exchanges', message);
+      if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${response.text}`);
+      return response.body;
+    },
+    track,
+    async settle(exchangeId, sender, statuses, timeoutMs = 20_000) {
+      let last: any;
+      await vi.waitFor(
+        async () => {
+          last = await track(exchangeId, sender);
+          if (!last.deliveries.every((d: { status: string }) => statuses.includes(d.status))) {
+            throw new Error(`still ${last.deliveries.map((d: { status: string }) => d.status).join(', ')}`);
+          }
+        },
+        { timeout: timeoutMs, interval: 50 },
+      );
+      return last;
+    },
+    async close() {
+      await Promise.all(agents.map((a) => a.close()));
+      await running.stop();
+      if (!options.redis) await redis.stop();
+      await database.drop();
+    },
+  };
+}
