@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestSystem, type TestSystem } from './test-system.ts';
 
@@ -99,6 +100,32 @@ describe('queued delivery, end to end', () => {
     expect(response.body.retried).toBeGreaterThanOrEqual(2);
     await system.settle(first.id, 'BG-NCCTHB', ['acknowledged']);
     await system.settle(second.id, 'BG-NCCTHB', ['acknowledged']);
+  });
+
+  it('keeps no personal data in Redis, even while deliveries wait there for a retry', async () => {
+    await ngo().stop();
+    const canary = { givenName: 'Zlatomira', familyName: 'Kanarcheva', nationalIdNumber: '9912319999' };
+    const accepted = await system.submit('Referral', (m) => Object.assign(m.payload.subject.identity, canary));
+    await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
+    const redis = new Redis(system.redis.url);
+    const dump: string[] = [];
+    for (const key of await redis.keys('*')) {
+      const type = await redis.type(key);
+      dump.push(key);
+      if (type === 'string') dump.push(String(await redis.get(key)));
+      if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+      if (type === 'list') dump.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+      if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+      if (type === 'set') dump.push(JSON.stringify(await redis.smembers(key)));
+      if (type === 'stream') dump.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+    }
+    redis.disconnect();
+    const text = dump.join('\n');
+    expect(text).toContain(accepted.deliveries[0]!.id); // the job is there: the check looked in the right place
+    for (const value of Object.values(canary)) expect(text).not.toContain(value);
+    expect(text).not.toContain('Desislava');
+    await ngo().start();
+    await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
   });
 
   describe('cancel and time-to-live', () => {

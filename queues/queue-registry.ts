@@ -86,7 +86,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
   }
 
   const adapters: Adapter[] = [];
-  const workers: Array<{ close(): Promise<void> }> = [];
+  const workers: Array<{ close(force?: boolean): Promise<void> }> = [];
   if (workerConnection) {
     for (const participant of config.participants) {
       const endpoint = endpointOf(participant.id);
@@ -113,11 +113,32 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       await relay?.stop();
       await reconciler?.stop();
       await dispatching;
-      await Promise.all(workers.map((w) => w.close()));
+      // In-flight deliveries get as long as one attempt may take. If Redis is gone, BullMQ
+      // would wait for it forever: force the close, and their jobs stall and are redone.
+      const grace = config.delivery.timeoutMs + 2_000;
+      if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
+        logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');
+        await within(2_000, Promise.all(workers.map((w) => w.close(true))));
+      }
       await Promise.all(adapters.map((a) => a.close()));
-      await Promise.all([...queues.values(), webhookQueue].map((q) => q.close()));
-      await producer.quit().catch(() => producer.disconnect());
-      await workerConnection?.quit().catch(() => workerConnection.disconnect());
+      await within(2_000, Promise.all([...queues.values(), webhookQueue].map((q) => q.close())));
+      await within(1_000, producer.quit()).catch(() => false);
+      producer.disconnect();
+      if (workerConnection) {
+        await within(1_000, workerConnection.quit()).catch(() => false);
+        workerConnection.disconnect();
+      }
     },
   };
+}
+
+/** Whether `work` settled within `ms`; it is left running when not. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -41,7 +41,7 @@ export interface WebhookWorkerOptions {
 }
 
 /** The worker that POSTs notifications. */
-export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Worker<WebhookJob>; close(): Promise<void> } {
+export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Worker<WebhookJob>; close(force?: boolean): Promise<void> } {
   const posters = new Map<string, JsonPoster>();
   const posterFor = (url: string) => {
     let poster = posters.get(url);
@@ -72,8 +72,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
   worker.on('error', (error) => options.logger.error({ err: error }, 'webhook worker error'));
   return {
     worker,
-    async close() {
-      await worker.close();
+    async close(force = false) {
+      await worker.close(force);
       await Promise.all([...posters.values()].map((p) => p.close()));
     },
   };

@@ -59,7 +59,6 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         void (async () => {
-          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
           const body = Buffer.concat(chunks);
           const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
           if (req.method !== 'POST' || req.headers[HEADERS.envelopeDigest] !== digest) {
@@ -69,6 +68,10 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
           const envelope = JSON.parse(body.toString('utf8')) as { messageId: string; type: string; sender: string };
           const key = `${envelope.sender}/${envelope.messageId}`;
           arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
+          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+          // The caller went away while we worked: like a real system's rolled-back
+          // transaction, nothing is applied and the gateway will deliver again.
+          if (req.socket.destroyed) return;
           const fail = behaviour.fail;
           if (fail && (fail.times === undefined || fail.times > 0)) {
             if (fail.times !== undefined) fail.times--;
