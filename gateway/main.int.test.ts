@@ -68,6 +68,16 @@ describe('npm start on embedded defaults', () => {
     await agent.close();
   });
 
+  it('runs the NRM demo scenario to the end: four exchanges, each acknowledged', async () => {
+    const demo = spawn(TSX, ['gateway/demo.ts'], { cwd: ROOT, env: { ...process.env, RG_URL: url, RG_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    demo.stdout!.on('data', (c) => (output += c));
+    demo.stderr!.on('data', (c) => (output += c));
+    const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    expect({ code, output }).toMatchObject({ code: 0 });
+    expect(output.match(/ acknowledged$/gm)).toHaveLength(4);
+  }, 60_000);
+
   it('stops cleanly on SIGTERM', async () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
