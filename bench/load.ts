@@ -23,6 +23,8 @@ export interface LoadTarget {
   body: BodyFactory;
   /** Status a successful answer has. */
   expect: number;
+  /** Called with the request number and `performance.now()` when a successful answer arrives. */
+  onOk?: (i: number, at: number) => void;
 }
 
 /**
@@ -83,7 +85,9 @@ async function send(target: LoadTarget, i: number): Promise<boolean> {
       method: 'POST', path: target.path, headers: { 'content-type': 'application/json' }, body: target.body(i),
     });
     await response.body.dump();
-    return response.statusCode === target.expect;
+    const ok = response.statusCode === target.expect;
+    if (ok) target.onOk?.(i, performance.now());
+    return ok;
   } catch {
     return false;
   }

@@ -13,7 +13,7 @@ import { startGateway, type RunningGateway } from '../gateway/start.ts';
 import { clientFor, createPostgresDatabase, example, uniqueId, validators } from '../gateway/test-support.ts';
 import { resolveRedis, RedisRefusedError, startQueues } from './index.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
-import { FAST_DELIVERY, startTestSystem, type TestSystem } from './test-system.ts';
+import { FAST_DELIVERY, QUICK_RECONCILER, startTestSystem, type TestSystem } from './test-system.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const silent = pino({ level: 'silent' });
@@ -68,7 +68,7 @@ describe('Redis killed with SIGKILL under a load of 1,000 exchanges', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rg-redis-kill-'));
     let redis: PrivateRedis = await startRedisServer({ dir: join(dir, 'a') });
     const port = redis.port;
-    const system = await startTestSystem({ redis });
+    const system = await startTestSystem({ redis, delivery: QUICK_RECONCILER });
     cleanups.push(() => redis.stop(), () => system.close());
 
     const messageIds = await load(system, 1000, async () => {
@@ -120,7 +120,7 @@ describe('processes killed mid-way', () => {
     });
     cleanups.push(() => ngo.close());
     const configFile = join(dataDir, 'gateway.json');
-    writeFileSync(configFile, JSON.stringify({ delivery: { ...FAST_DELIVERY, participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: ngo.endpoint } } } }));
+    writeFileSync(configFile, JSON.stringify({ delivery: { ...FAST_DELIVERY, ...QUICK_RECONCILER, participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: ngo.endpoint } } } }));
     const env = { RG_CONFIG: configFile, RG_DATA_DIR: dataDir, RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_DEMO_AGENCIES: 'false', RG_PORT: '0' };
     const { client, agent } = clientFor(api.url.replace('127.0.0.1', 'localhost'), read('ca.pem'), { certPem: read('clients/BG-NCCTHB.pem'), keyPem: read('clients/BG-NCCTHB-key.pem') });
     cleanups.push(() => agent.close());

@@ -3,6 +3,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Channel, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { deliveryJobOptions, type DeliveryJob } from './delivery-queue.ts';
+import { limit } from './time-limit.ts';
+
+/** An enqueue that takes longer fails the step; the rows are claimed again. */
+const ENQUEUE_LIMIT_MS = 10_000;
 
 /** Options for {@link createOutboxRelay}. */
 export interface OutboxRelayOptions {
@@ -39,13 +43,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     options.deliveries.relay(batch, options.channelOf, async (entries) => {
       const byRecipient = new Map<string, string[]>();
       for (const e of entries) byRecipient.set(e.recipient, [...(byRecipient.get(e.recipient) ?? []), e.deliveryId]);
-      await Promise.all(
+      await limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', Promise.all(
         [...byRecipient].map(([recipient, ids]) =>
           options.queueFor(recipient).addBulk(ids.map((deliveryId) => ({
             name: 'deliver', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, options.policyOf(recipient)),
           }))),
         ),
-      );
+      ));
     });
 
   const run = async () => {

@@ -14,6 +14,7 @@ import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './d
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
 import { checkRedis, connectRedis } from './redis.ts';
+import { within } from './time-limit.ts';
 import { createWebhookQueue, createWebhookWorker, dispatchWebhooks } from './webhook-queue.ts';
 
 /** What the queues need. */
@@ -109,13 +110,12 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
     },
     reconcile: () => reconciler?.reconcile() ?? Promise.resolve(0),
     async stop() {
-      clearInterval(dispatchTimer);
-      await relay?.stop();
-      await reconciler?.stop();
-      await dispatching;
-      // In-flight deliveries get as long as one attempt may take. If Redis is gone, BullMQ
-      // would wait for it forever: force the close, and their jobs stall and are redone.
+      // Every stage is bounded: with Redis gone, BullMQ would wait for it forever. What is
+      // cut short is safe: outbox rows stay for the next relay, stalled jobs are redone.
       const grace = config.delivery.timeoutMs + 2_000;
+      clearInterval(dispatchTimer);
+      await within(grace, Promise.all([relay?.stop(), reconciler?.stop(), dispatching]));
+      // In-flight deliveries get as long as one attempt may take, then are closed by force.
       if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
         logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');
         await within(2_000, Promise.all(workers.map((w) => w.close(true))));
@@ -132,13 +132,3 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
   };
 }
 
-/** Whether `work` settled within `ms`; it is left running when not. */
-async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true, () => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

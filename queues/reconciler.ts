@@ -1,4 +1,4 @@
-/** The reconciler: gives every unfinished push delivery a job again when Redis lost it, and expires what outlived its time-to-live. */
+/** The reconciler: expires what outlived its time-to-live (every second), and gives every unfinished push delivery a job again when Redis lost it. */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** Deliveries changed more recently than this are left alone (their job is being worked). */
   quietMs: number;
+  /** How often deliveries past their time-to-live are expired; 1 s by default. */
+  expireIntervalMs?: number;
   logger: Logger;
 }
 
@@ -34,9 +36,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let stopped = false;
   let running: Promise<number> | undefined;
 
-  const pass = async (): Promise<number> => {
+  const expire = async () => {
     const expired = await options.deliveries.expireDue();
     if (expired.length > 0) options.logger.info({ count: expired.length }, 'deliveries expired');
+  };
+  let expiring: Promise<void> | undefined;
+  const expiryTimer = setInterval(() => {
+    if (stopped) return;
+    expiring ??= expire()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'expiry sweep failed'))
+      .finally(() => (expiring = undefined));
+  }, options.expireIntervalMs ?? 1000);
+
+  const pass = async (): Promise<number> => {
+    await expire();
     let recreated = 0;
     for (;;) {
       const batch = await options.deliveries.unfinishedPush(options.quietMs, 1000);
@@ -73,7 +86,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(expiryTimer);
       await running?.catch(() => 0);
+      await expiring;
     },
   };
 }

@@ -25,11 +25,18 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-/** Delivery settings that keep tests fast: short backoff, quick relay and reconciler. */
+/**
+ * Delivery settings that keep tests fast: short backoff, quick relay. The reconciler stays
+ * slow, as in production, so it cannot hide a job the normal path lost; tests of
+ * recovery from Redis losing jobs turn it up themselves.
+ */
 export const FAST_DELIVERY = {
   backoffMs: 50, maxBackoffMs: 400, attempts: 5, timeoutMs: 3000, relayIntervalMs: 50,
-  reconcileIntervalMs: 300, reconcileQuietMs: 300, lockDurationMs: 2000,
+  reconcileIntervalMs: 60_000, reconcileQuietMs: 10_000, lockDurationMs: 2000,
 };
+
+/** For tests where Redis loses jobs: the reconciler looks often. */
+export const QUICK_RECONCILER = { reconcileIntervalMs: 300, reconcileQuietMs: 300 };
 
 /** Starts the system; `delivery` is merged over {@link FAST_DELIVERY}. */
 export async function startTestSystem(options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown> } = {}): Promise<TestSystem> {

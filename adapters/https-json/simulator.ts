@@ -36,6 +36,8 @@ export interface RecipientSimulator {
   /** messageIds applied, each once, in order. */
   readonly applied: string[];
   behave(behaviour: Behaviour): void;
+  /** Sends receipts to this gateway from now on (for when the gateway starts after its recipients). */
+  sendReceiptsTo(receipts: NonNullable<SimulatorOptions['receipts']>): void;
   /** Stops listening (the system is "down"); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -47,9 +49,14 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   const arrivals = new Map<string, number>();
   const applied: string[] = [];
   let behaviour: Behaviour = {};
-  const receiptAgent = options.receipts
-    ? new Agent({ connect: { ca: options.receipts.tls.caPem, cert: options.receipts.tls.certPem, key: options.receipts.tls.keyPem } })
-    : undefined;
+  let receipts = options.receipts;
+  let receiptAgent: Agent | undefined;
+  const useReceipts = (next: SimulatorOptions['receipts']) => {
+    receipts = next;
+    void receiptAgent?.close();
+    receiptAgent = next ? new Agent({ connect: { ca: next.tls.caPem, cert: next.tls.certPem, key: next.tls.keyPem } }) : undefined;
+  };
+  useReceipts(options.receipts);
   const sockets = new Set<TLSSocket>();
 
   const server = https.createServer(
@@ -98,7 +105,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   async function sendReceipt(deliveryId: string, envelopeDigest: string): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
-        const response = await request(`${options.receipts!.gatewayUrl}/v1/receipts`, {
+        const response = await request(`${receipts!.gatewayUrl}/v1/receipts`, {
           method: 'POST', dispatcher: receiptAgent!, headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ deliveryId, envelopeDigest, receivedAt: new Date().toISOString() }),
         });
@@ -138,6 +145,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     behave(next) {
       behaviour = next;
     },
+    sendReceiptsTo: useReceipts,
     start,
     stop,
     async close() {

@@ -82,9 +82,11 @@ export interface InboxRow {
 /** Reads and moves deliveries. */
 export interface DeliveryStore {
   /**
-   * One relay step: takes up to `limit` outbox rows (skipping rows another relay holds),
-   * lets `enqueue` put the push deliveries on their queues, then marks them `queued` and
-   * deletes the rows, all in one transaction. If `enqueue` throws, nothing changes.
+   * One relay step: claims up to `limit` outbox rows (skipping rows another relay holds)
+   * and marks their deliveries `queued`, committed; then lets `enqueue` put the push
+   * deliveries on their queues, then deletes the rows. If `enqueue` throws, the claim is
+   * released and the rows wait for the next step; a relay that dies mid-step leaves a
+   * claim that lapses after a minute.
    */
   relay(limit: number, channelOf: (recipient: string) => Channel, enqueue: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
   load(deliveryId: string): Promise<DeliveryWork | undefined>;
@@ -118,29 +120,42 @@ const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() 
 export function createDeliveryStore(db: Database): DeliveryStore {
   return {
     async relay(limit, channelOf, enqueue) {
-      return db.transaction(async (tx) => {
+      // 1. Claim rows and record `queued` (committed): a worker that takes the job a moment
+      //    later must find the delivery deliverable, not still `accepted`.
+      const claimed = await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ outbox_id: string; id: string; recipient: string; status: DeliveryStatus }>(
           `SELECT o.id::text AS outbox_id, d.id, d.recipient, d.status FROM outbox o JOIN deliveries d ON d.id = o.delivery_id
+           WHERE o.claimed_at IS NULL OR o.claimed_at < now() - interval '1 minute'
            ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
           [limit],
         );
-        if (rows.length === 0) return 0;
+        if (rows.length === 0) return undefined;
+        await tx.query('UPDATE outbox SET claimed_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
         // A delivery cancelled or expired while in the outbox is dropped with its row.
         const live = rows.filter((r) => r.status === 'accepted' || r.status === 'queued');
         const channels = live.map((r) => channelOf(r.recipient));
-        await enqueue(live.filter((_r, i) => channels[i] === 'push').map((r) => ({ deliveryId: r.id, recipient: r.recipient })));
         await tx.query(
           `WITH moved AS (
-             UPDATE deliveries d SET status = 'queued', status_changed_at = now(), channel = c.channel
-             FROM unnest($1::uuid[], $2::text[]) AS c(id, channel)
-             WHERE d.id = c.id AND d.status = 'accepted' RETURNING d.id, d.status_changed_at)
+             UPDATE deliveries d SET status = 'queued', status_changed_at = clock_timestamp()
+             FROM unnest($1::uuid[]) AS c(id) WHERE d.id = c.id AND d.status = 'accepted' RETURNING d.id, d.status_changed_at)
            INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved`,
-          [live.map((r) => r.id), channels],
+          [live.map((r) => r.id)],
         );
-        await tx.query(`UPDATE deliveries SET channel = c.channel FROM unnest($1::uuid[], $2::text[]) AS c(id, channel) WHERE deliveries.id = c.id AND deliveries.channel IS NULL`, [live.map((r) => r.id), channels]);
-        await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
-        return rows.length;
+        await tx.query('UPDATE deliveries SET channel = c.channel FROM unnest($1::uuid[], $2::text[]) AS c(id, channel) WHERE deliveries.id = c.id', [live.map((r) => r.id), channels]);
+        return { rows, push: live.filter((_r, i) => channels[i] === 'push').map((r) => ({ deliveryId: r.id, recipient: r.recipient })) };
       });
+      if (!claimed) return 0;
+      // 2. Enqueue. If Redis refuses, the rows stay in the outbox, free to be claimed again.
+      const ids = claimed.rows.map((r) => r.outbox_id);
+      try {
+        await enqueue(claimed.push);
+      } catch (error) {
+        await db.query('UPDATE outbox SET claimed_at = NULL WHERE id = ANY($1::bigint[])', [ids]).catch(() => {});
+        throw error;
+      }
+      // 3. Done with the rows.
+      await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
+      return claimed.rows.length;
     },
 
     async load(deliveryId) {

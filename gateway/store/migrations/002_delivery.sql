@@ -8,6 +8,10 @@ ALTER TABLE deliveries ADD COLUMN discarded_at timestamptz;
 ALTER TABLE deliveries ADD COLUMN discard_reason text;
 CREATE INDEX deliveries_status ON deliveries (status, status_changed_at);
 
+-- A relay claims outbox rows before it enqueues them; a claim older than a minute is
+-- free again (the relay died between claiming and enqueueing).
+ALTER TABLE outbox ADD COLUMN claimed_at timestamptz;
+
 CREATE TABLE delivery_attempts (
   id           bigserial PRIMARY KEY,
   delivery_id  uuid NOT NULL REFERENCES deliveries (id),

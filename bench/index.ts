@@ -1,0 +1,236 @@
+/**
+ * `npm run bench`: the gateway against baselines measured in the same run, on this machine:
+ * (a) the accept path against raw HTTPS + mutual TLS + JSON; (b) end to end, submit to
+ * delivered at the recipient (and acknowledged), against a raw pipeline of HTTPS POST →
+ * BullMQ → worker → HTTPS POST to a sink on the same Redis.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { ensureDevelopmentPki } from '../certs/index.ts';
+import { DEMO_PARTICIPANTS } from '../gateway/demo-participants.ts';
+import { createPostgresDatabase } from '../gateway/test-support.ts';
+import { openDatabase } from '../gateway/store/index.ts';
+import { startRedisServer } from '../queues/index.ts';
+import { loadContract } from '../schemas/index.ts';
+import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './load.ts';
+import { summariseProfile } from './profile-summary.ts';
+import { startRecipient, startSink, type Arrivals } from './recipients.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '100,300,1000' },
+    'e2e-rates': { type: 'string', default: '100,300' },
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '32' },
+    postgres: { type: 'string', default: process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const rates = options.rates.split(',').map(Number);
+const e2eRates = options['e2e-rates'].split(',').map(Number);
+const seconds = Number(options.seconds);
+const concurrency = Number(options.concurrency);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));
+const certs = join(dataDir, 'certs');
+const profileDir = join(dataDir, 'profile');
+ensureDevelopmentPki({ dir: certs, participants: DEMO_PARTICIPANTS, administrators: [], hostnames: ['localhost', '127.0.0.1'] });
+const referral = (loadContract().document.components.examples as Record<string, { value: Record<string, unknown> }>).Referral!.value;
+const messageId = (run: string, i: number) => `bench-${run}-${i}`;
+const body = (run: string) => (i: number) => JSON.stringify({ ...referral, messageId: messageId(run, i) });
+
+interface E2eResult {
+  label: string;
+  accepted: number;
+  delivered: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function main(): Promise<void> {
+  const database = await createPostgresDatabase(options.postgres);
+  const redis = await startRedisServer({ dir: join(dataDir, 'redis') });
+  const recipient = await startRecipient(certs);
+  const sink = await startSink(certs);
+  const children: ChildProcess[] = [];
+  try {
+    const configFile = join(dataDir, 'gateway.json');
+    writeFileSync(configFile, JSON.stringify({ delivery: { participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: recipient.simulator.endpoint } } } }));
+    const raw = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
+    const pipeline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-pipeline.ts', certs, redis.url, sink.url], {}, /pipeline is up at (\S+)/);
+    const gateway = await spawnServer(
+      children,
+      [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'gateway/main.ts'],
+      { RG_DATA_DIR: dataDir, RG_PORT: '0', RG_LOG_LEVEL: 'warn', RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_CONFIG: configFile, RG_DEMO_AGENCIES: 'false' },
+      /is up at (\S+)/,
+    );
+    recipient.simulator.sendReceiptsTo({
+      gatewayUrl: gateway,
+      tls: { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') },
+    });
+
+    const accept = { baseline: await acceptPath('raw', raw), gateway: await acceptPath('gw', gateway) };
+    // (b) starts from an empty queue: wait until phase (a)'s deliveries are all acknowledged.
+    await countAcknowledged(database.url, 300_000);
+    const e2e = { baseline: await endToEnd('pipe', pipeline, sink.arrivals), gateway: await endToEnd('gwe2e', gateway, recipient.arrivals) };
+    const acknowledged = await countAcknowledged(database.url);
+    report(accept, e2e, acknowledged);
+  } finally {
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(null);
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    })));
+    await recipient.simulator.close();
+    await sink.close();
+    await redis.stop();
+    await database.drop();
+  }
+  if (options.profile) {
+    const [file] = readdirSync(profileDir);
+    process.stdout.write(`\nWhere the gateway's CPU time went (self time, idle excluded; ${join(profileDir, file!)}):\n`);
+    process.stdout.write(`${summariseProfile(join(profileDir, file!)).join('\n')}\n`);
+  }
+}
+
+function read(name: string): string {
+  return readFileSync(join(certs, name), 'utf8');
+}
+
+function poolFor(url: string): Pool {
+  return new Pool(url, { connections: concurrency, pipelining: 1, connect: { ca: read('ca.pem'), cert: read('clients/BG-NCCTHB.pem'), key: read('clients/BG-NCCTHB-key.pem') } });
+}
+
+/** (a) Fixed rates and maximum throughput of submissions. */
+async function acceptPath(name: string, url: string): Promise<LoadResult[]> {
+  const pool = poolFor(url);
+  const target: LoadTarget = { pool, path: '/v1/exchanges', body: body(`${name}-${Date.now()}`), expect: 202 };
+  await maxThroughput(target, 8, 1, 0); // warm-up: JIT, connections, database caches
+  const results: LoadResult[] = [];
+  let offset = 1_000_000;
+  for (const rate of rates) {
+    results.push(await fixedRate(target, rate, seconds, offset));
+    offset += 1_000_000;
+  }
+  results.push(await maxThroughput(target, concurrency, seconds, offset));
+  await pool.close();
+  return results;
+}
+
+/** (b) Submit at fixed rates and at full speed; measure until the recipient has every message. */
+async function endToEnd(name: string, url: string, arrivals: Arrivals): Promise<E2eResult[]> {
+  const pool = poolFor(url);
+  const results: E2eResult[] = [];
+  const run = `${name}-${Date.now()}`;
+  const steps: Array<{ label: string; go: (t: LoadTarget, offset: number) => Promise<LoadResult> }> = [
+    ...e2eRates.map((rate) => ({ label: `${rate}/s fixed`, go: (t: LoadTarget, o: number) => fixedRate(t, rate, seconds, o) })),
+    { label: `max (${concurrency} in flight)`, go: (t: LoadTarget, o: number) => maxThroughput(t, concurrency, seconds, o) },
+  ];
+  let offset = 0;
+  for (const step of steps) {
+    const acceptedAt = new Map<string, number>();
+    const target: LoadTarget = { pool, path: '/v1/exchanges', body: body(run), expect: 202, onOk: (i, at) => acceptedAt.set(messageId(run, i), at) };
+    const started = performance.now();
+    await step.go(target, offset);
+    offset += 1_000_000;
+    await drain(arrivals, [...acceptedAt.keys()]);
+    const latencies = [...acceptedAt].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
+    const last = Math.max(...[...acceptedAt.keys()].map((id) => arrivals.get(id) ?? 0));
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    results.push({ label: step.label, accepted: acceptedAt.size, delivered: latencies.length, perSecond: latencies.length / ((last - started) / 1000), p50: at(0.5), p99: at(0.99) });
+  }
+  await pool.close();
+  return results;
+}
+
+/** Waits (up to 60 s) until every id in `ids` has arrived. */
+async function drain(arrivals: Arrivals, ids: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (ids.some((id) => !arrivals.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Waits up to `timeoutMs` until every delivery is acknowledged; returns the counts. */
+async function countAcknowledged(url: string, timeoutMs = 10_000): Promise<{ acknowledged: number; total: number }> {
+  const db = await openDatabase({ url });
+  try {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+      const { rows } = await db.query<{ acknowledged: number; total: number }>(
+        "SELECT count(*) FILTER (WHERE status = 'acknowledged')::int AS acknowledged, count(*)::int AS total FROM deliveries",
+      );
+      if (rows[0]!.acknowledged === rows[0]!.total) return rows[0]!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return (await db.query<{ acknowledged: number; total: number }>(
+      "SELECT count(*) FILTER (WHERE status = 'acknowledged')::int AS acknowledged, count(*)::int AS total FROM deliveries",
+    )).rows[0]!;
+  } finally {
+    await db.close();
+  }
+}
+
+function report(accept: { baseline: LoadResult[]; gateway: LoadResult[] }, e2e: { baseline: E2eResult[]; gateway: E2eResult[] }, acknowledged: { acknowledged: number; total: number }): void {
+  const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  const lines = [
+    '',
+    `Referral example (${Buffer.byteLength(body('x')(0))} bytes, one recipient) over HTTPS with mutual TLS; PostgreSQL; Redis with AOF (everysec).`,
+    `${seconds} s per step; load generator, servers, recipients, PostgreSQL and Redis share this machine.`,
+    '',
+    '(a) accept path: POST /v1/exchanges until 202',
+    '',
+    '| step | server | sent | ok | answered/s | p50 ms | p99 ms |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  accept.gateway.forEach((g, i) => {
+    for (const [server, r] of [['raw HTTPS baseline', accept.baseline[i]!], ['gateway', g]] as const) {
+      lines.push(`| ${r.label} | ${server} | ${r.sent} | ${r.ok} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`);
+    }
+  });
+  lines.push('', '(b) end to end: 202 at the sender → envelope applied by the recipient system', '',
+    '| step | system | accepted | delivered | delivered/s | p50 ms | p99 ms |', '|---|---|---:|---:|---:|---:|---:|');
+  e2e.gateway.forEach((g, i) => {
+    for (const [system, r] of [['pipeline baseline', e2e.baseline[i]!], ['gateway', g]] as const) {
+      lines.push(`| ${r.label} | ${system} | ${r.accepted} | ${r.delivered} | ${fmt(r.perSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`);
+    }
+  });
+  const ratio = (a: number, b: number) => fmt(a / b, 3);
+  const aMax = accept.gateway.at(-1)!.perSecond;
+  const eMax = e2e.gateway.at(-1)!.perSecond;
+  lines.push(
+    '',
+    `accepted/s at max: ${fmt(aMax)}  (ratio to raw HTTPS ${ratio(aMax, accept.baseline.at(-1)!.perSecond)})`,
+    `end-to-end delivered/s at max: ${fmt(eMax)}  (ratio to pipeline ${ratio(eMax, e2e.baseline.at(-1)!.perSecond)})`,
+    `gateway deliveries acknowledged by the recipient's receipt: ${acknowledged.acknowledged} of ${acknowledged.total}`,
+    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency}`,
+    '',
+  );
+  process.stdout.write(lines.join('\n'));
+}
+
+function spawnServer(children: ChildProcess[], args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(match[1]!.replace('127.0.0.1', 'localhost'));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
+  });
+}
+
+await main();
