@@ -50,27 +50,32 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
     }
   };
   const loadExchange = async (id: string): Promise<StoredExchange | undefined> => (UUID.test(id) ? exchanges.get(id) : undefined);
-  const ownDelivery = async (caller: Caller, deliveryId: string) => {
-    const target = UUID.test(deliveryId) ? await deliveries.receiptTarget(deliveryId) : undefined;
-    if (!target || caller.kind !== 'participant' || target.recipient !== caller.participantId) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
-    return target;
-  };
   const current = async (deliveryId: string): Promise<Delivery> => (await deliveries.get(deliveryId))!;
 
-  /** Marks a delivery acknowledged; a receipt that overtakes the worker's own record of the hand-over first records it. */
-  const acknowledge = async (caller: Caller, deliveryId: string, status: string, via: string): Promise<Delivery> => {
-    if (status === 'acknowledged') return current(deliveryId);
-    if (status === 'delivering') await deliveries.transition(deliveryId, ['delivering'], 'delivered', { via });
-    if (!(await deliveries.transition(deliveryId, ['delivered'], 'acknowledged', { via }))) {
-      const now = await current(deliveryId);
-      if (now.status !== 'acknowledged') {
-        throw new GatewayError('GW_DELIVERY_NOT_DELIVERED', { detail: `The delivery is ${now.status}; only a delivered envelope can be acknowledged.` });
-      }
-      return now;
+  /**
+   * Acknowledges in one statement; on refusal, finds out why to say so. A receipt that
+   * overtakes the worker's own record of the hand-over records `delivered` first.
+   */
+  const acknowledge = async (caller: Caller, options: { deliveryId: string; envelopeDigest?: string; pullOnly: boolean }): Promise<Delivery> => {
+    if (caller.kind !== 'participant' || !UUID.test(options.deliveryId)) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+    const via = options.pullOnly ? 'inbox' : 'receipt';
+    const result = await deliveries.acknowledge({
+      deliveryId: options.deliveryId, recipient: caller.participantId, actor: callerLabel(caller), via,
+      ...(options.envelopeDigest ? { envelopeDigest: options.envelopeDigest } : {}),
+      ...(options.pullOnly ? { channel: 'pull' as const } : {}),
+    });
+    if (!result.found) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+    if (options.pullOnly && result.channel !== 'pull') {
+      throw new GatewayError('GW_DELIVERY_NOT_PULL', { detail: 'Pushed deliveries are acknowledged with POST /v1/receipts.' });
     }
-    await appendAudit(db, { actor: callerLabel(caller), action: 'delivery.acknowledged', details: { deliveryId, via } });
-    return current(deliveryId);
+    if (!result.digestMatches) throw digestMismatch();
+    if (result.moved || result.delivery.status === 'acknowledged') return result.delivery;
+    throw new GatewayError('GW_DELIVERY_NOT_DELIVERED', { detail: `The delivery is ${result.delivery.status}; only a delivered envelope can be acknowledged.` });
   };
+  const digestMismatch = () =>
+    new GatewayError('GW_RECEIPT_DIGEST_MISMATCH', {
+      violations: [{ pointer: '/envelopeDigest', message: 'is not the digest of the envelope delivered', keyword: 'receipt' }],
+    });
 
   return {
     async cancel(caller, exchangeId, reason) {
@@ -101,19 +106,11 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
     },
 
     async acknowledgeInbox(caller, deliveryId) {
-      const target = await ownDelivery(caller, deliveryId);
-      if (target.channel !== 'pull') throw new GatewayError('GW_DELIVERY_NOT_PULL', { detail: 'Pushed deliveries are acknowledged with POST /v1/receipts.' });
-      return acknowledge(caller, deliveryId, target.status, 'inbox');
+      return acknowledge(caller, { deliveryId, pullOnly: true });
     },
 
     async receipt(caller, receipt) {
-      const target = await ownDelivery(caller, receipt.deliveryId);
-      if (target.envelopeDigest !== receipt.envelopeDigest) {
-        throw new GatewayError('GW_RECEIPT_DIGEST_MISMATCH', {
-          violations: [{ pointer: '/envelopeDigest', message: 'is not the digest of the envelope delivered', keyword: 'receipt' }],
-        });
-      }
-      return acknowledge(caller, receipt.deliveryId, target.status, 'receipt');
+      return acknowledge(caller, { deliveryId: receipt.deliveryId, envelopeDigest: receipt.envelopeDigest, pullOnly: false });
     },
 
     async listWebhooks(caller) {

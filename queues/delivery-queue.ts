@@ -71,21 +71,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
 
   const processor = async (job: Job<DeliveryJob>, _token?: string, signal?: AbortSignal): Promise<string> => {
     const { deliveryId } = job.data;
-    const work = await deliveries.load(deliveryId);
-    if (!work || !DELIVERABLE.includes(work.status)) return `skipped:${work?.status ?? 'missing'}`;
-    if (work.expiresAt && work.expiresAt.getTime() <= Date.now()) {
-      await deliveries.transition(deliveryId, DELIVERABLE, 'expired', { reason: 'time-to-live passed' });
-      return 'expired';
+    const attempt = job.attemptsMade + 1;
+    // One statement: deliverable and unexpired → `delivering`, with the envelope. A
+    // cancellation that got there first wins, and this attempt is not made.
+    const work = await deliveries.startAttempt(deliveryId, { attempt });
+    if (!work) {
+      const now = await deliveries.load(deliveryId);
+      if (now?.expiresAt && now.expiresAt.getTime() <= Date.now() && (await deliveries.transition(deliveryId, DELIVERABLE, 'expired', { reason: 'time-to-live passed' }))) {
+        return 'expired';
+      }
+      return `skipped:${now?.status ?? 'missing'}`;
     }
-    // Guarded: a cancellation that got here first wins, and this attempt is not made.
-    if (!(await deliveries.transition(deliveryId, DELIVERABLE, 'delivering', { attempt: job.attemptsMade + 1 }))) return 'skipped:raced';
 
     const startedAt = new Date();
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     try {
       await adapter.deliver({
         deliveryId,
-        attempt: job.attemptsMade + 1,
+        attempt,
         recipient: participantId,
         envelope: work.envelope as unknown as Envelope,
         canonical: canonicalize(work.envelope),
@@ -99,21 +102,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
         message: error instanceof Error ? error.message : 'adapter failed',
         permanent,
       };
-      await deliveries.recordAttempt(deliveryId, {
-        startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: permanent ? 'permanent-error' : 'transient-error', error: attemptError,
-      });
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (permanent || lastAttempt) {
-        await deliveries.transition(deliveryId, ['delivering'], 'failed', { code: attemptError.code });
-        log.warn({ deliveryId, code: attemptError.code, attempt: job.attemptsMade + 1 }, 'delivery failed');
+      const record = { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: permanent ? 'permanent-error' : 'transient-error', error: attemptError } as const;
+      if (permanent || attempt >= (job.opts.attempts ?? 1)) {
+        await deliveries.finishAttempt(deliveryId, record, 'failed', { code: attemptError.code });
+        log.warn({ deliveryId, code: attemptError.code, attempt }, 'delivery failed');
         throw new UnrecoverableError(attemptError.code);
       }
-      await deliveries.transition(deliveryId, ['delivering'], 'retrying', { code: attemptError.code });
-      log.info({ deliveryId, code: attemptError.code, attempt: job.attemptsMade + 1 }, 'delivery will be retried');
+      await deliveries.finishAttempt(deliveryId, record, 'retrying', { code: attemptError.code });
+      log.info({ deliveryId, code: attemptError.code, attempt }, 'delivery will be retried');
       throw error;
     }
-    await deliveries.recordAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered' });
-    await deliveries.transition(deliveryId, ['delivering'], 'delivered');
+    await deliveries.finishAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered' }, 'delivered');
     return 'delivered';
   };
 

@@ -12,7 +12,8 @@ const ENQUEUE_LIMIT_MS = 10_000;
 export interface OutboxRelayOptions {
   deliveries: DeliveryStore;
   queueFor(participantId: string): Queue<DeliveryJob>;
-  channelOf(participantId: string): Channel;
+  /** How each participant receives. */
+  channels: Readonly<Record<string, Channel>>;
   policyOf(participantId: string): DeliveryPolicy;
   intervalMs: number;
   batchSize?: number;
@@ -40,7 +41,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failing = false;
 
   const step = () =>
-    options.deliveries.relay(batch, options.channelOf, async (entries) => {
+    options.deliveries.relay(batch, options.channels, async (entries) => {
       const byRecipient = new Map<string, string[]>();
       for (const e of entries) byRecipient.set(e.recipient, [...(byRecipient.get(e.recipient) ?? []), e.deliveryId]);
       await limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', Promise.all(

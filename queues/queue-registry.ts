@@ -75,7 +75,8 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
   let dispatchTimer: NodeJS.Timeout | undefined;
   let dispatching: Promise<unknown> | undefined;
   if (config.roles.includes('relay')) {
-    relay = createOutboxRelay({ deliveries, queueFor, channelOf, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
+    const channels = Object.fromEntries(config.participants.map((p) => [p.id, channelOf(p.id)]));
+    relay = createOutboxRelay({ deliveries, queueFor, channels, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
     reconciler = createReconciler({
       deliveries, redis: producer, queueFor, policyOf, intervalMs: config.delivery.reconcileIntervalMs, quietMs: config.delivery.reconcileQuietMs, logger,
     });

@@ -88,8 +88,23 @@ export interface DeliveryStore {
    * released and the rows wait for the next step; a relay that dies mid-step leaves a
    * claim that lapses after a minute.
    */
-  relay(limit: number, channelOf: (recipient: string) => Channel, enqueue: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  relay(limit: number, channels: Readonly<Record<string, Channel>>, enqueue: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
   load(deliveryId: string): Promise<DeliveryWork | undefined>;
+  /**
+   * Moves a deliverable, unexpired delivery to `delivering` and returns what to deliver,
+   * in one statement; `undefined` when it is not (cancelled, expired, done, raced).
+   */
+  startAttempt(deliveryId: string, detail: Record<string, unknown>): Promise<DeliveryWork | undefined>;
+  /** Records an attempt and moves the delivery from `delivering` to `to`, in one statement. */
+  finishAttempt(deliveryId: string, attempt: AttemptRecord, to: DeliveryStatus, detail?: Record<string, unknown>): Promise<void>;
+  /**
+   * A receipt: when `recipient` is the delivery's and `envelopeDigest` its envelope's, moves
+   * it to `acknowledged` (recording `delivered` first if the worker had not yet) and audits,
+   * in one statement. Returns what it found, and whether it moved.
+   */
+  acknowledge(options: { deliveryId: string; recipient: string; envelopeDigest?: string; channel?: Channel; actor: string; via: string }): Promise<
+    { found: false } | { found: true; moved: boolean; digestMatches: boolean; channel: Channel | null; delivery: Delivery }
+  >;
   /** Moves one delivery if its status is one of `from`; records the event. True when it moved. */
   transition(deliveryId: string, from: readonly DeliveryStatus[], to: DeliveryStatus, detail?: Record<string, unknown>): Promise<boolean>;
   /** Records an attempt and, for errors, the last error. */
@@ -102,8 +117,6 @@ export interface DeliveryStore {
   cancel(exchangeId: string, reason?: string): Promise<string[]>;
   /** Pull-mode deliveries waiting for `recipient`; those fetched for the first time become `delivered`. */
   inbox(recipient: string, limit: number): Promise<InboxRow[]>;
-  /** A delivery's recipient, status and envelope digest, for receipts. */
-  receiptTarget(deliveryId: string): Promise<{ recipient: string; status: DeliveryStatus; envelopeDigest: string; channel: Channel | null } | undefined>;
   /** One delivery as the API shows it. */
   get(deliveryId: string): Promise<Delivery | undefined>;
   deadLetters(filter: { recipient?: string; limit: number }): Promise<DeadLetterRow[]>;
@@ -119,43 +132,28 @@ const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() 
 /** The delivery store on `db`. */
 export function createDeliveryStore(db: Database): DeliveryStore {
   return {
-    async relay(limit, channelOf, enqueue) {
-      // 1. Claim rows and record `queued` (committed): a worker that takes the job a moment
-      //    later must find the delivery deliverable, not still `accepted`.
-      const claimed = await db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ outbox_id: string; id: string; recipient: string; status: DeliveryStatus }>(
-          `SELECT o.id::text AS outbox_id, d.id, d.recipient, d.status FROM outbox o JOIN deliveries d ON d.id = o.delivery_id
-           WHERE o.claimed_at IS NULL OR o.claimed_at < now() - interval '1 minute'
-           ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-          [limit],
-        );
-        if (rows.length === 0) return undefined;
-        await tx.query('UPDATE outbox SET claimed_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.outbox_id)]);
-        // A delivery cancelled or expired while in the outbox is dropped with its row.
-        const live = rows.filter((r) => r.status === 'accepted' || r.status === 'queued');
-        const channels = live.map((r) => channelOf(r.recipient));
-        await tx.query(
-          `WITH moved AS (
-             UPDATE deliveries d SET status = 'queued', status_changed_at = clock_timestamp()
-             FROM unnest($1::uuid[]) AS c(id) WHERE d.id = c.id AND d.status = 'accepted' RETURNING d.id, d.status_changed_at)
-           INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved`,
-          [live.map((r) => r.id)],
-        );
-        await tx.query('UPDATE deliveries SET channel = c.channel FROM unnest($1::uuid[], $2::text[]) AS c(id, channel) WHERE deliveries.id = c.id', [live.map((r) => r.id), channels]);
-        return { rows, push: live.filter((_r, i) => channels[i] === 'push').map((r) => ({ deliveryId: r.id, recipient: r.recipient })) };
-      });
-      if (!claimed) return 0;
+    async relay(limit, channels, enqueue) {
+      // 1. One statement claims rows and records `queued` (committed): a worker that takes
+      //    the job a moment later must find the delivery deliverable, not still `accepted`.
+      //    A delivery cancelled or expired while in the outbox is dropped with its row.
+      const recipients = Object.keys(channels);
+      const { rows } = await db.query<{ outbox_id: string; delivery_id: string | null; recipient: string | null; channel: Channel | null }>(
+        RELAY_SQL,
+        [limit, recipients, recipients.map((r) => channels[r])],
+      );
+      if (rows.length === 0) return 0;
+      const ids = rows.map((r) => r.outbox_id);
+      const push = rows.filter((r) => r.delivery_id && r.channel === 'push').map((r) => ({ deliveryId: r.delivery_id!, recipient: r.recipient! }));
       // 2. Enqueue. If Redis refuses, the rows stay in the outbox, free to be claimed again.
-      const ids = claimed.rows.map((r) => r.outbox_id);
       try {
-        await enqueue(claimed.push);
+        await enqueue(push);
       } catch (error) {
         await db.query('UPDATE outbox SET claimed_at = NULL WHERE id = ANY($1::bigint[])', [ids]).catch(() => {});
         throw error;
       }
       // 3. Done with the rows.
       await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
-      return claimed.rows.length;
+      return rows.length;
     },
 
     async load(deliveryId) {
@@ -172,6 +170,85 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return {
         id: row.id, exchangeId: row.exchange_id, messageId: row.message_id, sender: row.sender, recipient: row.recipient,
         status: row.status, expiresAt: row.expires_at, attempts: row.attempts, envelope: row.envelope, envelopeDigest: row.envelope_digest,
+      };
+    },
+
+    async startAttempt(deliveryId, detail) {
+      const { rows } = await db.query<{
+        id: string; exchange_id: string; message_id: string; sender: string; recipient: string; status: DeliveryStatus;
+        expires_at: Date | null; attempts: number; envelope: Record<string, unknown>; envelope_digest: string;
+      }>(
+        `WITH moved AS (
+           UPDATE deliveries SET status = 'delivering', status_changed_at = clock_timestamp()
+           WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
+           RETURNING id, exchange_id, recipient, status, expires_at, attempts, status_changed_at),
+         ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
+         SELECT m.id, m.exchange_id, e.message_id, e.sender, m.recipient, m.status, m.expires_at, m.attempts, e.envelope, e.envelope_digest
+         FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
+        [deliveryId, DELIVERABLE, JSON.stringify(detail)],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return {
+        id: row.id, exchangeId: row.exchange_id, messageId: row.message_id, sender: row.sender, recipient: row.recipient,
+        status: row.status, expiresAt: row.expires_at, attempts: row.attempts, envelope: row.envelope, envelopeDigest: row.envelope_digest,
+      };
+    },
+
+    async finishAttempt(deliveryId, attempt, to, detail = {}) {
+      await db.query(
+        `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
+         updated AS (
+           UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
+             status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
+             status_changed_at = CASE WHEN b.status = 'delivering' THEN clock_timestamp() ELSE d.status_changed_at END
+           FROM before b WHERE d.id = b.id
+           RETURNING d.id, d.attempts, d.status_changed_at, b.status AS old_status),
+         attempt AS (
+           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
+           SELECT id, attempts, $2, $3, $4, $5::jsonb FROM updated)
+         INSERT INTO delivery_events (delivery_id, status, at, detail)
+         SELECT id, $6, status_changed_at, $7::jsonb FROM updated WHERE old_status = 'delivering'`,
+        [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome,
+          attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail)],
+      );
+    },
+
+    async acknowledge({ deliveryId, recipient, envelopeDigest, channel, actor, via }) {
+      const { rows } = await db.query<{
+        found_recipient: string | null; old_status: DeliveryStatus | null; digest: string | null; channel: Channel | null;
+        moved: boolean; id: string | null; status: DeliveryStatus | null; status_changed_at: Date | null;
+      }>(
+        `WITH target AS (
+           SELECT d.id, d.recipient, d.status, d.channel, e.envelope_digest, e.id AS exchange_id FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+           WHERE d.id = $1 AND d.recipient = $2 FOR UPDATE OF d),
+         moved AS (
+           UPDATE deliveries d SET status = 'acknowledged', status_changed_at = clock_timestamp()
+           FROM target t WHERE d.id = t.id AND t.status IN ('delivering', 'delivered')
+             AND ($3::text IS NULL OR t.envelope_digest = $3) AND ($4::text IS NULL OR t.channel = $4)
+           RETURNING d.id, d.status, d.status_changed_at, t.status AS old_status, t.exchange_id),
+         events AS (
+           INSERT INTO delivery_events (delivery_id, status, at, detail)
+           SELECT m.id, s.status, m.status_changed_at, $5::jsonb FROM moved m
+           CROSS JOIN (VALUES (1, 'delivered'), (2, 'acknowledged')) AS s(n, status)
+           WHERE s.status = 'acknowledged' OR m.old_status = 'delivering' ORDER BY s.n),
+         audit AS (
+           INSERT INTO audit_log (actor, action, exchange_id, details)
+           SELECT $6, 'delivery.acknowledged', exchange_id, jsonb_build_object('deliveryId', id, 'via', $7::text) FROM moved)
+         SELECT t.recipient AS found_recipient, t.status AS old_status, t.envelope_digest AS digest, t.channel,
+                m.id IS NOT NULL AS moved, COALESCE(m.id, t.id) AS id, COALESCE(m.status, t.status) AS status,
+                COALESCE(m.status_changed_at, d.status_changed_at) AS status_changed_at
+         FROM target t JOIN deliveries d ON d.id = t.id LEFT JOIN moved m ON m.id = t.id`,
+        [deliveryId, recipient, envelopeDigest ?? null, channel ?? null, JSON.stringify({ via }), actor, via],
+      );
+      const row = rows[0];
+      if (!row) return { found: false };
+      return {
+        found: true,
+        moved: row.moved,
+        digestMatches: envelopeDigest === undefined || row.digest === envelopeDigest,
+        channel: row.channel,
+        delivery: { id: row.id!, recipient, status: row.status!, statusChangedAt: asDate(row.status_changed_at) },
       };
     },
 
@@ -227,15 +304,6 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         for (const id of fresh) await this.recordAttempt(id, { startedAt: now, durationMs: 0, outcome: 'delivered' });
       }
       return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope }));
-    },
-
-    async receiptTarget(deliveryId) {
-      const { rows } = await db.query<{ recipient: string; status: DeliveryStatus; envelope_digest: string; channel: Channel | null }>(
-        'SELECT d.recipient, d.status, e.envelope_digest, d.channel FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE d.id = $1',
-        [deliveryId],
-      );
-      const row = rows[0];
-      return row && { recipient: row.recipient, status: row.status, envelopeDigest: row.envelope_digest, channel: row.channel };
     },
 
     async get(deliveryId) {
@@ -298,6 +366,35 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
   };
 }
+
+/**
+ * The relay's claim: up to $1 unclaimed outbox rows, their deliveries moved from `accepted`
+ * to `queued` with the channel of their recipient ($2 recipients, $3 channels; a recipient
+ * not listed pulls), and the
+ * events, in one statement. Returns every claimed row; rows whose delivery is no longer
+ * live come back without a delivery.
+ */
+const RELAY_SQL = `
+WITH claimed AS (
+  UPDATE outbox SET claimed_at = now()
+  WHERE id IN (SELECT id FROM outbox WHERE claimed_at IS NULL OR claimed_at < now() - interval '1 minute'
+               ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+  RETURNING id, delivery_id
+), live AS (
+  SELECT c.id AS outbox_id, d.id, d.recipient, d.status FROM claimed c JOIN deliveries d ON d.id = c.delivery_id
+  WHERE d.status IN ('accepted', 'queued')
+), moved AS (
+  UPDATE deliveries d SET
+    status = 'queued',
+    status_changed_at = CASE WHEN l.status = 'accepted' THEN clock_timestamp() ELSE d.status_changed_at END,
+    channel = COALESCE(ch.channel, 'pull')
+  FROM live l LEFT JOIN unnest($2::text[], $3::text[]) AS ch(recipient, channel) ON ch.recipient = l.recipient
+  WHERE d.id = l.id
+  RETURNING d.id, d.recipient, d.channel, d.status_changed_at, l.status AS old_status, l.outbox_id
+), events AS (
+  INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved WHERE old_status = 'accepted'
+)
+SELECT c.id::text AS outbox_id, m.id AS delivery_id, m.recipient, m.channel FROM claimed c LEFT JOIN moved m ON m.outbox_id = c.id`;
 
 /** Moves every delivery in `ids` whose status is in `from` to `to`, with one event each; returns the ids moved. */
 async function moveMany(db: Queryable, ids: string[], from: readonly DeliveryStatus[], to: DeliveryStatus, detail: Record<string, unknown>): Promise<string[]> {
