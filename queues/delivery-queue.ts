@@ -34,6 +34,21 @@ export function deliveryJobOptions(deliveryId: string, policy: DeliveryPolicy) {
   };
 }
 
+/** Puts deliveries on their recipients' queues, one `addBulk` per recipient. Safe to repeat: the job id is the delivery id. */
+export async function enqueueDeliveries(
+  entries: ReadonlyArray<{ deliveryId: string; recipient: string }>,
+  queueFor: (participantId: string) => Queue<DeliveryJob>,
+  policyOf: (participantId: string) => DeliveryPolicy,
+): Promise<void> {
+  const byRecipient = new Map<string, string[]>();
+  for (const e of entries) byRecipient.set(e.recipient, [...(byRecipient.get(e.recipient) ?? []), e.deliveryId]);
+  await Promise.all(
+    [...byRecipient].map(([recipient, ids]) =>
+      queueFor(recipient).addBulk(ids.map((deliveryId) => ({ name: 'deliver', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, policyOf(recipient)) }))),
+    ),
+  );
+}
+
 /** A producer-side queue for `participantId`. */
 export function createDeliveryQueue(participantId: string, connection: Redis): Queue<DeliveryJob> {
   return new Queue<DeliveryJob>(deliveryQueueName(participantId), { connection, prefix: QUEUE_PREFIX });

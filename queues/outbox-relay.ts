@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Channel, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
-import { deliveryJobOptions, type DeliveryJob } from './delivery-queue.ts';
+import { enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
 import { limit } from './time-limit.ts';
 
 /** An enqueue that takes longer fails the step; the rows are claimed again. */
@@ -41,17 +41,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failing = false;
 
   const step = () =>
-    options.deliveries.relay(batch, options.channels, async (entries) => {
-      const byRecipient = new Map<string, string[]>();
-      for (const e of entries) byRecipient.set(e.recipient, [...(byRecipient.get(e.recipient) ?? []), e.deliveryId]);
-      await limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', Promise.all(
-        [...byRecipient].map(([recipient, ids]) =>
-          options.queueFor(recipient).addBulk(ids.map((deliveryId) => ({
-            name: 'deliver', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, options.policyOf(recipient)),
-          }))),
-        ),
-      ));
-    });
+    options.deliveries.relay(batch, options.channels, (entries) =>
+      limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', enqueueDeliveries(entries, options.queueFor, options.policyOf)),
+    );
 
   const run = async () => {
     do {

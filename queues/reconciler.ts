@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
-import { deliveryJobKey, deliveryJobOptions, type DeliveryJob } from './delivery-queue.ts';
+import { deliveryJobKey, enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
 
 /** Options for {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -58,13 +58,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       for (const d of batch) pipeline.exists(deliveryJobKey(d.recipient, d.id));
       const exists = (await pipeline.exec()) ?? [];
       const missing = batch.filter((_d, i) => exists[i]?.[1] === 0);
-      const byRecipient = new Map<string, string[]>();
-      for (const d of missing) byRecipient.set(d.recipient, [...(byRecipient.get(d.recipient) ?? []), d.id]);
-      for (const [recipient, ids] of byRecipient) {
-        await options.queueFor(recipient).addBulk(ids.map((deliveryId) => ({
-          name: 'deliver', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, options.policyOf(recipient)),
-        })));
-      }
+      await enqueueDeliveries(missing.map((d) => ({ deliveryId: d.id, recipient: d.recipient })), options.queueFor, options.policyOf);
       recreated += missing.length;
       // unfinishedPush returns the oldest first; a full batch with nothing missing means the rest have jobs too.
       if (batch.length < 1000 || missing.length === 0) break;
