@@ -150,15 +150,18 @@ describe('queued delivery, end to end', () => {
 
   describe('cancel and time-to-live', () => {
     it('cancels a delivery waiting for a retry; it is never delivered, even after the recipient is back', async () => {
-      await ngo().stop();
+      // Retry-After: 1 keeps the delivery in `retrying` for a second, not in flight.
+      ngo().behave({ fail: { status: 503, retryAfter: '1' } });
       const accepted = await system.submit('Referral');
       await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
       const cancelled = await system.as('BG-NCCTHB').post(`/v1/exchanges/${accepted.id}/cancel`, { reason: 'sent to the wrong shelter' });
       expect(cancelled.body.deliveries[0].status).toBe('cancelled');
-      await ngo().start();
-      await new Promise((r) => setTimeout(r, 1500));
+      ngo().behave({});
+      // the retry comes due after a second; the worker must find the delivery cancelled
+      await new Promise((r) => setTimeout(r, 2500));
       const exchange = await system.track(accepted.id, 'BG-NCCTHB');
       expect(exchange.deliveries[0].status).toBe('cancelled');
+      expect(exchange.deliveries[0].attempts).toHaveLength(1);
       expect(statuses(exchange.deliveries[0])).not.toContain('delivered');
       expect(ngo().applied.filter((k) => k.endsWith(accepted.messageId))).toEqual([]);
     });
@@ -257,7 +260,8 @@ describe('queued delivery, end to end', () => {
     });
 
     it('refuses a receipt for a delivery not handed over yet', async () => {
-      await ngo().stop();
+      // The recipient asks for a minute: the delivery waits in `retrying`, not in flight.
+      ngo().behave({ fail: { status: 503, retryAfter: '60' } });
       try {
         const accepted = await system.submit('Referral');
         await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
@@ -265,10 +269,9 @@ describe('queued delivery, end to end', () => {
         const response = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', { deliveryId: tracked.deliveries[0].id, envelopeDigest: tracked.envelopeDigest });
         expect(response.status).toBe(409);
         expect(response.body.code).toBe('GW_DELIVERY_NOT_DELIVERED');
-        await ngo().start();
-        await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+        expect((await system.as('BG-NCCTHB').post(`/v1/exchanges/${accepted.id}/cancel`)).body.deliveries[0].status).toBe('cancelled');
       } finally {
-        await ngo().start().catch(() => {});
+        ngo().behave({});
       }
     });
   });
