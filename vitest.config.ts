@@ -1,3 +1,4 @@
+/** Test runner configuration: unit tests beside the code, `*.int.test.ts` against real PostgreSQL and Redis. */
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
