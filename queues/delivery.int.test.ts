@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureLogs } from '../gateway/test-support.ts';
 import { startTestSystem, type TestSystem } from './test-system.ts';
 
 const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.history.map((h) => h.status);
@@ -12,12 +13,20 @@ const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.
 describe('queued delivery, end to end', () => {
   let system: TestSystem;
   const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
+  // Every line logged at debug level while the tests below deliver, retry, fail and expire.
+  const logs = captureLogs();
 
   beforeAll(async () => {
-    system = await startTestSystem({ delivery: { participants: { 'BG-SAA': { mode: 'pull' }, 'HU-NBI': { mode: 'pull', ttlSeconds: 1 } } } });
+    system = await startTestSystem({ logs: logs.stream, delivery: { participants: { 'BG-SAA': { mode: 'pull' }, 'HU-NBI': { mode: 'pull', ttlSeconds: 1 } } } });
   });
   afterAll(async () => {
     await system?.close();
+    // The canary: names and identifiers from the examples' payloads never reach a log line.
+    expect(logs.lines.length).toBeGreaterThan(100);
+    expect(logs.lines.some((l) => l.includes('delivery will be retried'))).toBe(true);
+    for (const canary of ['Desislava', 'Testova', 'Zlatomira', 'Kanarcheva', '9912319999', '+359880000001', '1999-04-02']) {
+      expect(logs.lines.filter((l) => l.includes(canary))).toEqual([]);
+    }
   });
 
   it('takes a referral through accepted, queued, delivering, delivered, acknowledged, with one recorded attempt', async () => {

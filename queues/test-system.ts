@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { vi } from 'vitest';
 import type { Agent } from 'undici';
 import { startGateway, type RunningGateway } from '../gateway/start.ts';
@@ -39,13 +40,16 @@ export const FAST_DELIVERY = {
 export const QUICK_RECONCILER = { reconcileIntervalMs: 300, reconcileQuietMs: 300 };
 
 /** Starts the system; `delivery` is merged over {@link FAST_DELIVERY}. */
-export async function startTestSystem(options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown> } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown>; logs?: Writable } = {},
+): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-system-'));
   const database = await createPostgresDatabase();
   const redis = options.redis ?? (await startRedisServer({ dir: join(dataDir, 'redis') }));
   const running = await startGateway({
+    ...(options.logs ? { logDestination: options.logs } : {}),
     overrides: {
-      host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: 'silent', demoAgencies: true,
+      host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: options.logs ? 'debug' : 'silent', demoAgencies: true,
       delivery: { ...FAST_DELIVERY, ...options.delivery },
       ...options.overrides,
     },
