@@ -43,9 +43,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
   const { tls, clientTls, devCertsDir } = loadTls(config);
   const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
-  const cleanup: Array<() => Promise<void>> = [() => db.close()];
+  // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
+  // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
+  const shutdown: Record<'api' | 'queues' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
+    api: undefined, queues: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
+  };
   const stopAll = async () => {
-    for (const step of cleanup.reverse()) await step().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    for (const step of [shutdown.api, shutdown.queues, shutdown.agencies, shutdown.redis, shutdown.db]) {
+      await step?.().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    }
   };
   try {
     const applied = await migrate(db);
@@ -54,7 +60,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     // Queues need Redis; a process that only serves the API does not.
     const runsQueues = config.roles.includes('relay') || config.roles.includes('worker');
     const redis = runsQueues ? await resolveRedis({ ...(config.redisUrl ? { url: config.redisUrl } : {}), dataDir: config.dataDir, logger }) : undefined;
-    if (redis?.server) cleanup.push(() => redis.server!.stop());
+    if (redis?.server) shutdown.redis = () => redis.server!.stop();
 
     let queues: QueueSystem | undefined;
     const gateway = createGateway(config, {
@@ -65,7 +71,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     let url = 'not listening';
     if (config.roles.includes('api')) {
       url = await gateway.listen();
-      cleanup.push(() => gateway.close());
+      shutdown.api = () => gateway.close();
     }
 
     // Simulated agency systems answer for demo participants configured nowhere else.
@@ -83,7 +89,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
           },
         }));
       }
-      cleanup.push(async () => void (await Promise.all([...agencies.values()].map((a) => a.close()))));
+      shutdown.agencies = async () => void (await Promise.all([...agencies.values()].map((a) => a.close())));
     }
 
     if (redis) {
@@ -92,14 +98,13 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         endpoints: Object.fromEntries([...agencies].map(([id, agency]) => [id, agency.endpoint])),
       });
       const running = queues;
-      cleanup.push(() => running.stop());
+      shutdown.queues = () => running.stop();
     }
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
       config, url, gateway, db, logger, agencies,
       ...(queues ? { queues } : {}),
       ...(devCertsDir ? { devCertsDir } : {}),
-      // Reverse order of starting: the API stops taking requests before the workers finish and the queues close.
       stop: stopAll,
     };
   } catch (error) {
