@@ -220,6 +220,17 @@ describe('Redis checks at start', () => {
     await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem })).rejects.toThrow(/noeviction/);
   });
 
+  it('says how to install Redis when redis-server is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(resolveRedis({ dataDir: mkdtempSync(join(tmpdir(), 'rg-no-redis-')), logger: silent, localUrl: 'redis://127.0.0.1:1' }))
+        .rejects.toThrow(/redis-server was not found\. Install Redis 7 \(Debian\/Ubuntu: apt-get install redis-server/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('starts a private redis-server with AOF and noeviction when none is configured or answering', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rg-private-redis-'));
     const resolved = await resolveRedis({ dataDir, logger: silent, localUrl: 'redis://127.0.0.1:1' });
