@@ -43,7 +43,6 @@ export const ERRORS = {
   GW_WEBHOOK_NOT_FOUND: { status: 404, title: 'No such webhook', category: 'caller', retryable: false },
   GW_ROLE_REQUIRED: { status: 403, title: 'This route needs an administrator certificate with another role', category: 'caller', retryable: false },
   GW_STORE_UNAVAILABLE: { status: 503, title: 'The gateway store is unavailable', category: 'gateway', retryable: true },
-  GW_QUEUE_UNAVAILABLE: { status: 503, title: 'The gateway queue (Redis) is unavailable', category: 'gateway', retryable: true },
   GW_NOT_READY: { status: 503, title: 'The gateway is not ready to take requests', category: 'gateway', retryable: true },
   GW_INTERNAL: { status: 500, title: 'The gateway failed to handle the request', category: 'gateway', retryable: true },
 } as const satisfies Record<ErrorCode, ErrorDefinition>;

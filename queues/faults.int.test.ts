@@ -190,6 +190,27 @@ describe('processes killed mid-way', () => {
   }, 90_000);
 });
 
+describe('Redis down for a while', () => {
+  it('keeps accepting, reports the queues failing without going unready, and delivers everything once Redis is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-redis-away-'));
+    let redis = await startRedisServer({ dir });
+    const port = redis.port;
+    const system = await startTestSystem({ redis });
+    cleanups.push(() => redis.stop(), () => system.close());
+    await redis.stop('SIGKILL');
+
+    const accepted = [];
+    for (let i = 0; i < 10; i++) accepted.push(await system.submit('Referral'));
+    const readiness = await system.as('BG-MOI').get('/readyz');
+    expect(readiness.status).toBe(200);
+    expect(readiness.body.checks).toEqual({ store: 'ok', queues: 'failing' });
+
+    redis = await startRedisServer({ dir, port });
+    for (const a of accepted) await system.settle(a.id, 'BG-NCCTHB', ['acknowledged'], 30_000);
+    expect((await system.as('BG-MOI').get('/readyz')).body.checks).toEqual({ store: 'ok', queues: 'ok' });
+  }, 60_000);
+});
+
 describe('shutdown while Redis is down', () => {
   it('still completes, forcing the workers closed after their grace period', async () => {
     const redis = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'rg-down-')) });
