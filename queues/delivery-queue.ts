@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { PermanentDeliveryError, TransientDeliveryError, type Adapter } from '../adapters/index.ts';
 import type { DeliveryPolicy } from '../gateway/index.ts';
-import { DELIVERABLE, type AttemptError, type DeliveryStore } from '../gateway/index.ts';
+import type { AttemptError, DeliveryStore } from '../gateway/index.ts';
 import { canonicalize, type Envelope } from '../schemas/index.ts';
 
 /** What a delivery job carries: nothing personal. */
@@ -90,13 +90,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
     // One statement: deliverable and unexpired → `delivering`, with the envelope. A
     // cancellation that got there first wins, and this attempt is not made.
     const work = await deliveries.startAttempt(deliveryId, { attempt });
-    if (!work) {
-      const now = await deliveries.load(deliveryId);
-      if (now?.expiresAt && now.expiresAt.getTime() <= Date.now() && (await deliveries.transition(deliveryId, DELIVERABLE, 'expired', { reason: 'time-to-live passed' }))) {
-        return 'expired';
-      }
-      return `skipped:${now?.status ?? 'missing'}`;
-    }
+    if (!work) return (await deliveries.expireIfDue(deliveryId)) ? 'expired' : 'skipped';
 
     const startedAt = new Date();
     const timeout = AbortSignal.timeout(policy.timeoutMs);

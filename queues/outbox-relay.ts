@@ -3,10 +3,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Channel, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
-import { limit } from './time-limit.ts';
-
-/** An enqueue that takes longer fails the step; the rows are claimed again. */
-const ENQUEUE_LIMIT_MS = 10_000;
+import { periodic } from './periodic.ts';
+import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
 /** Options for {@link createOutboxRelay}. */
 export interface OutboxRelayOptions {
@@ -35,49 +33,25 @@ export interface OutboxRelay {
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batch = options.batchSize ?? 500;
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
   let failing = false;
-
   const step = () =>
     options.deliveries.relay(batch, options.channels, (entries) =>
       limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', enqueueDeliveries(entries, options.queueFor, options.policyOf)),
     );
-
-  const run = async () => {
-    do {
-      again = false;
-      try {
-        while (!stopped && (await step()) > 0) {
-          /* keep going while there is work */
-        }
-        if (failing) options.logger.info('outbox relay recovered');
-        failing = false;
-      } catch (error) {
-        if (!failing) options.logger.warn({ err: error }, 'outbox relay step failed; deliveries stay in the outbox');
-        failing = true;
+  const task = periodic(
+    options.intervalMs,
+    async () => {
+      while ((await step()) > 0) {
+        /* keep going while there is work */
       }
-    } while (again && !stopped);
-  };
-
-  const nudge = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = run().finally(() => (running = undefined));
-  };
-  const timer = setInterval(nudge, options.intervalMs);
-  nudge();
-
-  return {
-    nudge,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      if (failing) options.logger.info('outbox relay recovered');
+      failing = false;
     },
-  };
+    (error) => {
+      if (!failing) options.logger.warn({ err: error }, 'outbox relay step failed; deliveries stay in the outbox');
+      failing = true;
+    },
+  );
+  task.nudge();
+  return { nudge: task.nudge, stop: task.stop };
 }

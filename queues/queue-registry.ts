@@ -14,6 +14,7 @@ import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './d
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
 import { checkRedis, connectRedis } from './redis.ts';
+import { periodic, type Periodic } from './periodic.ts';
 import { within } from './time-limit.ts';
 import { createWebhookQueue, createWebhookWorker, dispatchWebhooks } from './webhook-queue.ts';
 
@@ -72,19 +73,18 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
 
   let relay: OutboxRelay | undefined;
   let reconciler: Reconciler | undefined;
-  let dispatchTimer: NodeJS.Timeout | undefined;
-  let dispatching: Promise<unknown> | undefined;
+  let dispatcher: Periodic | undefined;
   if (config.roles.includes('relay')) {
     const channels = Object.fromEntries(config.participants.map((p) => [p.id, channelOf(p.id)]));
     relay = createOutboxRelay({ deliveries, queueFor, channels, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
     reconciler = createReconciler({
       deliveries, redis: producer, queueFor, policyOf, intervalMs: config.delivery.reconcileIntervalMs, quietMs: config.delivery.reconcileQuietMs, logger,
     });
-    dispatchTimer = setInterval(() => {
-      dispatching ??= dispatchWebhooks(webhooks, webhookQueue, config.delivery)
-        .catch((error: unknown) => logger.warn({ err: error }, 'webhook dispatch failed'))
-        .finally(() => (dispatching = undefined));
-    }, config.delivery.relayIntervalMs);
+    dispatcher = periodic(
+      config.delivery.relayIntervalMs,
+      () => dispatchWebhooks(webhooks, webhookQueue, config.delivery),
+      (error) => logger.warn({ err: error }, 'webhook dispatch failed'),
+    );
   }
 
   const adapters: Adapter[] = [];
@@ -114,8 +114,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       // Every stage is bounded: with Redis gone, BullMQ would wait for it forever. What is
       // cut short is safe: outbox rows stay for the next relay, stalled jobs are redone.
       const grace = config.delivery.timeoutMs + 2_000;
-      clearInterval(dispatchTimer);
-      await within(grace, Promise.all([relay?.stop(), reconciler?.stop(), dispatching]));
+      await within(grace, Promise.all([relay?.stop(), reconciler?.stop(), dispatcher?.stop()]));
       // In-flight deliveries get as long as one attempt may take, then are closed by force.
       if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
         logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');

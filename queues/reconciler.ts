@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { deliveryJobKey, enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
+import { periodic } from './periodic.ts';
 
 /** Options for {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -28,29 +29,20 @@ export interface Reconciler {
 
 /**
  * PostgreSQL is the record; Redis may lose jobs (restarted empty, or the last second of
- * AOF). Each pass: expire deliveries past their time-to-live, then for every push
- * delivery still to be delivered, re-add its job if its key is gone. Re-adding is safe:
- * the job id is the delivery id, and the worker skips a delivery no longer deliverable.
+ * AOF). Every second, deliveries past their time-to-live are expired. Every interval, each
+ * push delivery still to be delivered gets its job again if its key is gone. Re-adding is
+ * safe: the job id is the delivery id, and the worker skips a delivery no longer deliverable.
  */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
-  let stopped = false;
-  let running: Promise<number> | undefined;
-
-  const expire = async () => {
+  const warn = (what: string) => (error: unknown) => options.logger.warn({ err: error }, what);
+  const expiry = periodic(options.expireIntervalMs ?? 1000, async () => {
     const expired = await options.deliveries.expireDue();
     if (expired.length > 0) options.logger.info({ count: expired.length }, 'deliveries expired');
-  };
-  let expiring: Promise<void> | undefined;
-  const expiryTimer = setInterval(() => {
-    if (stopped) return;
-    expiring ??= expire()
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'expiry sweep failed'))
-      .finally(() => (expiring = undefined));
-  }, options.expireIntervalMs ?? 1000);
+  }, warn('expiry sweep failed'));
 
-  const pass = async (): Promise<number> => {
-    await expire();
-    let recreated = 0;
+  let recreated = 0;
+  const pass = periodic(options.intervalMs, async () => {
+    recreated = 0;
     for (;;) {
       const batch = await options.deliveries.unfinishedPush(options.quietMs, 1000);
       if (batch.length === 0) break;
@@ -64,25 +56,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (batch.length < 1000 || missing.length === 0) break;
     }
     if (recreated > 0) options.logger.warn({ count: recreated }, 'reconciler re-created delivery jobs Redis had lost');
-    return recreated;
-  };
-
-  const reconcile = () => {
-    running ??= pass().finally(() => (running = undefined));
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (!stopped) reconcile().catch((error: unknown) => options.logger.warn({ err: error }, 'reconcile pass failed'));
-  }, options.intervalMs);
+  }, warn('reconcile pass failed'));
 
   return {
-    reconcile,
+    async reconcile() {
+      await pass.run();
+      return recreated;
+    },
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      clearInterval(expiryTimer);
-      await running?.catch(() => 0);
-      await expiring;
+      await Promise.all([pass.stop(), expiry.stop()]);
     },
   };
 }

@@ -1,5 +1,8 @@
 /** Time limits for calls into Redis, which can wait for a server that is not coming back. */
 
+/** An enqueue that takes longer fails its step; the work is tried again from PostgreSQL. */
+export const ENQUEUE_LIMIT_MS = 10_000;
+
 /** Whether `work` settled within `ms`; it is left running when not. */
 export async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createJsonPoster, PermanentDeliveryError, TransientDeliveryError, type ClientTls, type JsonPoster } from '../adapters/index.ts';
 import type { DeliveryPolicy, WebhookStore } from '../gateway/index.ts';
 import { backoffDelay, QUEUE_PREFIX } from './delivery-queue.ts';
+import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
 /** What a notification job carries: two ids. */
 export interface WebhookJob {
@@ -23,11 +24,11 @@ export function createWebhookQueue(connection: Redis): Queue<WebhookJob> {
 export function dispatchWebhooks(webhooks: WebhookStore, queue: Queue<WebhookJob>, policy: DeliveryPolicy): Promise<number> {
   return webhooks.dispatch(1000, async (jobs) => {
     if (jobs.length === 0) return;
-    await queue.addBulk(jobs.map(({ event, webhookId }) => ({
+    await limit(ENQUEUE_LIMIT_MS, 'enqueueing webhook notifications', queue.addBulk(jobs.map(({ event, webhookId }) => ({
       name: 'notify',
       data: { eventId: event.eventId, webhookId },
       opts: { jobId: `${event.eventId}-${webhookId}`, attempts: policy.attempts, backoff: { type: 'gateway' }, removeOnComplete: true, removeOnFail: true },
-    })));
+    }))));
   });
 }
 

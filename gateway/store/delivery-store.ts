@@ -2,8 +2,6 @@
 import type { Delivery, DeliveryStatus } from '../../schemas/index.ts';
 import type { Database, Queryable } from './database.ts';
 
-/** Statuses from which nothing moves on. */
-export const TERMINAL: readonly DeliveryStatus[] = ['acknowledged', 'failed', 'withheld', 'expired', 'cancelled'];
 /** Statuses a delivery may be cancelled or expired from: not yet handed to the recipient, not in flight. */
 export const NOT_YET_SENT: readonly DeliveryStatus[] = ['accepted', 'queued', 'retrying'];
 /** Statuses a worker may pick a delivery up from (`delivering`: a worker died mid-attempt). */
@@ -14,14 +12,6 @@ export type Channel = 'push' | 'pull';
 
 /** What a worker needs to deliver. */
 export interface DeliveryWork {
-  id: string;
-  exchangeId: string;
-  messageId: string;
-  sender: string;
-  recipient: string;
-  status: DeliveryStatus;
-  expiresAt: Date | null;
-  attempts: number;
   envelope: Record<string, unknown>;
   envelopeDigest: string;
 }
@@ -89,7 +79,6 @@ export interface DeliveryStore {
    * claim that lapses after a minute.
    */
   relay(limit: number, channels: Readonly<Record<string, Channel>>, enqueue: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
-  load(deliveryId: string): Promise<DeliveryWork | undefined>;
   /**
    * Moves a deliverable, unexpired delivery to `delivering` and returns what to deliver,
    * in one statement; `undefined` when it is not (cancelled, expired, done, raced).
@@ -105,10 +94,12 @@ export interface DeliveryStore {
   acknowledge(options: { deliveryId: string; recipient: string; envelopeDigest?: string; channel?: Channel; actor: string; via: string }): Promise<
     { found: false } | { found: true; moved: boolean; digestMatches: boolean; channel: Channel | null; delivery: Delivery }
   >;
-  /** Moves one delivery if its status is one of `from`; records the event. True when it moved. */
-  transition(deliveryId: string, from: readonly DeliveryStatus[], to: DeliveryStatus, detail?: Record<string, unknown>): Promise<boolean>;
-  /** Records an attempt and, for errors, the last error. */
-  recordAttempt(deliveryId: string, attempt: AttemptRecord): Promise<number>;
+  /**
+   * Expires one delivery a worker could not start because its time-to-live passed. Unlike
+   * the sweep, this includes `delivering`: the worker holding the job knows no attempt is
+   * in flight. True when it moved.
+   */
+  expireIfDue(deliveryId: string): Promise<boolean>;
   /** Push deliveries that should have a job: not terminal, not delivered, unchanged for `quietMs`. */
   unfinishedPush(quietMs: number, limit: number): Promise<Array<{ id: string; recipient: string }>>;
   /** Expires every delivery past its time-to-live that was not sent yet; returns their ids. */
@@ -156,43 +147,18 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return rows.length;
     },
 
-    async load(deliveryId) {
-      const { rows } = await db.query<{
-        id: string; exchange_id: string; message_id: string; sender: string; recipient: string; status: DeliveryStatus;
-        expires_at: Date | null; attempts: number; envelope: Record<string, unknown>; envelope_digest: string;
-      }>(
-        `SELECT d.id, d.exchange_id, e.message_id, e.sender, d.recipient, d.status, d.expires_at, d.attempts, e.envelope, e.envelope_digest
-         FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE d.id = $1`,
-        [deliveryId],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      return {
-        id: row.id, exchangeId: row.exchange_id, messageId: row.message_id, sender: row.sender, recipient: row.recipient,
-        status: row.status, expiresAt: row.expires_at, attempts: row.attempts, envelope: row.envelope, envelopeDigest: row.envelope_digest,
-      };
-    },
-
     async startAttempt(deliveryId, detail) {
-      const { rows } = await db.query<{
-        id: string; exchange_id: string; message_id: string; sender: string; recipient: string; status: DeliveryStatus;
-        expires_at: Date | null; attempts: number; envelope: Record<string, unknown>; envelope_digest: string;
-      }>(
+      const { rows } = await db.query<{ envelope: Record<string, unknown>; envelope_digest: string }>(
         `WITH moved AS (
            UPDATE deliveries SET status = 'delivering', status_changed_at = clock_timestamp()
            WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
-           RETURNING id, exchange_id, recipient, status, expires_at, attempts, status_changed_at),
+           RETURNING id, exchange_id, status_changed_at),
          ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
-         SELECT m.id, m.exchange_id, e.message_id, e.sender, m.recipient, m.status, m.expires_at, m.attempts, e.envelope, e.envelope_digest
-         FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
+         SELECT e.envelope, e.envelope_digest FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
         [deliveryId, DELIVERABLE, JSON.stringify(detail)],
       );
       const row = rows[0];
-      if (!row) return undefined;
-      return {
-        id: row.id, exchangeId: row.exchange_id, messageId: row.message_id, sender: row.sender, recipient: row.recipient,
-        status: row.status, expiresAt: row.expires_at, attempts: row.attempts, envelope: row.envelope, envelopeDigest: row.envelope_digest,
-      };
+      return row && { envelope: row.envelope, envelopeDigest: row.envelope_digest };
     },
 
     async finishAttempt(deliveryId, attempt, to, detail = {}) {
@@ -252,19 +218,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       };
     },
 
-    async transition(deliveryId, from, to, detail = {}) {
-      return (await moveMany(db, [deliveryId], from, to, detail)).length === 1;
-    },
-
-    async recordAttempt(deliveryId, attempt) {
-      const { rows } = await db.query<{ attempts: number }>(
-        `WITH counted AS (
-           UPDATE deliveries SET attempts = attempts + 1, last_error = COALESCE($5::jsonb, last_error) WHERE id = $1 RETURNING attempts)
-         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-         SELECT $1, attempts, $2, $3, $4, $5::jsonb FROM counted RETURNING attempt AS attempts`,
-        [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome, attempt.error ? JSON.stringify(attempt.error) : null],
-      );
-      return rows[0]?.attempts ?? 0;
+    async expireIfDue(deliveryId) {
+      return (await moveMany(db, [deliveryId], DELIVERABLE, 'expired', { reason: 'time-to-live passed' }, { due: true })).length === 1;
     },
 
     async unfinishedPush(quietMs, limit) {
@@ -279,10 +234,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
 
     async expireDue() {
       const { rows } = await db.query<{ id: string }>(
-        `SELECT id FROM deliveries WHERE status = ANY($1::text[]) AND expires_at < now() LIMIT 1000`,
+        `SELECT id FROM deliveries WHERE status = ANY($1::text[]) AND expires_at <= now() LIMIT 1000`,
         [NOT_YET_SENT],
       );
-      return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'expired', { reason: 'time-to-live passed' });
+      return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'expired', { reason: 'time-to-live passed' }, { due: true });
     },
 
     async cancel(exchangeId, reason) {
@@ -299,9 +254,16 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       );
       const fresh = rows.filter((r) => r.status === 'queued').map((r) => r.id);
       if (fresh.length > 0) {
-        const now = new Date();
-        await moveMany(db, fresh, ['queued'], 'delivered', { via: 'inbox' });
-        for (const id of fresh) await this.recordAttempt(id, { startedAt: now, durationMs: 0, outcome: 'delivered' });
+        // Handed over now: `delivered`, with its event and its attempt, in one statement.
+        await db.query(
+          `WITH moved AS (
+             UPDATE deliveries SET status = 'delivered', status_changed_at = clock_timestamp(), attempts = attempts + 1
+             WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id, attempts, status_changed_at),
+           ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivered', status_changed_at, '{"via":"inbox"}' FROM moved)
+           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome)
+           SELECT id, attempts, status_changed_at, 0, 'delivered' FROM moved`,
+          [fresh],
+        );
       }
       return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope }));
     },
@@ -396,16 +358,22 @@ WITH claimed AS (
 )
 SELECT c.id::text AS outbox_id, m.id AS delivery_id, m.recipient, m.channel FROM claimed c LEFT JOIN moved m ON m.outbox_id = c.id`;
 
-/** Moves every delivery in `ids` whose status is in `from` to `to`, with one event each; returns the ids moved. */
-async function moveMany(db: Queryable, ids: string[], from: readonly DeliveryStatus[], to: DeliveryStatus, detail: Record<string, unknown>): Promise<string[]> {
+/**
+ * Moves every delivery in `ids` whose status is in `from` to `to`, with one event each;
+ * with `due`, only those past their time-to-live. Returns the ids moved.
+ */
+async function moveMany(
+  db: Queryable, ids: string[], from: readonly DeliveryStatus[], to: DeliveryStatus, detail: Record<string, unknown>, options: { due?: boolean } = {},
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<{ delivery_id: string }>(
     `WITH moved AS (
        UPDATE deliveries SET status = $3, status_changed_at = clock_timestamp()
-       WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id, status_changed_at)
+       WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) AND (NOT $5 OR expires_at <= now())
+       RETURNING id, status_changed_at)
      INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, $3, status_changed_at, $4::jsonb FROM moved
      RETURNING delivery_id`,
-    [ids, from, to, JSON.stringify(detail)],
+    [ids, from, to, JSON.stringify(detail), options.due ?? false],
   );
   return rows.map((r) => r.delivery_id);
 }
