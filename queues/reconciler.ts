@@ -17,6 +17,8 @@ export interface ReconcilerOptions {
   quietMs: number;
   /** How often deliveries past their time-to-live are expired; 1 s by default. */
   expireIntervalMs?: number;
+  /** Deliveries checked per Redis round trip; 1000 by default. */
+  batchSize?: number;
   logger: Logger;
 }
 
@@ -43,17 +45,19 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let recreated = 0;
   const pass = periodic(options.intervalMs, async () => {
     recreated = 0;
-    for (;;) {
-      const batch = await options.deliveries.unfinishedPush(options.quietMs, 1000);
+    const size = options.batchSize ?? 1000;
+    // A full scan, page by page: a job may be missing anywhere, not only among the oldest.
+    for (let after: string | undefined; ; ) {
+      const batch = await options.deliveries.unfinishedPush(options.quietMs, size, after);
       if (batch.length === 0) break;
+      after = batch[batch.length - 1]!.id;
       const pipeline = options.redis.pipeline();
       for (const d of batch) pipeline.exists(deliveryJobKey(d.recipient, d.id));
       const exists = (await pipeline.exec()) ?? [];
       const missing = batch.filter((_d, i) => exists[i]?.[1] === 0);
       await enqueueDeliveries(missing.map((d) => ({ deliveryId: d.id, recipient: d.recipient })), options.queueFor, options.policyOf);
       recreated += missing.length;
-      // unfinishedPush returns the oldest first; a full batch with nothing missing means the rest have jobs too.
-      if (batch.length < 1000 || missing.length === 0) break;
+      if (batch.length < size) break;
     }
     if (recreated > 0) options.logger.warn({ count: recreated }, 'reconciler re-created delivery jobs Redis had lost');
   }, warn('reconcile pass failed'));

@@ -100,8 +100,8 @@ export interface DeliveryStore {
    * in flight. True when it moved.
    */
   expireIfDue(deliveryId: string): Promise<boolean>;
-  /** Push deliveries that should have a job: not terminal, not delivered, unchanged for `quietMs`. */
-  unfinishedPush(quietMs: number, limit: number): Promise<Array<{ id: string; recipient: string }>>;
+  /** Push deliveries that should have a job (deliverable, unchanged for `quietMs`), by id after `afterId`: one page of a full scan. */
+  unfinishedPush(quietMs: number, limit: number, afterId?: string): Promise<Array<{ id: string; recipient: string }>>;
   /** Expires every delivery past its time-to-live that was not sent yet; returns their ids. */
   expireDue(): Promise<string[]>;
   /** Cancels what was not sent yet; returns the ids cancelled. */
@@ -222,12 +222,13 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return (await moveMany(db, [deliveryId], DELIVERABLE, 'expired', { reason: 'time-to-live passed' }, { due: true })).length === 1;
     },
 
-    async unfinishedPush(quietMs, limit) {
+    async unfinishedPush(quietMs, limit, afterId) {
       const { rows } = await db.query<{ id: string; recipient: string }>(
         `SELECT id, recipient FROM deliveries
          WHERE channel = 'push' AND status = ANY($1::text[]) AND status_changed_at < now() - ($2::int * interval '1 millisecond')
-         ORDER BY status_changed_at LIMIT $3`,
-        [DELIVERABLE, quietMs, limit],
+           AND ($4::uuid IS NULL OR id > $4)
+         ORDER BY id LIMIT $3`,
+        [DELIVERABLE, quietMs, limit, afterId ?? null],
       );
       return rows;
     },
