@@ -118,6 +118,12 @@ export interface DeliveryStore {
   events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEventRow[]>;
 }
 
+/**
+ * Events a cursor may pass: those whose transaction is older than every transaction still
+ * running. An event with a lower id whose transaction has not committed yet is never skipped.
+ */
+export const SETTLED_EVENT = 'ev.txid < pg_snapshot_xmin(pg_current_snapshot())';
+
 const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
 /** The delivery store on `db`. */
@@ -319,7 +325,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       const { rows } = await db.query<{ id: string; delivery_id: string; recipient: string; status: DeliveryStatus; at: Date; message_id: string; sender: string }>(
         `SELECT ev.id::text AS id, ev.delivery_id, d.recipient, ev.status, ev.at, e.message_id, e.sender
          FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
-         WHERE d.exchange_id = $1 AND ev.id > $2 AND ($3::text IS NULL OR d.recipient = $3)
+         WHERE d.exchange_id = $1 AND ev.id > $2 AND ($3::text IS NULL OR d.recipient = $3) AND ${SETTLED_EVENT}
          ORDER BY ev.id LIMIT 500`,
         [exchangeId, afterEventId.toString(), recipient ?? null],
       );

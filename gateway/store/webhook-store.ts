@@ -1,7 +1,7 @@
 /** Webhook registrations and the dispatcher's reading position in the event log. */
 import { randomUUID } from 'node:crypto';
 import type { Database } from './database.ts';
-import type { StatusEventRow } from './delivery-store.ts';
+import { SETTLED_EVENT, type StatusEventRow } from './delivery-store.ts';
 
 /** A registered webhook. */
 export interface WebhookRow {
@@ -89,7 +89,7 @@ export function createWebhookStore(db: Database): WebhookStore {
           `SELECT ${EVENT_COLUMNS}, w.id AS webhook_id FROM delivery_events ev
            JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
            LEFT JOIN webhooks w ON w.participant = e.sender AND w.deleted_at IS NULL
-           WHERE ev.id > $1 ORDER BY ev.id LIMIT $2`,
+           WHERE ev.id > $1 AND ${SETTLED_EVENT} ORDER BY ev.id LIMIT $2`,
           [cursor.rows[0].last, limit],
         );
         if (rows.length === 0) return 0;

@@ -12,6 +12,12 @@ CREATE INDEX deliveries_status ON deliveries (status, status_changed_at);
 -- free again (the relay died between claiming and enqueueing).
 ALTER TABLE outbox ADD COLUMN claimed_at timestamptz;
 
+-- Readers of the event log (status streams, webhook dispatch) follow it by id. Ids are
+-- taken at insert but transactions commit in any order, so a reader only sees events
+-- whose transaction is older than every transaction still running: it can never pass an
+-- id that is still to commit.
+ALTER TABLE delivery_events ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
+
 CREATE TABLE delivery_attempts (
   id           bigserial PRIMARY KEY,
   delivery_id  uuid NOT NULL REFERENCES deliveries (id),
