@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createValidators, loadContract } from '../schemas/index.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, deliveryPolicy, loadConfig } from './config.ts';
 import { DEMO_PARTICIPANTS } from './demo-participants.ts';
 
 const validators = createValidators(loadContract().document);
@@ -56,6 +56,25 @@ describe('configuration', () => {
     const problems = problemsOf(() => loadConfig({ validators, overrides: { participants: [broken, DEMO_PARTICIPANTS[1], DEMO_PARTICIPANTS[1]] } }));
     expect(problems).toContain('/participants/0/kind must be equal to one of the allowed values');
     expect(problems).toContain('participant BG-NCCTHB is listed twice');
+  });
+
+  it('refuses a push participant without an endpoint, and delivery settings for an unknown participant', () => {
+    const noEndpoint = problemsOf(() => loadConfig({ validators, overrides: { delivery: { participants: { 'BG-MOI': { mode: 'push' } } } } }));
+    expect(noEndpoint).toContain('/delivery/participants/BG-MOI must have required property \'endpoint\'');
+    const unknown = problemsOf(() => loadConfig({ validators, overrides: { delivery: { participants: { 'BG-NOBODY': { mode: 'pull' } } } } }));
+    expect(unknown).toEqual(['/delivery/participants/BG-NOBODY is not a configured participant']);
+  });
+
+  it('gives each participant its own delivery policy over the defaults', () => {
+    const config = loadConfig({ validators, overrides: { delivery: { attempts: 4, participants: { 'BG-MOI': { mode: 'push', endpoint: 'https://moi.example/in', attempts: 9 } } } } });
+    expect(deliveryPolicy(config, 'BG-MOI').attempts).toBe(9);
+    expect(deliveryPolicy(config, 'BG-SAA').attempts).toBe(4);
+    expect(deliveryPolicy(config, 'BG-SAA').ttlSeconds).toBe(604_800);
+  });
+
+  it('reads the process roles from RG_ROLES and refuses an unknown role', () => {
+    expect(loadConfig({ validators, env: { RG_ROLES: 'relay, worker' } }).roles).toEqual(['relay', 'worker']);
+    expect(problemsOf(() => loadConfig({ validators, env: { RG_ROLES: 'api,cron' } }))[0]).toMatch(/^\/roles\/1 must be equal to one of the allowed values/);
   });
 
   it('says when the RG_CONFIG file is missing or not JSON', () => {
