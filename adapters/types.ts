@@ -30,6 +30,8 @@ export interface OutboundDelivery {
   readonly canonical: string;
   /** `sha256:<hex>` of `canonical`; recipients name it in their receipt. */
   readonly envelopeDigest: string;
+  /** The gateway's seal: a detached compact JWS whose payload is `canonical`. Pass it on; recipients verify it. */
+  readonly seal: string;
   /** Aborted when the attempt's time limit passes or the worker shuts down. */
   readonly signal: AbortSignal;
 }

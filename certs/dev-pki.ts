@@ -1,4 +1,4 @@
-/** The development PKI created on first start: a CA, a server certificate, one client certificate per demo participant. */
+/** The development PKI created on first start: a CA, the gateway's server, client and seal certificates, one client certificate per demo participant. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { administratorUri, gatewayUri, participantUri, roleUri, type AdminRole } from './identity.ts';
@@ -22,7 +22,11 @@ export interface DevelopmentPki {
   server: KeyedCertificate;
   /** Presented by the gateway to recipients' endpoints and webhooks. */
   gatewayClient: KeyedCertificate;
+  /** Signs seals and acceptance receipts. */
+  seal: KeyedCertificate;
   clientsDir: string;
+  /** Every certificate issued here (PEM), so the gateway can record them and they can be listed and revoked. */
+  issued: string[];
 }
 
 const HOUR = 3_600_000;
@@ -64,8 +68,18 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
       ...validity(825),
     }),
   );
+  const seal = loadOrCreate(options.dir, 'seal', () =>
+    issueKeyedCertificate({
+      ca,
+      purpose: 'seal',
+      subject: { commonName: 'referral-gateway seal', organization: 'Referral Gateway (development only)' },
+      uris: [gatewayUri('referral-gateway')],
+      ...validity(825),
+    }),
+  );
+  const issued = [server.certPem, gatewayClient.certPem, seal.certPem];
   for (const participant of options.participants) {
-    loadOrCreate(clientsDir, participant.id, () =>
+    issued.push(loadOrCreate(clientsDir, participant.id, () =>
       issueKeyedCertificate({
         ca,
         purpose: 'client',
@@ -73,10 +87,10 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
         uris: [participantUri(participant.id)],
         ...validity(825),
       }),
-    );
+    ).certPem);
   }
   for (const admin of options.administrators) {
-    loadOrCreate(clientsDir, admin.name, () =>
+    issued.push(loadOrCreate(clientsDir, admin.name, () =>
       issueKeyedCertificate({
         ca,
         purpose: 'client',
@@ -84,9 +98,9 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
         uris: [administratorUri(admin.name), ...admin.roles.map(roleUri)],
         ...validity(825),
       }),
-    );
+    ).certPem);
   }
-  return { ca, server, gatewayClient, clientsDir };
+  return { ca, server, gatewayClient, seal, clientsDir, issued };
 }
 
 function loadOrCreate(dir: string, name: string, create: () => KeyedCertificate): KeyedCertificate {

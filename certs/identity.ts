@@ -5,6 +5,7 @@ const PARTICIPANT_PREFIX = 'urn:nrm:participant:';
 const ADMIN_PREFIX = 'urn:nrm:admin:';
 const ROLE_PREFIX = 'urn:nrm:role:';
 const GATEWAY_PREFIX = 'urn:nrm:gateway:';
+const ADAPTER_PREFIX = 'urn:nrm:adapter:';
 
 /** Administrator roles (DESIGN §5); each admin route checks for its role. */
 export const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor'] as const;
@@ -12,11 +13,13 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 /** The identity a certificate carries in its subjectAltName URIs. */
 export type CertificateIdentity =
-  | { kind: 'participant'; participantId: string }
+  | { kind: 'participant'; participantId: string; /** Set when an adapter acts for the participant. */ adapter?: string }
   | { kind: 'administrator'; name: string; roles: AdminRole[] };
 
 /** The SAN URI naming a participant system. */
 export const participantUri = (participantId: string): string => `${PARTICIPANT_PREFIX}${participantId}`;
+/** The SAN URI naming an adapter; its certificate also names the participant it acts for. */
+export const adapterUri = (name: string): string => `${ADAPTER_PREFIX}${name}`;
 /** The SAN URI naming an administrator. */
 export const administratorUri = (name: string): string => `${ADMIN_PREFIX}${name}`;
 /** The SAN URI naming a gateway when it calls recipients' endpoints and webhooks. */
@@ -34,7 +37,11 @@ export function readIdentity(certificate: X509Certificate): CertificateIdentity 
   const participants = uris.filter((u) => u.startsWith(PARTICIPANT_PREFIX)).map((u) => u.slice(PARTICIPANT_PREFIX.length));
   const admins = uris.filter((u) => u.startsWith(ADMIN_PREFIX)).map((u) => u.slice(ADMIN_PREFIX.length));
   if (participants.length + admins.length !== 1) return undefined;
-  if (participants.length === 1) return { kind: 'participant', participantId: participants[0]! };
+  if (participants.length === 1) {
+    const adapters = uris.filter((u) => u.startsWith(ADAPTER_PREFIX)).map((u) => u.slice(ADAPTER_PREFIX.length));
+    if (adapters.length > 1) return undefined;
+    return { kind: 'participant', participantId: participants[0]!, ...(adapters[0] ? { adapter: adapters[0] } : {}) };
+  }
   const roles = uris
     .filter((u) => u.startsWith(ROLE_PREFIX))
     .map((u) => u.slice(ROLE_PREFIX.length))

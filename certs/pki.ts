@@ -15,8 +15,13 @@ export interface SubjectName {
   country?: string;
 }
 
-/** What a certificate is for; decides key usage and extended key usage. */
-export type CertificatePurpose = 'client' | 'server';
+/**
+ * What a certificate is for; decides key usage and extended key usage. `client`: a
+ * participant system, adapter or administrator (TLS client authentication and signing
+ * receipts and submissions); `server`: the gateway's TLS endpoint; `seal`: the gateway's
+ * signing key for seals and acceptance receipts (no TLS use at all).
+ */
+export type CertificatePurpose = 'client' | 'server' | 'seal';
 
 /** Options for {@link issueCertificate}. */
 export interface IssueOptions {
@@ -86,8 +91,7 @@ export function issueCertificate(options: IssueOptions): string {
   ];
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    options.purpose === 'server' ? { name: 'extKeyUsage', serverAuth: true } : { name: 'extKeyUsage', clientAuth: true },
+    ...PURPOSE_EXTENSIONS[options.purpose],
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
@@ -100,6 +104,47 @@ export function issueCertificate(options: IssueOptions): string {
 export function issueKeyedCertificate(options: Omit<IssueOptions, 'publicKeyPem'>): KeyedCertificate {
   const keys = generateKeyPair();
   return { certPem: issueCertificate({ ...options, publicKeyPem: keys.publicKeyPem }), keyPem: keys.privateKeyPem };
+}
+
+const PURPOSE_EXTENSIONS: Record<CertificatePurpose, object[]> = {
+  client: [{ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, { name: 'extKeyUsage', clientAuth: true }],
+  server: [{ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, { name: 'extKeyUsage', serverAuth: true }],
+  seal: [{ name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true }],
+};
+
+/** Why a certification request was refused. */
+export class CertificateRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificateRequestError';
+  }
+}
+
+/**
+ * The public key of a PKCS#10 certification request (PEM), after checking the request is
+ * signed by that key (proof of possession). RSA only, 2048 to 8192 bits: node-forge,
+ * which builds the certificates, reads no other key type. Everything else in the request
+ * (its subject, its requested extensions) is ignored; the gateway decides the names and usages.
+ */
+export function readCertificationRequest(csrPem: string): { publicKeyPem: string } {
+  let csr: forge.pki.CertificateSigningRequest;
+  try {
+    csr = forge.pki.certificationRequestFromPem(csrPem);
+  } catch {
+    throw new CertificateRequestError('The CSR is not a PEM PKCS#10 request with an RSA key.');
+  }
+  if (!csr.publicKey || !csr.verify()) throw new CertificateRequestError('The CSR is not signed by the key it carries.');
+  const bits = (csr.publicKey as forge.pki.rsa.PublicKey).n.bitLength();
+  if (bits < 2048 || bits > 8192) throw new CertificateRequestError(`The key has ${bits} bits; use RSA with 2048 to 8192 bits.`);
+  return { publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey) };
+}
+
+/**
+ * A certificate serial number as the gateway stores and compares it: lowercase hex
+ * without leading zeros (OpenSSL, Node and node-forge each print it differently).
+ */
+export function normalizeSerial(serial: string): string {
+  return serial.toLowerCase().replace(/^0+(?=[0-9a-f])/, '');
 }
 
 /** 128 random bits, positive (RFC 5280 §4.1.2.2 allows at most 20 octets). */

@@ -14,6 +14,29 @@ export interface TlsFiles {
   /** The gateway's client certificate, presented to recipients' endpoints and webhooks. */
   clientCertFile: string;
   clientKeyFile: string;
+  /** The CA's private key: issues certificates and signs the CRL. */
+  caKeyFile: string;
+  /** A file holding the passphrase of an encrypted CA key. */
+  caKeyPassphraseFile?: string;
+  /** The gateway's seal certificate and key: signs seals and acceptance receipts. */
+  sealCertFile: string;
+  sealKeyFile: string;
+}
+
+/** Certificate policy. */
+export interface TrustConfig {
+  /** Validity of certificates issued from CSRs, per subject kind (never beyond the CA's own). */
+  readonly validityDays: Readonly<Record<'participant' | 'adapter' | 'administrator', number>>;
+  /** Certificates expiring within this many days are listed, counted in metrics and logged. */
+  readonly expiryWarningDays: number;
+  /** A renewed certificate's predecessor stays valid this long, then is revoked as superseded. */
+  readonly rotationOverlapDays: number;
+  /** `nextUpdate` of the CRL is this far after `thisUpdate`. */
+  readonly crlValidityHours: number;
+  /** How far a signer's `sigT` may be ahead of the gateway's clock. */
+  readonly clockSkewSeconds: number;
+  /** How often each process reloads the revocation list (another process may have revoked). */
+  readonly revocationRefreshMs: number;
 }
 
 /** What one process does; run several processes with different roles to scale out. */
@@ -73,6 +96,7 @@ export interface Config {
   readonly redisUrl?: string;
   readonly roles: readonly Role[];
   readonly delivery: DeliveryConfig;
+  readonly trust: TrustConfig;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
   readonly demoAgencies: boolean;
   readonly participants: readonly Participant[];
@@ -102,7 +126,7 @@ const POLICY_PROPERTIES = {
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -114,10 +138,34 @@ const CONFIG_SCHEMA = {
     tls: {
       type: 'object',
       additionalProperties: false,
-      required: ['caFile', 'certFile', 'keyFile', 'clientCertFile', 'clientKeyFile'],
+      required: ['caFile', 'certFile', 'keyFile', 'clientCertFile', 'clientKeyFile', 'caKeyFile', 'sealCertFile', 'sealKeyFile'],
       properties: {
         caFile: { type: 'string' }, certFile: { type: 'string' }, keyFile: { type: 'string' },
         clientCertFile: { type: 'string' }, clientKeyFile: { type: 'string' },
+        caKeyFile: { type: 'string' }, caKeyPassphraseFile: { type: 'string' },
+        sealCertFile: { type: 'string' }, sealKeyFile: { type: 'string' },
+      },
+    },
+    trust: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        validityDays: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            participant: { type: 'integer', minimum: 1, maximum: 825, default: 397 },
+            adapter: { type: 'integer', minimum: 1, maximum: 825, default: 397 },
+            administrator: { type: 'integer', minimum: 1, maximum: 825, default: 90 },
+          },
+        },
+        expiryWarningDays: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+        rotationOverlapDays: { type: 'integer', minimum: 0, maximum: 90, default: 14 },
+        crlValidityHours: { type: 'integer', minimum: 1, maximum: 720, default: 24 },
+        clockSkewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 300 },
+        revocationRefreshMs: { type: 'integer', minimum: 50, maximum: 60_000, default: 1000 },
       },
     },
     redisUrl: { type: 'string', pattern: '^rediss?://' },

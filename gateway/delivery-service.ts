@@ -1,14 +1,18 @@
 /** Cancel, status events, pull-mode inbox, receipts, webhooks and dead letters, on behalf of an authenticated caller. */
-import type { AdminRole } from '../certs/index.ts';
-import type { DeadLetter, Delivery, Exchange, InboxItem, StatusEvent, Webhook } from '../schemas/index.ts';
+import type { AdminRole, JwsVerifier } from '../certs/index.ts';
+import type { DeadLetter, Delivery, Exchange, InboxItem, Receipt, SignedReceipt, StatusEvent, Validators, Webhook } from '../schemas/index.ts';
 import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { DeliveryStore, ExchangeStore, StoredExchange, WebhookStore } from './store/index.ts';
 import { appendAudit, type Database } from './store/index.ts';
+import { verifyParticipantSignature } from './signatures.ts';
 
 /** What the delivery routes need. */
 export interface DeliveryServiceDeps {
   db: Database;
+  /** Verifies recipients' signed receipts. */
+  verifier: JwsVerifier;
+  validators: Validators;
   exchanges: ExchangeStore;
   deliveries: DeliveryStore;
   webhooks: WebhookStore;
@@ -23,8 +27,8 @@ export interface DeliveryService {
   followable(caller: Caller, exchangeId: string): Promise<{ recipient?: string }>;
   events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEvent[]>;
   inbox(caller: Caller, limit: number): Promise<InboxItem[]>;
-  acknowledgeInbox(caller: Caller, deliveryId: string): Promise<Delivery>;
-  receipt(caller: Caller, receipt: { deliveryId: string; envelopeDigest: string }): Promise<Delivery>;
+  acknowledgeInbox(caller: Caller, deliveryId: string, signed: SignedReceipt): Promise<Delivery>;
+  receipt(caller: Caller, signed: SignedReceipt): Promise<Delivery>;
   listWebhooks(caller: Caller): Promise<Webhook[]>;
   registerWebhook(caller: Caller, url: string): Promise<Webhook>;
   deleteWebhook(caller: Caller, id: string): Promise<void>;
@@ -51,17 +55,41 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
   };
   const loadExchange = async (id: string): Promise<StoredExchange | undefined> => (UUID.test(id) ? exchanges.get(id) : undefined);
   const current = async (deliveryId: string): Promise<Delivery> => (await deliveries.get(deliveryId))!;
+  const checkStatement = deps.validators.schema('Receipt');
+
+  /**
+   * A receipt counts only when signed by the recipient's own certificate (chain, validity,
+   * revocation, key usage checked), and its payload is a `Receipt` document.
+   */
+  const readReceipt = (caller: Caller, signed: SignedReceipt): Receipt => {
+    if (caller.kind !== 'participant') throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+    const verified = verifyParticipantSignature(deps.verifier, { jws: signed.receipt, participant: caller.participantId, pointer: '/receipt' });
+    let statement: unknown;
+    try {
+      statement = JSON.parse(verified.payload.toString('utf8'));
+    } catch {
+      throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/receipt', message: 'the signed payload is not JSON', keyword: 'receipt' }] });
+    }
+    const violations = checkStatement(statement);
+    if (violations.length > 0) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        detail: 'The signed receipt is not a Receipt document.',
+        violations: violations.map((v) => ({ ...v, pointer: `/receipt#payload${v.pointer}` })),
+      });
+    }
+    return statement as Receipt;
+  };
 
   /**
    * Acknowledges in one statement; on refusal, finds out why to say so. A receipt that
    * overtakes the worker's own record of the hand-over records `delivered` first.
    */
-  const acknowledge = async (caller: Caller, options: { deliveryId: string; envelopeDigest?: string; pullOnly: boolean }): Promise<Delivery> => {
+  const acknowledge = async (caller: Caller, options: { deliveryId: string; envelopeDigest: string; receipt: string; pullOnly: boolean }): Promise<Delivery> => {
     if (caller.kind !== 'participant' || !UUID.test(options.deliveryId)) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
     const via = options.pullOnly ? 'inbox' : 'receipt';
     const result = await deliveries.acknowledge({
       deliveryId: options.deliveryId, recipient: caller.participantId, actor: callerLabel(caller), via,
-      ...(options.envelopeDigest ? { envelopeDigest: options.envelopeDigest } : {}),
+      envelopeDigest: options.envelopeDigest, receipt: options.receipt,
       ...(options.pullOnly ? { channel: 'pull' as const } : {}),
     });
     if (!result.found) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
@@ -74,7 +102,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
   };
   const digestMismatch = () =>
     new GatewayError('GW_RECEIPT_DIGEST_MISMATCH', {
-      violations: [{ pointer: '/envelopeDigest', message: 'is not the digest of the envelope delivered', keyword: 'receipt' }],
+      violations: [{ pointer: '/receipt#payload/envelopeDigest', message: 'is not the digest of the envelope delivered', keyword: 'receipt' }],
     });
 
   return {
@@ -105,12 +133,17 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
       return rows.map((r) => ({ ...r, envelope: r.envelope as InboxItem['envelope'] }));
     },
 
-    async acknowledgeInbox(caller, deliveryId) {
-      return acknowledge(caller, { deliveryId, pullOnly: true });
+    async acknowledgeInbox(caller, deliveryId, signed) {
+      const statement = readReceipt(caller, signed);
+      if (statement.deliveryId !== deliveryId) {
+        throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/receipt#payload/deliveryId', message: 'is not the delivery being acknowledged', keyword: 'receipt' }] });
+      }
+      return acknowledge(caller, { deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: true });
     },
 
-    async receipt(caller, receipt) {
-      return acknowledge(caller, { deliveryId: receipt.deliveryId, envelopeDigest: receipt.envelopeDigest, pullOnly: false });
+    async receipt(caller, signed) {
+      const statement = readReceipt(caller, signed);
+      return acknowledge(caller, { deliveryId: statement.deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: false });
     },
 
     async listWebhooks(caller) {

@@ -1,8 +1,11 @@
 /** Submitting and tracking exchanges: the checks of DESIGN §3 steps 1–3 and the tracking views of step 7. */
 import { randomUUID } from 'node:crypto';
+import type { JwsSigner, JwsVerifier } from '../certs/index.ts';
 import {
-  canonicalDigest,
+  canonicalize,
+  textDigest,
   type Acceptance,
+  type AcceptanceStatement,
   type DeliveryStatus,
   type Exchange,
   type ExchangePage,
@@ -13,10 +16,13 @@ import {
 import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { ParticipantRegistry } from './participant-registry.ts';
+import { verifyParticipantSignature } from './signatures.ts';
 import type { ExchangeStore, StoredExchange } from './store/index.ts';
 
 /** What the exchange routes need. */
 export interface ExchangeServiceDeps {
+  /** Seals accepted envelopes and signs acceptance receipts; verifies senders' signatures. */
+  trust: { sealer: JwsSigner; verifier: JwsVerifier };
   store: ExchangeStore;
   registry: ParticipantRegistry;
   validators: Validators;
@@ -46,7 +52,8 @@ export interface ListQuery {
 
 /** Submit, read and list exchanges on behalf of an authenticated caller. */
 export interface ExchangeService {
-  submit(caller: Caller, body: unknown): Promise<SubmitResult>;
+  /** `signature`: the sender's detached JWS over the canonical JSON of `body`, if it signed. */
+  submit(caller: Caller, body: unknown, signature?: string): Promise<SubmitResult>;
   get(caller: Caller, id: string): Promise<Exchange>;
   list(caller: Caller, query: ListQuery): Promise<ExchangePage>;
 }
@@ -57,13 +64,23 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   const { registry, store } = deps;
 
   return {
-    async submit(caller, body) {
+    async submit(caller, body, signature) {
       const violations = deps.validators.newExchange(body);
       if (violations.length > 0) {
         throw new GatewayError('GW_VALIDATION_FAILED', { detail: `${violations.length} violation(s) of the contract.`, violations });
       }
       const message = body as NewExchange;
       authorise(caller, message, registry);
+      const submitted = canonicalize(message);
+      if (signature === undefined && registry.get(message.sender)?.requiresSignedSubmissions) {
+        throw new GatewayError('GW_SIGNATURE_REQUIRED', {
+          detail: `${message.sender} must sign its submissions: send Referral-Signature, a detached JWS over the RFC 8785 canonical JSON of the body.`,
+          violations: [{ pointer: '#/header/Referral-Signature', message: 'is required for this sender', keyword: 'signature' }],
+        });
+      }
+      if (signature !== undefined) {
+        verifyParticipantSignature(deps.trust.verifier, { jws: signature, detachedPayload: submitted, participant: message.sender, pointer: '#/header/Referral-Signature' });
+      }
       if (message.inReplyTo && !(await store.isKnownMessage(message.sender, message.inReplyTo))) {
         throw new GatewayError('GW_IN_REPLY_TO_UNKNOWN', {
           violations: [{ pointer: '/inReplyTo', message: 'names no message this sender sent or received', keyword: 'reference' }],
@@ -73,12 +90,18 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const id = randomUUID();
       const acceptedAt = now();
       const envelope = { id, ...message };
-      const envelopeDigest = canonicalDigest(envelope);
+      const canonical = canonicalize(envelope);
+      const envelopeDigest = textDigest(canonical);
       const deliveries = message.recipients.map((recipient) => ({
         id: randomUUID(),
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
       }));
+      const statement: AcceptanceStatement = {
+        statement: 'accepted', exchangeId: id, messageId: message.messageId, sender: message.sender,
+        recipients: message.recipients, envelopeDigest, acceptedAt: acceptedAt.toISOString(),
+      };
+      const seal = deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt });
       const acceptance: Acceptance = {
         id,
         messageId: message.messageId,
@@ -86,6 +109,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         acceptedAt: acceptedAt.toISOString(),
         trackingUrl: `${deps.publicUrl}/v1/exchanges/${id}`,
         envelopeDigest,
+        seal,
+        acceptanceReceipt: deps.trust.sealer.sign(canonicalize(statement), { signedAt: acceptedAt }),
         deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
       };
       const outcome = await store.accept({
@@ -100,8 +125,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         acceptedAt,
         envelope,
         envelopeDigest,
+        seal,
+        ...(signature !== undefined ? { senderSignature: signature } : {}),
         ...(message.legalBasis ? { legalBasis: message.legalBasis } : {}),
-        requestDigest: canonicalDigest(message),
+        requestDigest: textDigest(submitted),
         deliveries,
         response: acceptance,
         actor: callerLabel(caller),

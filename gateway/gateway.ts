@@ -1,5 +1,5 @@
 /** `createGateway(config, deps)`: the Express app over HTTPS with mutual TLS. */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import express from 'express';
@@ -20,7 +20,11 @@ import { operationRoutes } from './routes/operations.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { receivingRoutes } from './routes/receiving.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
+import { certificateRoutes, publicTrustRoutes } from './routes/certificates.ts';
+import { createMetrics } from './metrics.ts';
+import { createTrustService, type TrustService } from './trust-service.ts';
+import { createCertificateStore, createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
+import type { KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
 export interface TlsMaterial {
@@ -30,12 +34,21 @@ export interface TlsMaterial {
   keyPem: string;
 }
 
+/** The keys the gateway signs with. Private keys stay in `certs/` functions and this process. */
+export interface Authority {
+  /** The gateway CA with its key: issues certificates, signs the CRL. */
+  ca: KeyedCertificate;
+  /** Signs seals and acceptance receipts. */
+  seal: KeyedCertificate;
+}
+
 /** What the gateway is built from besides its configuration. */
 export interface GatewayDeps {
   logger: Logger;
   /** Migrated database. The gateway does not close it. */
   db: Database;
   tls: TlsMaterial;
+  authority: Authority;
   contract: Contract;
   validators: Validators;
   /** Called after each new acceptance or dead-letter retry (nudges an in-process relay). */
@@ -48,7 +61,8 @@ export interface GatewayDeps {
 export interface Gateway {
   readonly app: express.Express;
   readonly server: https.Server;
-  /** Starts listening on `config.host:config.port`; resolves with the bound URL. */
+  readonly trust: TrustService;
+  /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, lets in-flight requests finish, closes idle connections. */
   close(): Promise<void>;
@@ -59,7 +73,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const registry = createParticipantRegistry(config.participants);
   const exchangeStore = createExchangeStore(deps.db);
   const shutdown = new AbortController();
+  const trust = createTrustService({
+    store: createCertificateStore(deps.db), registry, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
+  });
   const exchanges = createExchangeService({
+    trust,
     store: exchangeStore,
     registry,
     validators: deps.validators,
@@ -69,6 +87,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const deliveries = createDeliveryService({
     db: deps.db,
+    verifier: trust.verifier,
+    validators: deps.validators,
     exchanges: exchangeStore,
     deliveries: createDeliveryStore(deps.db),
     webhooks: createWebhookStore(deps.db),
@@ -100,11 +120,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       store: async () => void (await deps.db.query('SELECT 1')),
       ...(deps.queuesReady ? { queues: deps.queuesReady } : {}),
       draining: () => draining,
-    }),
+    }, createMetrics(trust)),
   );
+  app.use(publicTrustRoutes(trust, deps.validators));
 
   const v1 = express.Router();
-  v1.use(authenticate(registry));
+  v1.use(authenticate(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked));
   v1.use((req, _res, next) => {
     // `req.is` is false for a body of another type, null for no body (optional bodies may be left out).
     if (req.method === 'POST' && req.is('application/json') === false) {
@@ -118,6 +139,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(webhookRoutes(deliveries, deps.validators));
   v1.use(adminRoutes(deliveries, deps.validators));
   v1.use(participantRoutes(registry));
+  v1.use(certificateRoutes(trust, deps.validators));
   app.use('/v1', v1);
   mountContractFallbacks(app.router, deps.contract.document);
   app.use(problemHandler());
@@ -138,18 +160,22 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   return {
     app,
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    trust,
+    listen: async () => {
+      await trust.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           const { port } = server.address() as AddressInfo;
           resolve(`https://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
         });
-      }),
+      });
+    },
     close: () =>
       new Promise((resolve) => {
         draining = true;
+        trust.stop();
         shutdown.abort(); // open event streams and long polls end
         server.close(() => resolve());
         server.closeIdleConnections();

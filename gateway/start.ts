@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecipientSimulator, type ClientTls, type RecipientSimulator } from '../adapters/index.ts';
-import { ensureDevelopmentPki, type AdminRole } from '../certs/index.ts';
+import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
 import { loadConfig, type Config } from './config.ts';
-import { createGateway, type Gateway, type TlsMaterial } from './gateway.ts';
+import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate, openDatabase, type Database } from './store/index.ts';
 import type { DestinationStream } from 'pino';
@@ -41,7 +41,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const config = loadConfig({ env: options.env ?? {}, ...(options.overrides ? { overrides: options.overrides } : {}), validators });
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
 
-  const { tls, clientTls, devCertsDir } = loadTls(config);
+  const { tls, clientTls, authority, devCertsDir, devIssued } = loadTls(config);
   const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
   // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
   // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
@@ -64,10 +64,11 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
     let queues: QueueSystem | undefined;
     const gateway = createGateway(config, {
-      logger, db, tls, contract, validators,
+      logger, db, tls, authority, contract, validators,
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });
+    if (devIssued) await gateway.trust.register(devIssued.map((certPem) => ({ certPem, issuedBy: 'development-pki' })));
     let url = 'not listening';
     if (config.roles.includes('api')) {
       url = await gateway.listen();
@@ -113,12 +114,17 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   }
 }
 
-function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; devCertsDir?: string } {
+function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; authority: Authority; devCertsDir?: string; devIssued?: string[] } {
   if (config.tls) {
-    const caPem = readFileSync(config.tls.caFile, 'utf8');
+    const files = config.tls;
+    const ca = loadCertificateAuthority({
+      certFile: files.caFile, keyFile: files.caKeyFile,
+      ...(files.caKeyPassphraseFile ? { passphrase: readFileSync(files.caKeyPassphraseFile, 'utf8').trimEnd() } : {}),
+    });
     return {
-      tls: { caPem, certPem: readFileSync(config.tls.certFile, 'utf8'), keyPem: readFileSync(config.tls.keyFile, 'utf8') },
-      clientTls: { caPem, certPem: readFileSync(config.tls.clientCertFile, 'utf8'), keyPem: readFileSync(config.tls.clientKeyFile, 'utf8') },
+      tls: { caPem: ca.certPem, certPem: readFileSync(files.certFile, 'utf8'), keyPem: readFileSync(files.keyFile, 'utf8') },
+      clientTls: { caPem: ca.certPem, certPem: readFileSync(files.clientCertFile, 'utf8'), keyPem: readFileSync(files.clientKeyFile, 'utf8') },
+      authority: { ca, seal: { certPem: readFileSync(files.sealCertFile, 'utf8'), keyPem: readFileSync(files.sealKeyFile, 'utf8') } },
     };
   }
   const dir = join(config.dataDir, 'certs');
@@ -131,6 +137,8 @@ function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; devC
   return {
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
     clientTls: { caPem: pki.ca.certPem, certPem: pki.gatewayClient.certPem, keyPem: pki.gatewayClient.keyPem },
+    authority: { ca: pki.ca, seal: pki.seal },
     devCertsDir: dir,
+    devIssued: pki.issued,
   };
 }

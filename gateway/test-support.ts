@@ -6,6 +6,8 @@ import { Agent, request } from 'undici';
 import {
   administratorUri,
   createCertificateAuthority,
+  createJwsSigner,
+  gatewayUri,
   issueKeyedCertificate,
   participantUri,
   roleUri,
@@ -34,6 +36,10 @@ export interface TestPki {
   server: KeyedCertificate;
   participant(id: string): KeyedCertificate;
   admin: KeyedCertificate;
+  /** An administrator holding only the certificate-officer role. */
+  certificateOfficer: KeyedCertificate;
+  /** The gateway's seal certificate. */
+  seal: KeyedCertificate;
   foreignCa: KeyedCertificate;
   /** Issued by another CA, naming BG-MOI. */
   foreign: KeyedCertificate;
@@ -44,6 +50,8 @@ export interface TestPki {
   unregistered: KeyedCertificate;
   /** Issued by the gateway CA without any participant or administrator URI. */
   anonymous: KeyedCertificate;
+  /** Issued by the gateway CA for BG-MOI, but as a TLS server certificate (wrong key usage for a client or signer). */
+  wrongUsage: KeyedCertificate;
 }
 
 /** Builds the test PKI; participants' certificates are issued on first use. */
@@ -63,6 +71,8 @@ export function createTestPki(): TestPki {
       return cert;
     },
     admin: client(ca, [administratorUri('test-admin'), roleUri('operator'), roleUri('auditor')]),
+    certificateOfficer: client(ca, [administratorUri('test-officer'), roleUri('certificate-officer')]),
+    seal: issueKeyedCertificate({ ca, purpose: 'seal', subject: { commonName: 'test seal' }, uris: [gatewayUri('test')], ...valid }),
     foreignCa,
     foreign: client(foreignCa, [participantUri('BG-MOI')]),
     selfSigned: selfCa,
@@ -70,6 +80,7 @@ export function createTestPki(): TestPki {
     notYetValid: client(ca, [participantUri('BG-MOI')], { notBefore: new Date(now + DAY), notAfter: new Date(now + 60 * DAY) }),
     unregistered: client(ca, [participantUri('BG-NOBODY')]),
     anonymous: client(ca, []),
+    wrongUsage: issueKeyedCertificate({ ca, purpose: 'server', subject: { commonName: 'BG-MOI' }, uris: [participantUri('BG-MOI')], ...valid }),
   };
 }
 
@@ -157,6 +168,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     logger,
     db,
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
+    authority: { ca: pki.ca, seal: pki.seal },
     contract,
     validators,
   });
@@ -175,6 +187,11 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       await db.dispose();
     },
   };
+}
+
+/** A `POST /v1/receipts` (or inbox ack) body: the statement signed with `cert` (compact JWS, x5c, sigT). */
+export function signedReceipt(cert: KeyedCertificate, statement: { deliveryId: string; envelopeDigest: string; receivedAt?: string }): { receipt: string } {
+  return { receipt: createJwsSigner(cert).sign(JSON.stringify(statement)) };
 }
 
 /** A response as tests look at it. */

@@ -102,6 +102,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
         envelope: work.envelope as unknown as Envelope,
         canonical: canonicalize(work.envelope),
         envelopeDigest: work.envelopeDigest,
+        seal: work.seal,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureLogs } from '../gateway/test-support.ts';
+import { captureLogs, signedReceipt } from '../gateway/test-support.ts';
 import { startTestSystem, type TestSystem } from './test-system.ts';
 
 const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.history.map((h) => h.status);
@@ -233,16 +233,21 @@ describe('queued delivery, end to end', () => {
       expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('delivered');
       // not yet acknowledged: offered again
       expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toContain(item.deliveryId);
-      const ack = await saa.post(`/v1/inbox/${item.deliveryId}/ack`);
+      const signed = signedReceipt(system.certificate('BG-SAA'), { deliveryId: item.deliveryId, envelopeDigest: item.envelopeDigest });
+      expect((await saa.post(`/v1/inbox/${item.deliveryId}/ack`)).body.code).toBe('GW_VALIDATION_FAILED'); // unsigned
+      const ack = await saa.post(`/v1/inbox/${item.deliveryId}/ack`, signed);
       expect(ack.body.status).toBe('acknowledged');
-      expect((await saa.post(`/v1/inbox/${item.deliveryId}/ack`)).status).toBe(200);
+      expect(ack.body.receipt).toBe(signed.receipt);
+      expect((await saa.post(`/v1/inbox/${item.deliveryId}/ack`, signed)).status).toBe(200);
       expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).not.toContain(item.deliveryId);
     });
 
     it('holds a long poll open until a delivery arrives', async () => {
       const saa = system.as('BG-SAA');
       while ((await saa.get('/v1/inbox')).body.items.length > 0) {
-        for (const item of (await saa.get('/v1/inbox')).body.items) await saa.post(`/v1/inbox/${item.deliveryId}/ack`);
+        for (const item of (await saa.get('/v1/inbox')).body.items) {
+          await saa.post(`/v1/inbox/${item.deliveryId}/ack`, signedReceipt(system.certificate('BG-SAA'), { deliveryId: item.deliveryId, envelopeDigest: item.envelopeDigest }));
+        }
       }
       const started = Date.now();
       const poll = saa.get('/v1/inbox?wait=10');
@@ -257,8 +262,11 @@ describe('queued delivery, end to end', () => {
       const pulled = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
       const pushed = await system.submit('Referral');
       const pushedDelivery = (await system.settle(pushed.id, 'BG-NCCTHB', ['acknowledged'])).deliveries[0].id;
-      expect((await system.as('BG-MOI').post(`/v1/inbox/${pulled.deliveries[0]!.id}/ack`)).body.code).toBe('GW_DELIVERY_NOT_FOUND');
-      expect((await system.as('BG-NGO-ANIMUS').post(`/v1/inbox/${pushedDelivery}/ack`)).body.code).toBe('GW_DELIVERY_NOT_PULL');
+      const digest = (await system.track(pulled.id, 'BG-NCCTHB')).envelopeDigest;
+      const moi = signedReceipt(system.certificate('BG-MOI'), { deliveryId: pulled.deliveries[0]!.id, envelopeDigest: digest });
+      expect((await system.as('BG-MOI').post(`/v1/inbox/${pulled.deliveries[0]!.id}/ack`, moi)).body.code).toBe('GW_DELIVERY_NOT_FOUND');
+      const ngoReceipt = signedReceipt(system.certificate('BG-NGO-ANIMUS'), { deliveryId: pushedDelivery, envelopeDigest: (await system.track(pushed.id, 'BG-NCCTHB')).envelopeDigest });
+      expect((await system.as('BG-NGO-ANIMUS').post(`/v1/inbox/${pushedDelivery}/ack`, ngoReceipt)).body.code).toBe('GW_DELIVERY_NOT_PULL');
     });
   });
 
@@ -272,14 +280,24 @@ describe('queued delivery, end to end', () => {
         expect(item).toBeDefined();
       });
       if (!item) return;
-      const receipt = { deliveryId: item.deliveryId, envelopeDigest: item.envelopeDigest };
-      expect((await system.as('BG-MOI').post('/v1/receipts', receipt)).body.code).toBe('GW_DELIVERY_NOT_FOUND');
-      const wrong = await saa.post('/v1/receipts', { ...receipt, envelopeDigest: `sha256:${'0'.repeat(64)}` });
+      const statement = { deliveryId: item.deliveryId, envelopeDigest: item.envelopeDigest };
+      const saaCert = system.certificate('BG-SAA');
+      // BG-MOI signs and sends a receipt for BG-SAA's delivery: not its delivery.
+      expect((await system.as('BG-MOI').post('/v1/receipts', signedReceipt(system.certificate('BG-MOI'), statement))).body.code).toBe('GW_DELIVERY_NOT_FOUND');
+      // BG-SAA sends a receipt BG-MOI signed: the signer is not the recipient.
+      const foreign = await saa.post('/v1/receipts', signedReceipt(system.certificate('BG-MOI'), statement));
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.code).toBe('GW_SIGNER_MISMATCH');
+      const wrong = await saa.post('/v1/receipts', signedReceipt(saaCert, { ...statement, envelopeDigest: `sha256:${'0'.repeat(64)}` }));
       expect(wrong.status).toBe(422);
       expect(wrong.body.code).toBe('GW_RECEIPT_DIGEST_MISMATCH');
-      expect((await saa.post('/v1/receipts', { deliveryId: item.deliveryId })).body.violations).toContainEqual(expect.objectContaining({ pointer: '/envelopeDigest' }));
-      const good = await saa.post('/v1/receipts', receipt);
+      const incomplete = await saa.post('/v1/receipts', signedReceipt(saaCert, { deliveryId: item.deliveryId } as never));
+      expect(incomplete.body.violations).toContainEqual(expect.objectContaining({ pointer: '/receipt#payload/envelopeDigest', keyword: 'required' }));
+      expect((await saa.post('/v1/receipts', statement)).body.violations).toContainEqual(expect.objectContaining({ pointer: '/receipt', keyword: 'required' }));
+      const good = await saa.post('/v1/receipts', signedReceipt(saaCert, statement));
       expect(good.body.status).toBe('acknowledged');
+      // The sender sees the recipient's signed receipt: proof of delivery.
+      expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].receipt).toBe(good.body.receipt);
     });
 
     it('refuses a receipt for a delivery not handed over yet', async () => {
@@ -289,7 +307,7 @@ describe('queued delivery, end to end', () => {
         const accepted = await system.submit('Referral');
         await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
         const tracked = await system.track(accepted.id, 'BG-NCCTHB');
-        const response = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', { deliveryId: tracked.deliveries[0].id, envelopeDigest: tracked.envelopeDigest });
+        const response = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', signedReceipt(system.certificate('BG-NGO-ANIMUS'), { deliveryId: tracked.deliveries[0].id, envelopeDigest: tracked.envelopeDigest }));
         expect(response.status).toBe(409);
         expect(response.body.code).toBe('GW_DELIVERY_NOT_DELIVERED');
         expect((await system.as('BG-NCCTHB').post(`/v1/exchanges/${accepted.id}/cancel`)).body.deliveries[0].status).toBe('cancelled');

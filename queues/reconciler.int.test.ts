@@ -42,7 +42,7 @@ describe('the reconciler', () => {
       ids.push(deliveryId);
       await exchanges.accept({
         id, sender: 'BG-MOI', messageId: `lost-${i}-${id}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000001',
-        createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0', requestDigest: 'sha256:1',
+        createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0', seal: 'h..s', requestDigest: 'sha256:1',
         deliveries: [{ id: deliveryId, recipient: 'BG-NCCTHB', expiresAt: null }], response: { id } as never, actor: 'participant:BG-MOI', auditDetails: {},
       });
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { vi } from 'vitest';
 import type { Agent } from 'undici';
+import type { KeyedCertificate } from '../certs/index.ts';
 import { startGateway, type RunningGateway } from '../gateway/start.ts';
 import { clientFor, createPostgresDatabase, example, uniqueId, type TestClient } from '../gateway/test-support.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
@@ -17,6 +18,8 @@ export interface TestSystem {
   dataDir: string;
   /** A client presenting `participantId`'s demo certificate (or the administrator's: `gateway-admin`). */
   as(participantId: string): TestClient;
+  /** `participantId`'s demo certificate and key (to sign receipts). */
+  certificate(participantId: string): KeyedCertificate;
   /** Submits a fresh copy of an example; returns the acceptance. */
   submit(name: Parameters<typeof example>[0], change?: (message: any) => void): Promise<{ id: string; messageId: string; deliveries: Array<{ id: string; recipient: string }> }>;
   /** The exchange as its sender sees it. */
@@ -57,12 +60,12 @@ export async function startTestSystem(
   const base = running.url.replace('127.0.0.1', 'localhost');
   const ca = readFileSync(join(running.devCertsDir!, 'ca.pem'), 'utf8');
   const agents: Agent[] = [];
-  const as = (participantId: string) => {
+  const certificate = (participantId: string): KeyedCertificate => {
     const dir = join(running.devCertsDir!, 'clients');
-    const { client, agent } = clientFor(base, ca, {
-      certPem: readFileSync(join(dir, `${participantId}.pem`), 'utf8'),
-      keyPem: readFileSync(join(dir, `${participantId}-key.pem`), 'utf8'),
-    });
+    return { certPem: readFileSync(join(dir, `${participantId}.pem`), 'utf8'), keyPem: readFileSync(join(dir, `${participantId}-key.pem`), 'utf8') };
+  };
+  const as = (participantId: string) => {
+    const { client, agent } = clientFor(base, ca, certificate(participantId));
     agents.push(agent);
     return client;
   };
@@ -71,7 +74,7 @@ export async function startTestSystem(
   const track = async (exchangeId: string, sender: string) => (await client(sender).get(`/v1/exchanges/${exchangeId}`)).body;
 
   return {
-    running, redis, databaseUrl: database.url, dataDir, as,
+    running, redis, databaseUrl: database.url, dataDir, as, certificate,
     async submit(name, change) {
       const message = example(name);
       message.messageId = uniqueId('msg');

@@ -14,5 +14,10 @@ export function canonicalize(value: unknown): string {
 
 /** `sha256:` and the lowercase hex SHA-256 of the canonical form of `value`. */
 export function canonicalDigest(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalize(value), 'utf8').digest('hex')}`;
+  return textDigest(canonicalize(value));
+}
+
+/** `sha256:` and the lowercase hex SHA-256 of `text` (UTF-8), e.g. an already canonical form. */
+export function textDigest(text: string): string {
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }

@@ -109,9 +109,10 @@ function toJsonSchema(node: unknown): unknown {
 function querySchema(document: OpenApiDocument, operationId: string): SchemaNode {
   const operation = listOperations(document).find((o) => o.operation.operationId === operationId);
   if (!operation) throw new RangeError(`createValidators: no operation ${operationId} in the contract`);
-  const parameters = (operation.operation.parameters ?? []).filter(
-    (p): p is OpenApiParameter => 'in' in p && p.in === 'query',
-  );
+  const shared = (document.components as { parameters?: Record<string, OpenApiParameter> }).parameters ?? {};
+  const parameters = (operation.operation.parameters ?? [])
+    .map((p) => ('$ref' in p ? shared[p.$ref.replace('#/components/parameters/', '')]! : p))
+    .filter((p) => p.in === 'query');
   return {
     type: 'object',
     additionalProperties: false,

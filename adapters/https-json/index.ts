@@ -8,6 +8,8 @@ export const HEADERS = {
   envelopeDigest: 'referral-envelope-digest',
   messageId: 'referral-message-id',
   attempt: 'referral-attempt',
+  /** The gateway's seal: a detached JWS whose payload is the body. */
+  seal: 'referral-seal',
 } as const;
 
 export const meta: AdapterMeta = {
@@ -26,7 +28,7 @@ export interface HttpsJsonOptions {
 
 /**
  * The body is the envelope's canonical JSON, byte for byte, so the recipient can check
- * `referral-envelope-digest` and name it in its receipt. Recipients deduplicate by
+ * `referral-envelope-digest` and the seal in `referral-seal`, and name the digest in its receipt. Recipients deduplicate by
  * `messageId`: delivery is at least once.
  */
 export function createHttpsJsonAdapter(options: HttpsJsonOptions): Adapter {
@@ -42,6 +44,7 @@ export function createHttpsJsonAdapter(options: HttpsJsonOptions): Adapter {
           [HEADERS.envelopeDigest]: delivery.envelopeDigest,
           [HEADERS.messageId]: delivery.envelope.messageId,
           [HEADERS.attempt]: String(delivery.attempt),
+          [HEADERS.seal]: delivery.seal,
         },
       });
       return {};

@@ -1,8 +1,9 @@
 /** A simulated agency system that really speaks `https-json`: used by tests, the demo and the benchmark. */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { compactVerify, CompactSign, importPKCS8, importX509 } from 'jose';
 import { Agent, request } from 'undici';
 import { HEADERS } from './index.ts';
 import type { ClientTls } from './transport.ts';
@@ -35,6 +36,8 @@ export interface RecipientSimulator {
   readonly arrivals: Map<string, number>;
   /** messageIds applied, each once, in order. */
   readonly applied: string[];
+  /** Envelopes whose seal verified (with `jose`, against the gateway CA). */
+  readonly sealsVerified: number;
   behave(behaviour: Behaviour): void;
   /** Sends receipts to this gateway from now on (for when the gateway starts after its recipients). */
   sendReceiptsTo(receipts: NonNullable<SimulatorOptions['receipts']>): void;
@@ -48,6 +51,8 @@ export interface RecipientSimulator {
 export async function createRecipientSimulator(options: SimulatorOptions): Promise<RecipientSimulator> {
   const arrivals = new Map<string, number>();
   const applied: string[] = [];
+  let sealsVerified = 0;
+  const gatewayCa = new X509Certificate(options.server.caPem);
   let behaviour: Behaviour = {};
   let receipts = options.receipts;
   let receiptAgent: Agent | undefined;
@@ -72,6 +77,13 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
             res.writeHead(400).end();
             return;
           }
+          // What a careful agency system does, with a standard JWS library: the seal must be
+          // the gateway's (its certificate issued by the gateway CA) over exactly these bytes.
+          if (!(await sealVerifies(req.headers[HEADERS.seal], body))) {
+            res.writeHead(400).end();
+            return;
+          }
+          sealsVerified++;
           const envelope = JSON.parse(body.toString('utf8')) as { messageId: string; type: string; sender: string };
           const key = `${envelope.sender}/${envelope.messageId}`;
           arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
@@ -102,12 +114,36 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
+  async function sealVerifies(seal: string | string[] | undefined, body: Buffer): Promise<boolean> {
+    if (typeof seal !== 'string') return false;
+    const [header, , signature] = seal.split('.');
+    try {
+      const { x5c } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { x5c: string[] };
+      const sealer = new X509Certificate(Buffer.from(x5c[0]!, 'base64'));
+      if (!sealer.checkIssued(gatewayCa) || !sealer.verify(gatewayCa.publicKey)) return false;
+      await compactVerify(`${header}.${body.toString('base64url')}.${signature}`, await importX509(sealer.toString(), 'RS256'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A receipt signed with the participant's own key, with `jose`: what the gateway requires. */
+  async function signReceipt(statement: object): Promise<string> {
+    const { tls } = receipts!;
+    const leaf = new X509Certificate(tls.certPem).raw.toString('base64');
+    return new CompactSign(Buffer.from(JSON.stringify(statement)))
+      .setProtectedHeader({ alg: 'RS256', x5c: [leaf], sigT: `${new Date().toISOString().slice(0, 19)}Z` })
+      .sign(await importPKCS8(tls.keyPem, 'RS256'));
+  }
+
   async function sendReceipt(deliveryId: string, envelopeDigest: string): Promise<void> {
+    const receipt = await signReceipt({ deliveryId, envelopeDigest, receivedAt: new Date().toISOString() });
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
         const response = await request(`${receipts!.gatewayUrl}/v1/receipts`, {
           method: 'POST', dispatcher: receiptAgent!, headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ deliveryId, envelopeDigest, receivedAt: new Date().toISOString() }),
+          body: JSON.stringify({ receipt }),
         });
         await response.body.dump();
         // 409: the gateway has not yet recorded the hand-over (our 202 is still on its way).
@@ -142,6 +178,9 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     },
     arrivals,
     applied,
+    get sealsVerified() {
+      return sealsVerified;
+    },
     behave(next) {
       behaviour = next;
     },

@@ -1,7 +1,8 @@
 /** Who is calling: read from the mutual-TLS client certificate of the connection. */
+import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
-import { readIdentity, type CertificateIdentity } from '../../certs/index.ts';
+import { normalizeSerial, readIdentity, type CertificateIdentity } from '../../certs/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participant-registry.ts';
 
@@ -9,24 +10,32 @@ import type { ParticipantRegistry } from '../participant-registry.ts';
 export type Caller = CertificateIdentity;
 
 /** OpenSSL verification results that get their own code; every other failure is "untrusted". */
-const VERIFY_ERRORS: Record<string, 'GW_CLIENT_CERT_EXPIRED' | 'GW_CLIENT_CERT_NOT_YET_VALID'> = {
+const VERIFY_ERRORS: Record<string, 'GW_CLIENT_CERT_EXPIRED' | 'GW_CLIENT_CERT_NOT_YET_VALID' | 'GW_CLIENT_CERT_WRONG_USAGE'> = {
   CERT_HAS_EXPIRED: 'GW_CLIENT_CERT_EXPIRED',
   CERT_NOT_YET_VALID: 'GW_CLIENT_CERT_NOT_YET_VALID',
+  INVALID_PURPOSE: 'GW_CLIENT_CERT_WRONG_USAGE',
 };
 
 /**
  * Middleware for `/v1`: the TLS layer asked for a certificate but let every connection in,
  * so that a refused caller gets a problem document saying why instead of a bare
- * handshake failure. Here the verdict is read and enforced.
+ * handshake failure. Here the verdict is read and enforced, and the certificate is
+ * checked against the revocation list on every request (not once per connection), so a
+ * revocation stops a kept-alive connection too.
  */
-export function authenticate(registry: ParticipantRegistry) {
+export function authenticate(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const socket = req.socket as TLSSocket;
     const certificate = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
     if (!certificate) throw new GatewayError('GW_CLIENT_CERT_MISSING', { detail: 'Connect with the client certificate the gateway CA issued to your system.' });
     if (!socket.authorized) {
       const reason = String(socket.authorizationError ?? 'UNKNOWN');
-      throw new GatewayError(VERIFY_ERRORS[reason] ?? 'GW_CLIENT_CERT_UNTRUSTED', { detail: `Certificate verification failed: ${reason}.` });
+      // OpenSSL checks the purpose before trust, so a stranger's CA certificate is "wrong usage" to it; to us it is untrusted.
+      const ours = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
+      throw new GatewayError((ours && VERIFY_ERRORS[reason]) || 'GW_CLIENT_CERT_UNTRUSTED', { detail: `Certificate verification failed: ${reason}.` });
+    }
+    if (isRevoked(normalizeSerial(certificate.serialNumber))) {
+      throw new GatewayError('GW_CLIENT_CERT_REVOKED', { detail: `Certificate ${normalizeSerial(certificate.serialNumber)} is revoked; ask the certificate officer for a new one.` });
     }
     const identity = readIdentity(certificate);
     if (!identity || (identity.kind === 'participant' && !registry.get(identity.participantId))) {
@@ -48,5 +57,6 @@ export function callerOf(res: Response): Caller {
 
 /** A short label for logs and the audit trail: `participant:BG-MOI` or `admin:gateway-admin`. */
 export function callerLabel(caller: Caller): string {
-  return caller.kind === 'participant' ? `participant:${caller.participantId}` : `admin:${caller.name}`;
+  if (caller.kind === 'administrator') return `admin:${caller.name}`;
+  return caller.adapter ? `adapter:${caller.adapter}@${caller.participantId}` : `participant:${caller.participantId}`;
 }

@@ -30,7 +30,7 @@ export function exchangeRoutes(options: ExchangeRouteOptions): Router {
   };
 
   router.post('/exchanges', async (req, res) => {
-    const { acceptance, replayed } = await exchanges.submit(callerOf(res), req.body);
+    const { acceptance, replayed } = await exchanges.submit(callerOf(res), req.body, req.get('referral-signature'));
     res.locals.exchangeId = acceptance.id;
     if (replayed) res.setHeader('Idempotent-Replay', 'true');
     res.status(202).location(acceptance.trackingUrl).json(acceptance);

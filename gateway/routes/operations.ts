@@ -1,5 +1,6 @@
-/** `/healthz`, `/readyz`, `/openapi.yaml`: answered without a client certificate. */
+/** `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`: answered without a client certificate. */
 import express, { type Router } from 'express';
+import type { Registry } from 'prom-client';
 import { GatewayError } from '../errors.ts';
 
 /** What readiness depends on. */
@@ -13,7 +14,7 @@ export interface ReadinessProbe {
 }
 
 /** The operational routes. */
-export function operationRoutes(contractText: string, probe: ReadinessProbe): Router {
+export function operationRoutes(contractText: string, probe: ReadinessProbe, metrics: Registry): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -29,6 +30,9 @@ export function operationRoutes(contractText: string, probe: ReadinessProbe): Ro
     // Redis outage is reported here but does not take the API out of the load balancer.
     const queues = probe.queues ? await probe.queues().then(() => 'ok' as const, () => 'failing' as const) : undefined;
     res.json({ status: 'ready', checks: { store: 'ok', ...(queues ? { queues } : {}) } });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
   });
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(contractText);

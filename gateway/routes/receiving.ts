@@ -1,6 +1,6 @@
 /** `/v1/inbox` and `/v1/receipts`: how recipients take deliveries and confirm them. */
 import express, { type Router } from 'express';
-import type { Receipt, Validators } from '../../schemas/index.ts';
+import type { SignedReceipt, Validators } from '../../schemas/index.ts';
 import type { DeliveryService } from '../delivery-service.ts';
 import { callerOf } from '../http/caller.ts';
 import { bodyReader, pause, queryReader } from '../http/query.ts';
@@ -9,7 +9,7 @@ import { bodyReader, pause, queryReader } from '../http/query.ts';
 export function receivingRoutes(deliveries: DeliveryService, validators: Validators, shutdown: AbortSignal): Router {
   const router = express.Router();
   const inboxQuery = queryReader<{ limit: number; wait: number }>(validators, 'getInbox');
-  const receiptBody = bodyReader<Receipt>(validators, 'Receipt');
+  const receiptBody = bodyReader<SignedReceipt>(validators, 'SignedReceipt');
 
   router.get('/inbox', async (req, res) => {
     const caller = callerOf(res);
@@ -27,7 +27,7 @@ export function receivingRoutes(deliveries: DeliveryService, validators: Validat
   });
 
   router.post('/inbox/:deliveryId/ack', async (req, res) => {
-    res.json(await deliveries.acknowledgeInbox(callerOf(res), req.params.deliveryId));
+    res.json(await deliveries.acknowledgeInbox(callerOf(res), req.params.deliveryId, receiptBody(req)));
   });
 
   router.post('/receipts', async (req, res) => {

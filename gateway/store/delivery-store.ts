@@ -14,6 +14,8 @@ export type Channel = 'push' | 'pull';
 export interface DeliveryWork {
   envelope: Record<string, unknown>;
   envelopeDigest: string;
+  /** The gateway's detached JWS over the canonical envelope. */
+  seal: string;
 }
 
 /** An error as recorded on an attempt. */
@@ -67,6 +69,7 @@ export interface InboxRow {
   exchangeId: string;
   envelopeDigest: string;
   envelope: Record<string, unknown>;
+  seal: string;
 }
 
 /** Reads and moves deliveries. */
@@ -91,7 +94,7 @@ export interface DeliveryStore {
    * it to `acknowledged` (recording `delivered` first if the worker had not yet) and audits,
    * in one statement. Returns what it found, and whether it moved.
    */
-  acknowledge(options: { deliveryId: string; recipient: string; envelopeDigest?: string; channel?: Channel; actor: string; via: string }): Promise<
+  acknowledge(options: { deliveryId: string; recipient: string; envelopeDigest: string; receipt: string; channel?: Channel; actor: string; via: string }): Promise<
     { found: false } | { found: true; moved: boolean; digestMatches: boolean; channel: Channel | null; delivery: Delivery }
   >;
   /**
@@ -154,17 +157,17 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
 
     async startAttempt(deliveryId, detail) {
-      const { rows } = await db.query<{ envelope: Record<string, unknown>; envelope_digest: string }>(
+      const { rows } = await db.query<{ envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
         `WITH moved AS (
            UPDATE deliveries SET status = 'delivering', status_changed_at = clock_timestamp()
            WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
            RETURNING id, exchange_id, status_changed_at),
          ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
-         SELECT e.envelope, e.envelope_digest FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
+         SELECT e.envelope, e.envelope_digest, e.seal FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
         [deliveryId, DELIVERABLE, JSON.stringify(detail)],
       );
       const row = rows[0];
-      return row && { envelope: row.envelope, envelopeDigest: row.envelope_digest };
+      return row && { envelope: row.envelope, envelopeDigest: row.envelope_digest, seal: row.seal };
     },
 
     async finishAttempt(deliveryId, attempt, to, detail = {}) {
@@ -186,18 +189,18 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       );
     },
 
-    async acknowledge({ deliveryId, recipient, envelopeDigest, channel, actor, via }) {
+    async acknowledge({ deliveryId, recipient, envelopeDigest, receipt, channel, actor, via }) {
       const { rows } = await db.query<{
         found_recipient: string | null; old_status: DeliveryStatus | null; digest: string | null; channel: Channel | null;
-        moved: boolean; id: string | null; status: DeliveryStatus | null; status_changed_at: Date | null;
+        moved: boolean; id: string | null; status: DeliveryStatus | null; status_changed_at: Date | null; receipt: string | null;
       }>(
         `WITH target AS (
            SELECT d.id, d.recipient, d.status, d.channel, e.envelope_digest, e.id AS exchange_id FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
            WHERE d.id = $1 AND d.recipient = $2 FOR UPDATE OF d),
          moved AS (
-           UPDATE deliveries d SET status = 'acknowledged', status_changed_at = clock_timestamp()
+           UPDATE deliveries d SET status = 'acknowledged', status_changed_at = clock_timestamp(), receipt = $8
            FROM target t WHERE d.id = t.id AND t.status IN ('delivering', 'delivered')
-             AND ($3::text IS NULL OR t.envelope_digest = $3) AND ($4::text IS NULL OR t.channel = $4)
+             AND t.envelope_digest = $3 AND ($4::text IS NULL OR t.channel = $4)
            RETURNING d.id, d.status, d.status_changed_at, t.status AS old_status, t.exchange_id),
          events AS (
            INSERT INTO delivery_events (delivery_id, status, at, detail)
@@ -209,18 +212,21 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            SELECT $6, 'delivery.acknowledged', exchange_id, jsonb_build_object('deliveryId', id, 'via', $7::text) FROM moved)
          SELECT t.recipient AS found_recipient, t.status AS old_status, t.envelope_digest AS digest, t.channel,
                 m.id IS NOT NULL AS moved, COALESCE(m.id, t.id) AS id, COALESCE(m.status, t.status) AS status,
-                COALESCE(m.status_changed_at, d.status_changed_at) AS status_changed_at
+                COALESCE(m.status_changed_at, d.status_changed_at) AS status_changed_at, d.receipt
          FROM target t JOIN deliveries d ON d.id = t.id LEFT JOIN moved m ON m.id = t.id`,
-        [deliveryId, recipient, envelopeDigest ?? null, channel ?? null, JSON.stringify({ via }), actor, via],
+        [deliveryId, recipient, envelopeDigest, channel ?? null, JSON.stringify({ via }), actor, via, receipt],
       );
       const row = rows[0];
       if (!row) return { found: false };
       return {
         found: true,
         moved: row.moved,
-        digestMatches: envelopeDigest === undefined || row.digest === envelopeDigest,
+        digestMatches: row.digest === envelopeDigest,
         channel: row.channel,
-        delivery: { id: row.id!, recipient, status: row.status!, statusChangedAt: asDate(row.status_changed_at) },
+        delivery: {
+          id: row.id!, recipient, status: row.status!, statusChangedAt: asDate(row.status_changed_at),
+          ...(row.moved || row.status === 'acknowledged' ? { receipt: row.moved ? receipt : row.receipt! } : {}),
+        },
       };
     },
 
@@ -253,8 +259,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
 
     async inbox(recipient, limit) {
-      const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string }>(
-        `SELECT d.id, d.exchange_id, d.status, e.envelope, e.envelope_digest FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+      const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
+        `SELECT d.id, d.exchange_id, d.status, e.envelope, e.envelope_digest, e.seal FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
          ORDER BY e.seq LIMIT $2`,
         [recipient, limit],
@@ -272,7 +278,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
           [fresh],
         );
       }
-      return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope }));
+      return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope, seal: r.seal }));
     },
 
     async get(deliveryId) {

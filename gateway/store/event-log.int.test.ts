@@ -19,7 +19,7 @@ describe('readers of the event log', () => {
     const [first, second] = [randomUUID(), randomUUID()];
     await createExchangeStore(db).accept({
       id: exchangeId, sender: 'BG-MOI', messageId: `m-${exchangeId}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000001',
-      createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id: exchangeId }, envelopeDigest: 'sha256:0', requestDigest: 'sha256:1',
+      createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id: exchangeId }, envelopeDigest: 'sha256:0', seal: 'h..s', requestDigest: 'sha256:1',
       deliveries: [{ id: first, recipient: 'BG-NCCTHB', expiresAt: null }, { id: second, recipient: 'BG-SACP', expiresAt: null }],
       response: { id: exchangeId } as never, actor: 'participant:BG-MOI', auditDetails: {},
     });

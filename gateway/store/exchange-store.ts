@@ -16,6 +16,10 @@ export interface ExchangeRecord {
   /** The full envelope, payload included. */
   envelope: object;
   envelopeDigest: string;
+  /** The gateway's detached JWS over the canonical envelope. */
+  seal: string;
+  /** The sender's detached JWS over the canonical submission, when it signed. */
+  senderSignature?: string;
   legalBasis?: object;
   /** Digest of the submitted body; a replay must match it. */
   requestDigest: string;
@@ -73,6 +77,8 @@ interface ExchangeRow {
   created_at: Date;
   accepted_at: Date;
   envelope_digest: string;
+  seal: string | null;
+  sender_signature: string | null;
 }
 
 interface DeliveryRow {
@@ -81,10 +87,13 @@ interface DeliveryRow {
   recipient: string;
   status: DeliveryStatus;
   status_changed_at: Date;
+  receipt: string | null;
 }
 
-const EXCHANGE_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
+const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
   recipients, created_at, accepted_at, envelope_digest`;
+/** One exchange also shows its seal and the sender's signature (a few kB each, so not in lists). */
+const EXCHANGE_COLUMNS = `${LIST_COLUMNS}, seal, sender_signature`;
 
 /** An exchange store on `db` (PostgreSQL or PGlite). */
 export function createExchangeStore(db: Database): ExchangeStore {
@@ -99,7 +108,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
       const { rows } = await db.query<ExchangeRow>(`SELECT ${EXCHANGE_COLUMNS} FROM exchanges WHERE id = $1`, [id]);
       if (!rows[0]) return undefined;
       const deliveries = await db.query<DeliveryRow>(
-        `SELECT id, exchange_id, recipient, status, status_changed_at FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
+        `SELECT id, exchange_id, recipient, status, status_changed_at, receipt FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
         [id],
       );
       const events = await db.query<{ delivery_id: string; status: DeliveryStatus; at: Date }>(
@@ -124,7 +133,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
 
     async list(filter) {
       const { rows } = await db.query<ExchangeRow>(
-        `SELECT ${EXCHANGE_COLUMNS} FROM exchanges e
+        `SELECT ${LIST_COLUMNS}, NULL AS seal, NULL AS sender_signature FROM exchanges e
          WHERE ($1::text IS NULL OR e.sender = $1 OR EXISTS (SELECT 1 FROM deliveries v WHERE v.exchange_id = e.id AND v.recipient = $1))
            AND ($2::text IS NULL OR e.correlation_id = $2)
            AND ($3::text IS NULL OR EXISTS (
@@ -136,7 +145,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
       );
       if (rows.length === 0) return [];
       const deliveries = await db.query<DeliveryRow>(
-        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at, NULL AS receipt FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.exchange_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.sender = $2 OR d.recipient = $2)
          ORDER BY d.recipient`,
         [rows.map((r) => r.id), filter.viewer],
@@ -177,8 +186,8 @@ WITH claim AS (
   VALUES ($2, $3, $15, $1, $16::jsonb) ON CONFLICT DO NOTHING RETURNING exchange_id
 ), exchange AS (
   INSERT INTO exchanges (id, sender, message_id, type, schema_version, correlation_id, in_reply_to, recipients,
-                         created_at, accepted_at, envelope, envelope_digest, legal_basis)
-  SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb FROM claim
+                         created_at, accepted_at, envelope, envelope_digest, legal_basis, seal, sender_signature)
+  SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21 FROM claim
   RETURNING id
 ), delivery AS (
   INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at)
@@ -201,7 +210,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.inReplyTo ?? null, recipients, record.createdAt, record.acceptedAt.toISOString(), JSON.stringify(record.envelope),
     record.envelopeDigest, record.legalBasis ? JSON.stringify(record.legalBasis) : null, record.deliveries.map((d) => d.id),
     record.requestDigest, JSON.stringify(record.response), record.actor, JSON.stringify(record.auditDetails),
-    record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null),
+    record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null), record.seal, record.senderSignature ?? null,
   ];
 }
 
@@ -219,6 +228,8 @@ function toExchange(row: ExchangeRow, deliveries: Delivery[]): StoredExchange {
     createdAt: row.created_at.toISOString(),
     acceptedAt: row.accepted_at.toISOString(),
     envelopeDigest: row.envelope_digest,
+    ...(row.seal ? { seal: row.seal } : {}),
+    ...(row.sender_signature ? { senderSignature: row.sender_signature } : {}),
     deliveries,
   };
 }
@@ -243,5 +254,8 @@ function toAttempt(row: AttemptRow): NonNullable<Delivery['attempts']>[number] {
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
-  return { id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: row.status_changed_at.toISOString() };
+  return {
+    id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: row.status_changed_at.toISOString(),
+    ...(row.receipt ? { receipt: row.receipt } : {}),
+  };
 }

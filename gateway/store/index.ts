@@ -10,3 +10,5 @@ export { createWebhookStore } from './webhook-store.ts';
 export type { WebhookStore, WebhookRow } from './webhook-store.ts';
 export { appendAudit } from './audit-log.ts';
 export type { AuditEntry } from './audit-log.ts';
+export { createCertificateStore } from './certificate-store.ts';
+export type { CertificateStore, CertificateRecord, CertificateRow, CertificateFilter, CertificateSubjectKind, RevokeOutcome } from './certificate-store.ts';

@@ -10,7 +10,7 @@ function record(overrides: Partial<ExchangeRecord> = {}): ExchangeRecord {
   const recipients = ['BG-NCCTHB', 'BG-SACP'];
   return {
     id, sender: 'BG-MOI', messageId: `m-${randomUUID()}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000001',
-    createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0',
+    createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id }, envelopeDigest: 'sha256:0', seal: 'h..s',
     requestDigest: 'sha256:1', deliveries: recipients.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: null })),
     response: { id } as never, actor: 'participant:BG-MOI', auditDetails: {},
     ...overrides,
@@ -28,7 +28,7 @@ describe.each(STORE_KINDS)('the store on %s', (kind) => {
     db = await openTestDatabase(kind);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: string }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual(['001_exchanges', '002_delivery']);
+    expect(rows.map((r) => r.version)).toEqual(['001_exchanges', '002_delivery', '003_trust']);
   });
 
   it('accepts once, replays an identical submission, and reports a different one as a conflict', async () => {
@@ -62,7 +62,7 @@ describe('migrations on PostgreSQL', () => {
     const dbs: Database[] = await Promise.all([1, 2, 3].map(() => openDatabase({ url: created.url, maxConnections: 2 })));
     try {
       const applied = await Promise.all(dbs.map((db) => migrate(db)));
-      expect(applied.flat().sort()).toEqual(['001_exchanges', '002_delivery']);
+      expect(applied.flat().sort()).toEqual(['001_exchanges', '002_delivery', '003_trust']);
     } finally {
       await Promise.all(dbs.map((db) => db.close()));
       await created.drop();

@@ -23,6 +23,11 @@ export interface paths {
          *     recipient is created in the same transaction. Submitting the same `messageId` again
          *     with the same body returns the first answer and creates nothing; with a different
          *     body it is refused with `409`.
+         *
+         *     The answer carries the gateway's `seal` over the accepted envelope and a signed
+         *     `acceptanceReceipt` (proof of submission); see `docs/verify.md`. A participant whose
+         *     registry entry has `requiresSignedSubmissions` must sign the body it sends
+         *     (`Referral-Signature`); others may.
          */
         post: operations["submitExchange"];
         delete?: never;
@@ -130,7 +135,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge a delivery fetched from the inbox */
+        /**
+         * Acknowledge a delivery fetched from the inbox
+         * @description The recipient confirms it stored the envelope, with a receipt signed by its own
+         *     certificate, exactly as for `POST /v1/receipts`; the receipt's `deliveryId` must be
+         *     this one.
+         */
         post: operations["acknowledgeInboxDelivery"];
         delete?: never;
         options?: never;
@@ -150,8 +160,10 @@ export interface paths {
         /**
          * Acknowledge a delivered envelope
          * @description The recipient (or its adapter) confirms it received and stored the envelope whose
-         *     digest it names. Only the recipient of that delivery may; the digest must be the
-         *     accepted envelope's. Signatures on receipts come with the trust issue.
+         *     digest it names, with a receipt signed by the recipient's certificate. The gateway
+         *     verifies the signature, the certificate's chain to the gateway CA, its validity and
+         *     revocation, and that it names this delivery's recipient; the digest must be the
+         *     accepted envelope's. The signed receipt is kept and shown to the sender.
          */
         post: operations["submitReceipt"];
         delete?: never;
@@ -305,6 +317,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List issued certificates
+         * @description Newest first. Certificate officers and auditors see all; a participant sees its own.
+         *     `expiringWithinDays` lists only valid certificates whose validity ends within that
+         *     many days (the expiry warning list).
+         */
+        get: operations["listCertificates"];
+        put?: never;
+        /**
+         * Issue a certificate from a CSR
+         * @description A PKCS#10 request (PEM, RSA 2048-8192 bits) in, a certificate out. The gateway, not the
+         *     CSR, decides names and usages: the certificate names the subject in subjectAltName
+         *     URIs, is for TLS client authentication and signing, and is valid for the policy's
+         *     period for its kind. Certificate officers issue for any registered participant,
+         *     adapter or administrator; a participant system may renew its own participant
+         *     certificate. With `replaces`, the older certificate stays valid for the rotation
+         *     overlap and is then revoked as `superseded`.
+         */
+        post: operations["issueCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/certificates/{serial}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One issued certificate */
+        get: operations["getCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/certificates/{serial}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a certificate
+         * @description Effective on the very next request to this gateway process (mutual TLS and signature
+         *     checks consult the revocation list, not the CRL), in other processes within
+         *     `trust.revocationRefreshMs`, and in the next CRL. Certificate officers revoke any
+         *     certificate; a participant system may revoke its own. Revoking twice keeps the first
+         *     time and reason.
+         */
+        post: operations["revokeCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ca": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway CA certificate
+         * @description DER (`application/pkix-cert`, RFC 2585) by default; PEM with `?format=pem` or
+         *     `Accept: application/x-pem-file`. Served without a client certificate: relying
+         *     parties and auditors need it to verify seals and receipts.
+         */
+        get: operations["getCaCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificate revocation list
+         * @description A v2 CRL signed by the gateway CA, DER (`application/pkix-crl`) by default, PEM with
+         *     `?format=pem`. It verifies with `openssl crl -verify` and makes
+         *     `openssl verify -crl_check` reject revoked certificates. Served without a client
+         *     certificate.
+         */
+        get: operations["getCrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Includes `rg_certificates_expiring` (valid certificates within the expiry warning
+         *     period) and `rg_certificate_expiry_timestamp_seconds` per expiring certificate.
+         *     Carries no personal data; restrict it to the monitoring network.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -416,7 +568,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -443,6 +595,8 @@ export interface components {
             accepts: components["schemas"]["AcceptedType"][];
             /** @description Message types this participant may send. */
             sends: components["schemas"]["MessageType"][];
+            /** @description Its submissions must carry `Referral-Signature`, verified before acceptance. */
+            requiresSignedSubmissions?: boolean;
         };
         AcceptedType: {
             type: components["schemas"]["MessageType"];
@@ -465,6 +619,8 @@ export interface components {
             history?: components["schemas"]["StatusChange"][];
             /** @description Every attempt to hand the envelope to the recipient, oldest first. */
             attempts?: components["schemas"]["Attempt"][];
+            /** @description The recipient's signed receipt (compact JWS) that acknowledged the delivery; proof of delivery. */
+            receipt?: components["schemas"]["Jws"];
         };
         StatusChange: {
             status: components["schemas"]["DeliveryStatus"];
@@ -487,6 +643,10 @@ export interface components {
             trackingUrl: string;
             /** @description `sha256:` and the lowercase hex SHA-256 of the RFC 8785 canonical JSON of the accepted envelope. */
             envelopeDigest: string;
+            /** @description The gateway's seal over the accepted envelope (the submission plus `id`). */
+            seal?: components["schemas"]["DetachedJws"];
+            /** @description Proof of submission, signed by the gateway; its payload is an `AcceptanceStatement`. */
+            acceptanceReceipt?: components["schemas"]["Jws"];
             deliveries: components["schemas"]["Delivery"][];
         };
         /** @description Tracking view of an exchange. Carries no payload. */
@@ -505,6 +665,9 @@ export interface components {
             /** Format: date-time */
             acceptedAt: string;
             envelopeDigest: string;
+            seal?: components["schemas"]["DetachedJws"];
+            /** @description The sender's own signature over the canonical JSON of what it submitted (without `id`), when it signed. */
+            senderSignature?: components["schemas"]["DetachedJws"];
             /** @description All deliveries for the sender and administrators; only its own for a recipient. */
             deliveries: components["schemas"]["Delivery"][];
         };
@@ -541,6 +704,97 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        SignedReceipt: {
+            /**
+             * @description Compact JWS (RS256, payload attached) signed with the recipient's certificate;
+             *     `x5c` holds that certificate (and optionally the CA), `sigT` the signing time. The
+             *     payload is a `Receipt` document.
+             */
+            receipt: components["schemas"]["Jws"];
+        };
+        /** @description A JWS in compact serialisation (RFC 7515 §7.1): `header.payload.signature`, each base64url. */
+        Jws: string;
+        /**
+         * @description A JWS in compact serialisation with a detached payload (RFC 7515 Appendix F):
+         *     `header..signature`. The payload is the RFC 8785 canonical JSON of the document it
+         *     signs; base64url-encode it into the middle to verify with any JWS library.
+         */
+        DetachedJws: string;
+        /** @description The payload of an acceptance receipt. */
+        AcceptanceStatement: {
+            /** @constant */
+            statement: "accepted";
+            /** Format: uuid */
+            exchangeId: string;
+            messageId: components["schemas"]["MessageId"];
+            sender: components["schemas"]["ParticipantId"];
+            recipients: components["schemas"]["ParticipantId"][];
+            envelopeDigest: string;
+            /** Format: date-time */
+            acceptedAt: string;
+        };
+        CertificateRequest: {
+            /** @description PKCS#10 certification request, PEM. */
+            csr: string;
+            subject: components["schemas"]["CertificateSubjectRequest"];
+            /** @description Serial of the certificate this one renews (rotation). */
+            replaces?: string;
+        };
+        CertificateSubjectRequest: {
+            /** @constant */
+            kind: "participant";
+            participantId: components["schemas"]["ParticipantId"];
+        } | {
+            /** @constant */
+            kind: "adapter";
+            participantId: components["schemas"]["ParticipantId"];
+            name: components["schemas"]["SubjectName"];
+        } | {
+            /** @constant */
+            kind: "administrator";
+            name: components["schemas"]["SubjectName"];
+            roles: components["schemas"]["AdminRole"][];
+        };
+        CertificateSubject: {
+            /** @enum {string} */
+            kind: "participant" | "adapter" | "administrator" | "gateway";
+            participantId?: components["schemas"]["ParticipantId"];
+            name?: string;
+            roles?: components["schemas"]["AdminRole"][];
+        };
+        SubjectName: string;
+        /** @enum {string} */
+        AdminRole: "certificate-officer" | "consent-officer" | "operator" | "auditor";
+        /**
+         * @description RFC 5280 reason code, as written into the CRL.
+         * @enum {string}
+         */
+        RevocationReason: "unspecified" | "keyCompromise" | "cACompromise" | "affiliationChanged" | "superseded" | "cessationOfOperation" | "privilegeWithdrawn";
+        RevocationRequest: {
+            reason: components["schemas"]["RevocationReason"];
+        };
+        Certificate: {
+            /** @description Lowercase hex without leading zeros. */
+            serial: string;
+            /** @enum {string} */
+            status: "valid" | "not-yet-valid" | "expired" | "revoked";
+            subject: components["schemas"]["CertificateSubject"];
+            /** @description `sha256:` and the hex SHA-256 of the DER certificate. */
+            fingerprint: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            issuedAt: string;
+            replaces?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            revocationReason?: components["schemas"]["RevocationReason"];
+            /** @description The certificate, PEM. */
+            certificate: string;
+        };
+        /** @description The payload of a recipient's signed receipt. */
         Receipt: {
             /** Format: uuid */
             deliveryId: string;
@@ -555,6 +809,8 @@ export interface components {
             exchangeId: string;
             envelopeDigest: string;
             envelope: components["schemas"]["Envelope"];
+            /** @description The gateway's seal; its payload is the canonical JSON of `envelope`. */
+            seal?: components["schemas"]["DetachedJws"];
         };
         Webhook: {
             /** Format: uuid */
@@ -1091,6 +1347,9 @@ export interface components {
         };
     };
     parameters: {
+        /** @description Certificate serial number, hex. */
+        Serial: string;
+        Format: "der" | "pem";
         ExchangeId: string;
         DeliveryId: string;
     };
@@ -1132,7 +1391,14 @@ export interface operations {
     submitExchange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Compact JWS (RS256) with a detached payload: the RFC 8785 canonical JSON of the
+                 *     request body. `x5c` is the sender's certificate chain, `sigT` the signing time.
+                 *     The certificate must name the sender.
+                 */
+                "Referral-Signature"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1290,7 +1556,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignedReceipt"];
+            };
+        };
         responses: {
             /** @description The delivery, now `acknowledged`. Acknowledging twice is harmless. */
             200: {
@@ -1301,9 +1571,12 @@ export interface operations {
                     "application/json": components["schemas"]["Delivery"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     submitReceipt: {
@@ -1315,7 +1588,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Receipt"];
+                "application/json": components["schemas"]["SignedReceipt"];
             };
         };
         responses: {
@@ -1571,6 +1844,187 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    listCertificates: {
+        parameters: {
+            query?: {
+                participant?: components["schemas"]["ParticipantId"];
+                expiringWithinDays?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Certificates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Certificate"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    issueCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description The certificate, recorded and audited. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hex. */
+                serial: components["parameters"]["Serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hex. */
+                serial: components["parameters"]["Serial"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description The certificate, now revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getCaCertificate: {
+        parameters: {
+            query?: {
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CA certificate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pkix-cert": string;
+                    "application/x-pem-file": string;
+                };
+            };
+        };
+    };
+    getCrl: {
+        parameters: {
+            query?: {
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current CRL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pkix-crl": string;
+                    "application/x-pem-file": string;
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics in the Prometheus text format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
         };
     };
     getContract: {

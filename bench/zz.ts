@@ -1,0 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { createCertificateAuthority, issueKeyedCertificate } from '../certs/index.ts';
+import { buildCrl, crlToPem } from '../certs/crl.ts';
+import { normalizeSerial } from '../certs/pki.ts';
+const v = { notBefore: new Date(Date.now()-1e6), notAfter: new Date(Date.now()+1e9) };
+const ca = createCertificateAuthority({ subject: { commonName: 'T CA' }, ...v });
+const a = issueKeyedCertificate({ ca, purpose: 'client', subject: { commonName: 'a' }, ...v });
+const b = issueKeyedCertificate({ ca, purpose: 'client', subject: { commonName: 'b' }, ...v });
+const serial = normalizeSerial(new X509Certificate(a.certPem).serialNumber);
+const der = buildCrl({ ca, number: 7, thisUpdate: new Date(), nextUpdate: new Date(Date.now()+864e5), entries: [{ serial, revokedAt: new Date(), reason: 'keyCompromise' }] });
+writeFileSync('/tmp/scratch/crl.pem', crlToPem(der)); writeFileSync('/tmp/scratch/crl.der', der); writeFileSync('/tmp/scratch/ca.pem', ca.certPem);
+writeFileSync('/tmp/scratch/a.pem', a.certPem); writeFileSync('/tmp/scratch/b.pem', b.certPem);
