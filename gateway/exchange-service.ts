@@ -17,7 +17,7 @@ import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { ParticipantRegistry } from './participant-registry.ts';
 import { verifyParticipantSignature } from './signatures.ts';
-import type { ExchangeStore, StoredExchange } from './store/index.ts';
+import type { ExchangeStore, StoredAcceptance, StoredExchange } from './store/index.ts';
 
 /** What the exchange routes need. */
 export interface ExchangeServiceDeps {
@@ -63,6 +63,18 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   const now = deps.now ?? (() => new Date());
   const { registry, store } = deps;
 
+  /**
+   * Signs the acceptance receipt. Not stored: RS256 is deterministic, so the receipt made
+   * again for a replay, from the stored answer, is the same bytes (while the seal key is).
+   */
+  const withReceipt = (acceptance: StoredAcceptance, sender: string): Acceptance => {
+    const statement: AcceptanceStatement = {
+      statement: 'accepted', exchangeId: acceptance.id, messageId: acceptance.messageId, sender,
+      recipients: acceptance.deliveries.map((d) => d.recipient), envelopeDigest: acceptance.envelopeDigest, acceptedAt: acceptance.acceptedAt,
+    };
+    return { ...acceptance, acceptanceReceipt: deps.trust.sealer.sign(canonicalize(statement), { signedAt: new Date(acceptance.acceptedAt) }) };
+  };
+
   return {
     async submit(caller, body, signature) {
       const violations = deps.validators.newExchange(body);
@@ -97,20 +109,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
       }));
-      const statement: AcceptanceStatement = {
-        statement: 'accepted', exchangeId: id, messageId: message.messageId, sender: message.sender,
-        recipients: message.recipients, envelopeDigest, acceptedAt: acceptedAt.toISOString(),
-      };
       const seal = deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt });
-      const acceptance: Acceptance = {
+      const acceptance: StoredAcceptance = {
         id,
         messageId: message.messageId,
         status: 'accepted',
         acceptedAt: acceptedAt.toISOString(),
         trackingUrl: `${deps.publicUrl}/v1/exchanges/${id}`,
         envelopeDigest,
-        seal,
-        acceptanceReceipt: deps.trust.sealer.sign(canonicalize(statement), { signedAt: acceptedAt }),
         deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
       };
       const outcome = await store.accept({
@@ -145,7 +151,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         });
       }
       if (outcome.outcome === 'accepted') deps.onAccepted?.();
-      return { acceptance: outcome.response, replayed: outcome.outcome === 'replayed' };
+      return { acceptance: withReceipt(outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
     },
 
     async get(caller, id) {

@@ -68,7 +68,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });
-    if (devIssued) await gateway.trust.register(devIssued.map((certPem) => ({ certPem, issuedBy: 'development-pki' })));
+    // The gateway's own certificates (and the development PKI's) are recorded, so they can be listed and revoked.
+    const own = [tls.certPem, clientTls.certPem, authority.seal.certPem];
+    await gateway.trust.register([...new Set([...own, ...(devIssued ?? [])])].map((certPem) => ({ certPem, issuedBy: devIssued ? 'development-pki' : 'ca-cli' })));
     let url = 'not listening';
     if (config.roles.includes('api')) {
       url = await gateway.listen();

@@ -26,7 +26,7 @@ import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { Logger } from './logger.ts';
 import type { ParticipantRegistry } from './participant-registry.ts';
-import type { CertificateRow, CertificateStore, CertificateSubjectKind } from './store/index.ts';
+import type { CertificateRecord, CertificateRow, CertificateStore, CertificateSubjectKind } from './store/index.ts';
 
 /** What the trust service needs. */
 export interface TrustServiceDeps {
@@ -167,7 +167,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
         ca: deps.ca, publicKeyPem, purpose: 'client', subject: { commonName }, uris,
         notBefore: new Date(issuedAt - 60_000), notAfter: new Date(notAfter),
       });
-      const record = describe(certPem, callerLabel(caller));
+      const record = describeCertificate(certPem, callerLabel(caller));
       await store.record({ ...record, ...(replaced ? { replaces: replaced.serial } : {}) });
       return toView((await store.get(record.serial))!, now());
     },
@@ -203,7 +203,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
     },
 
     async register(certificates) {
-      for (const { certPem, issuedBy } of certificates) await store.record(describe(certPem, issuedBy));
+      for (const { certPem, issuedBy } of certificates) await store.record(describeCertificate(certPem, issuedBy));
     },
 
     caCertificate() {
@@ -249,7 +249,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
 }
 
 /** The record of a certificate, read from the certificate itself. */
-function describe(certPem: string, issuedBy: string) {
+export function describeCertificate(certPem: string, issuedBy: string): CertificateRecord {
   const certificate = new X509Certificate(certPem);
   const identity = readIdentity(certificate);
   const gateway = certificate.subjectAltName?.split(', ').find((e) => e.startsWith('URI:urn:nrm:gateway:'));

@@ -190,7 +190,8 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       const message = fresh('Alert');
       const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
       expect(response.status).toBe(202);
-      const { seal, acceptanceReceipt, id, envelopeDigest } = response.body;
+      const { acceptanceReceipt, id, envelopeDigest } = response.body;
+      const { seal } = (await gw.as(pki.participant('BG-MOI')).get(`/v1/exchanges/${id}`)).body;
       const envelope = canonicalize({ id, ...message });
       const [header, , signature] = (seal as string).split('.') as [string, string, string];
       const sealHeader = JSON.parse(Buffer.from(header, 'base64url').toString());
@@ -213,8 +214,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       expect(JSON.parse(Buffer.from(payload).toString())).toEqual({
         statement: 'accepted', exchangeId: id, messageId: message.messageId, sender: 'BG-MOI', recipients: message.recipients, envelopeDigest, acceptedAt: response.body.acceptedAt,
       });
-      // The sender reads the seal back; a replay repeats the same receipt.
-      expect((await gw.as(pki.participant('BG-MOI')).get(`/v1/exchanges/${id}`)).body.seal).toBe(seal);
+      // A replay repeats the same receipt, byte for byte.
       expect((await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message)).body.acceptanceReceipt).toBe(acceptanceReceipt);
     });
   });

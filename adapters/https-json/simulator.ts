@@ -114,14 +114,27 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // Keys are imported once: the sealer's per distinct certificate, the participant's own per configuration.
+  const sealerKeys = new Map<string, Promise<CryptoKey | undefined>>();
+  const sealerKey = (der: string) => {
+    let key = sealerKeys.get(der);
+    if (!key) {
+      const sealer = new X509Certificate(Buffer.from(der, 'base64'));
+      const trusted = sealer.checkIssued(gatewayCa) && sealer.verify(gatewayCa.publicKey);
+      sealerKeys.set(der, (key = trusted ? importX509(sealer.toString(), 'RS256') : Promise.resolve(undefined)));
+    }
+    return key;
+  };
+  let signing: { certPem: string; key: Promise<CryptoKey>; leaf: string } | undefined;
+
   async function sealVerifies(seal: string | string[] | undefined, body: Buffer): Promise<boolean> {
     if (typeof seal !== 'string') return false;
     const [header, , signature] = seal.split('.');
     try {
       const { x5c } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { x5c: string[] };
-      const sealer = new X509Certificate(Buffer.from(x5c[0]!, 'base64'));
-      if (!sealer.checkIssued(gatewayCa) || !sealer.verify(gatewayCa.publicKey)) return false;
-      await compactVerify(`${header}.${body.toString('base64url')}.${signature}`, await importX509(sealer.toString(), 'RS256'));
+      const key = await sealerKey(x5c[0]!);
+      if (!key) return false;
+      await compactVerify(`${header}.${body.toString('base64url')}.${signature}`, key);
       return true;
     } catch {
       return false;
@@ -131,10 +144,12 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   /** A receipt signed with the participant's own key, with `jose`: what the gateway requires. */
   async function signReceipt(statement: object): Promise<string> {
     const { tls } = receipts!;
-    const leaf = new X509Certificate(tls.certPem).raw.toString('base64');
+    if (signing?.certPem !== tls.certPem) {
+      signing = { certPem: tls.certPem, key: importPKCS8(tls.keyPem, 'RS256'), leaf: new X509Certificate(tls.certPem).raw.toString('base64') };
+    }
     return new CompactSign(Buffer.from(JSON.stringify(statement)))
-      .setProtectedHeader({ alg: 'RS256', x5c: [leaf], sigT: `${new Date().toISOString().slice(0, 19)}Z` })
-      .sign(await importPKCS8(tls.keyPem, 'RS256'));
+      .setProtectedHeader({ alg: 'RS256', x5c: [signing.leaf], sigT: `${new Date().toISOString().slice(0, 19)}Z` })
+      .sign(await signing.key);
   }
 
   async function sendReceipt(deliveryId: string, envelopeDigest: string): Promise<void> {

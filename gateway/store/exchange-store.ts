@@ -25,18 +25,21 @@ export interface ExchangeRecord {
   requestDigest: string;
   /** One per recipient; `expiresAt` is when an unsent delivery expires (its time-to-live). */
   deliveries: Array<{ id: string; recipient: string; expiresAt: Date | null }>;
-  /** The answer given now, and to every identical replay. */
-  response: Acceptance;
+  /** The answer given now, and to every identical replay (the acceptance receipt is signed afresh). */
+  response: StoredAcceptance;
   /** Audit actor, e.g. `participant:BG-MOI`. */
   actor: string;
   /** Audit details: ids, types and codes only. */
   auditDetails: Record<string, unknown>;
 }
 
+/** The answer to a submission as stored for replays. */
+export type StoredAcceptance = Omit<Acceptance, 'acceptanceReceipt'>;
+
 /** The outcome of {@link ExchangeStore.accept}. */
 export type AcceptOutcome =
-  | { outcome: 'accepted'; response: Acceptance }
-  | { outcome: 'replayed'; response: Acceptance }
+  | { outcome: 'accepted'; response: StoredAcceptance }
+  | { outcome: 'replayed'; response: StoredAcceptance }
   | { outcome: 'conflict' };
 
 /** Filters for {@link ExchangeStore.list}. */
@@ -166,7 +169,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
 }
 
 async function replayOrConflict(db: Queryable, record: ExchangeRecord): Promise<AcceptOutcome> {
-  const { rows } = await db.query<{ request_digest: string; response: Acceptance }>(
+  const { rows } = await db.query<{ request_digest: string; response: StoredAcceptance }>(
     'SELECT request_digest, response FROM idempotency_keys WHERE sender = $1 AND message_id = $2',
     [record.sender, record.messageId],
   );

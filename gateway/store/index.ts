@@ -3,7 +3,7 @@ export { openDatabase } from './database.ts';
 export type { Database, Queryable, OpenDatabaseOptions } from './database.ts';
 export { migrate } from './migrate.ts';
 export { createExchangeStore } from './exchange-store.ts';
-export type { ExchangeStore, ExchangeRecord, AcceptOutcome, ListFilter, StoredExchange } from './exchange-store.ts';
+export type { ExchangeStore, ExchangeRecord, AcceptOutcome, ListFilter, StoredAcceptance, StoredExchange } from './exchange-store.ts';
 export { createDeliveryStore, NOT_YET_SENT, DELIVERABLE } from './delivery-store.ts';
 export type { DeliveryStore, DeliveryWork, AttemptRecord, AttemptError, OutboxEntry, StatusEventRow, DeadLetterRow, InboxRow, Channel } from './delivery-store.ts';
 export { createWebhookStore } from './webhook-store.ts';

@@ -24,8 +24,8 @@ export interface paths {
          *     with the same body returns the first answer and creates nothing; with a different
          *     body it is refused with `409`.
          *
-         *     The answer carries the gateway's `seal` over the accepted envelope and a signed
-         *     `acceptanceReceipt` (proof of submission); see `docs/verify.md`. A participant whose
+         *     The answer carries a signed `acceptanceReceipt` (proof of submission); the gateway's
+         *     `seal` over the accepted envelope is on `GET /v1/exchanges/{id}`; see `docs/verify.md`. A participant whose
          *     registry entry has `requiresSignedSubmissions` must sign the body it sends
          *     (`Referral-Signature`); others may.
          */
@@ -643,10 +643,8 @@ export interface components {
             trackingUrl: string;
             /** @description `sha256:` and the lowercase hex SHA-256 of the RFC 8785 canonical JSON of the accepted envelope. */
             envelopeDigest: string;
-            /** @description The gateway's seal over the accepted envelope (the submission plus `id`). */
-            seal?: components["schemas"]["DetachedJws"];
             /** @description Proof of submission, signed by the gateway; its payload is an `AcceptanceStatement`. */
-            acceptanceReceipt?: components["schemas"]["Jws"];
+            acceptanceReceipt: components["schemas"]["Jws"];
             deliveries: components["schemas"]["Delivery"][];
         };
         /** @description Tracking view of an exchange. Carries no payload. */
