@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { administratorUri, createCertificateAuthority, ensureDevelopmentPki, issueKeyedCertificate, participantUri, readIdentity, roleUri } from './index.ts';
+import { adapterUri, administratorUri, createCertificateAuthority, ensureDevelopmentPki, issueKeyedCertificate, normalizeSerial, participantUri, readIdentity, roleUri } from './index.ts';
 
 const DAY = 86_400_000;
 const validity = { notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + DAY) };
@@ -39,6 +39,12 @@ describe('certificates', () => {
     const both = issueKeyedCertificate({ ca, purpose: 'client', subject: { commonName: 'x' }, uris: [participantUri('BG-MOI'), participantUri('BG-SAA')], ...validity });
     expect(readIdentity(new X509Certificate(both.certPem))).toBeUndefined();
   });
+  it('reads an adapter acting for a participant, and refuses a certificate naming two adapters', () => {
+    const cert = (uris: string[]) => new X509Certificate(issueKeyedCertificate({ ca, purpose: 'client', subject: { commonName: 'x' }, uris, ...validity }).certPem);
+    expect(readIdentity(cert([participantUri('BG-SAA'), adapterUri('saa-sftp')]))).toEqual({ kind: 'participant', participantId: 'BG-SAA', adapter: 'saa-sftp' });
+    expect(readIdentity(cert([participantUri('BG-SAA'), adapterUri('a'), adapterUri('b')]))).toBeUndefined();
+    expect(readIdentity(cert([adapterUri('saa-sftp')]))).toBeUndefined();
+  });
 });
 
 describe('the development PKI', () => {
@@ -52,5 +58,11 @@ describe('the development PKI', () => {
     expect(statSync(join(dir, 'ca-key.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'clients', 'BG-MOI-key.pem')).mode & 0o777).toBe(0o600);
     expect(new X509Certificate(second.server.certPem).checkIP('127.0.0.1')).toBe('127.0.0.1');
+  });
+
+  it('writes serial numbers one way, whichever tool printed them', () => {
+    expect(normalizeSerial('00ABc')).toBe('abc');
+    expect(normalizeSerial('0')).toBe('0');
+    expect(normalizeSerial('7F01')).toBe('7f01');
   });
 });

@@ -3,21 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOperations } from '../schemas/index.ts';
 import { toExpressPath } from './http/contract-routes.ts';
 import type { Queryable } from './store/index.ts';
-import { contract, createTestPki, example, startTestGateway, STORE_KINDS, uniqueId, validators, type TestGateway } from './test-support.ts';
+import { contract, createTestPki, example, freshExample, startTestGateway, STORE_KINDS, uniqueId, validators, type TestGateway } from './test-support.ts';
 
 const pki = createTestPki();
 const checkAcceptance = validators.schema('Acceptance');
 const checkExchange = validators.schema('Exchange');
 const checkProblem = validators.schema('Problem');
 
-/** A fresh copy of an example with its own messageId and case thread. */
-function fresh(name: Parameters<typeof example>[0]) {
-  const message = example(name);
-  message.messageId = uniqueId('msg');
-  message.correlationId = uniqueId('case');
-  delete message.inReplyTo;
-  return message;
-}
 
 /** Row counts of every table an acceptance writes. */
 async function counts(db: Queryable) {
@@ -44,7 +36,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     const senders = { Alert: 'BG-MOI', Referral: 'BG-NCCTHB', CaseTransfer: 'BG-NCCTHB', CaseUpdate: 'BG-NGO-ANIMUS' } as const;
 
     it.each(Object.entries(senders))('accepts the %s example with 202, a tracking URL and one accepted delivery per recipient', async (name, sender) => {
-      const message = fresh(name as keyof typeof senders);
+      const message = freshExample(name as keyof typeof senders);
       const response = await gw.as(pki.participant(sender)).post('/v1/exchanges', message);
       expect(response.status).toBe(202);
       expect(checkAcceptance(response.body)).toEqual([]);
@@ -60,9 +52,9 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('accepts a referral-response that answers a referral the responder received', async () => {
-      const referral = fresh('Referral');
+      const referral = freshExample('Referral');
       expect((await nccthb().post('/v1/exchanges', referral)).status).toBe(202);
-      const answer = fresh('ReferralResponse');
+      const answer = freshExample('ReferralResponse');
       answer.inReplyTo = referral.messageId;
       answer.correlationId = referral.correlationId;
       const response = await gw.as(pki.participant('BG-NGO-ANIMUS')).post('/v1/exchanges', answer);
@@ -71,7 +63,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
     it('writes the exchange, its deliveries, events, outbox rows, audit entry and idempotency key together', async () => {
       const before = await counts(gw.db);
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       message.recipients = ['BG-NCCTHB', 'BG-SACP'];
       expect((await moi().post('/v1/exchanges', message)).status).toBe(202);
       const after = await counts(gw.db);
@@ -120,7 +112,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     ];
 
     it.each(cases)('refuses %s with 400 GW_VALIDATION_FAILED at the right pointer', async (_name, base, mutate, pointer, keyword) => {
-      const message = fresh(base as Parameters<typeof example>[0]);
+      const message = freshExample(base as Parameters<typeof example>[0]);
       if (base === 'ReferralResponse') message.inReplyTo = uniqueId('ref');
       mutate(message);
       const sender = message.sender as string;
@@ -134,10 +126,10 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
     it('stores nothing for any refused document', async () => {
       const before = await counts(gw.db);
-      const message = fresh('Referral');
+      const message = freshExample('Referral');
       delete message.payload.urgency;
       await nccthb().post('/v1/exchanges', message);
-      await nccthb().post('/v1/exchanges', { ...fresh('Referral'), recipients: ['BG-NOBODY'] });
+      await nccthb().post('/v1/exchanges', { ...freshExample('Referral'), recipients: ['BG-NOBODY'] });
       await nccthb().post('/v1/exchanges', '{"broken":');
       expect(await counts(gw.db)).toEqual(before);
     });
@@ -145,7 +137,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
   describe('routing rules of the registry', () => {
     it('refuses a recipient that is not registered, naming it by pointer', async () => {
-      const message = fresh('Referral');
+      const message = freshExample('Referral');
       message.recipients = ['BG-NGO-ANIMUS', 'BG-NOBODY'];
       const response = await nccthb().post('/v1/exchanges', message);
       expect(response.status).toBe(422);
@@ -154,7 +146,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('refuses a type the recipient does not accept', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       message.recipients = ['BG-NCCTHB', 'BG-NGO-ANIMUS'];
       const response = await moi().post('/v1/exchanges', message);
       expect(response.status).toBe(422);
@@ -163,7 +155,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('refuses a type the sender may not send', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       message.sender = 'BG-SAA';
       const response = await gw.as(pki.participant('BG-SAA')).post('/v1/exchanges', message);
       expect(response.status).toBe(403);
@@ -171,19 +163,19 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('refuses a sender other than the certificate names', async () => {
-      const response = await moi().post('/v1/exchanges', fresh('Referral'));
+      const response = await moi().post('/v1/exchanges', freshExample('Referral'));
       expect(response.status).toBe(403);
       expect(response.body.code).toBe('GW_SENDER_MISMATCH');
     });
 
     it('refuses an administrator as sender', async () => {
-      const response = await gw.as(pki.admin).post('/v1/exchanges', fresh('Referral'));
+      const response = await gw.as(pki.admin).post('/v1/exchanges', freshExample('Referral'));
       expect(response.status).toBe(403);
       expect(response.body.code).toBe('GW_SENDER_MISMATCH');
     });
 
     it('refuses a sender addressing itself', async () => {
-      const message = fresh('Referral');
+      const message = freshExample('Referral');
       message.recipients = ['BG-NGO-ANIMUS', 'BG-NCCTHB'];
       const response = await nccthb().post('/v1/exchanges', message);
       expect(response.status).toBe(422);
@@ -191,7 +183,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('refuses an inReplyTo naming a message the sender never saw', async () => {
-      const answer = fresh('ReferralResponse');
+      const answer = freshExample('ReferralResponse');
       answer.inReplyTo = uniqueId('never-sent');
       const response = await gw.as(pki.participant('BG-NGO-ANIMUS')).post('/v1/exchanges', answer);
       expect(response.status).toBe(422);
@@ -212,7 +204,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
     it.each(refusals)('refuses %s with 401 and a problem code, and stores nothing', async (_name, cert, code) => {
       const before = await counts(gw.db);
-      const response = await gw.as(cert).post('/v1/exchanges', fresh('Alert'));
+      const response = await gw.as(cert).post('/v1/exchanges', freshExample('Alert'));
       expect(response.status).toBe(401);
       expect(response.body.code).toBe(code);
       expect((await gw.as(cert).get('/v1/participants')).status).toBe(401);
@@ -231,7 +223,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
   describe('idempotency', () => {
     it('answers a replay of the same message with the first answer and creates nothing', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       const first = await moi().post('/v1/exchanges', message);
       const before = await counts(gw.db);
       const reordered = Object.fromEntries(Object.entries(message).reverse());
@@ -244,7 +236,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('refuses the same messageId with a different body with 409', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       await moi().post('/v1/exchanges', message);
       message.payload.source = 'hotline';
       const response = await moi().post('/v1/exchanges', message);
@@ -253,15 +245,15 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     });
 
     it('keeps messageIds per sender: another sender may use the same one', async () => {
-      const alert = fresh('Alert');
-      const referral = fresh('Referral');
+      const alert = freshExample('Alert');
+      const referral = freshExample('Referral');
       referral.messageId = alert.messageId;
       expect((await moi().post('/v1/exchanges', alert)).status).toBe(202);
       expect((await nccthb().post('/v1/exchanges', referral)).status).toBe(202);
     });
 
     it('creates exactly one exchange when the same message arrives ten times at once', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       const responses = await Promise.all(Array.from({ length: 10 }, () => moi().post('/v1/exchanges', message)));
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
       expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
@@ -273,7 +265,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
   describe('tracking', () => {
     let id: string;
     beforeAll(async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       message.recipients = ['BG-NCCTHB', 'BG-SACP'];
       id = (await moi().post('/v1/exchanges', message)).body.id;
     });
@@ -309,7 +301,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
     const correlationId = uniqueId('case');
     beforeAll(async () => {
       for (let i = 0; i < 5; i++) {
-        const message = fresh('Alert');
+        const message = freshExample('Alert');
         message.correlationId = correlationId;
         await moi().post('/v1/exchanges', message);
       }
@@ -396,7 +388,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
 
     it('refuses a body over the configured limit with 413 and stores nothing', async () => {
       const before = await counts(gw.db);
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       message.payload.summary = 'x'.repeat(gw.config.bodyLimitBytes);
       const response = await moi().post('/v1/exchanges', message);
       expect(response.status).toBe(413);
@@ -438,7 +430,7 @@ describe('a failure in the middle of accepting', () => {
 
   it('answers 500 without internals and leaves no half-written exchange behind', async () => {
     const before = await counts(gw.db);
-    const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', fresh('Alert'));
+    const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', freshExample('Alert'));
     expect(response.status).toBe(500);
     expect(response.body.code).toBe('GW_INTERNAL');
     expect(response.text).not.toContain('disk full');

@@ -238,6 +238,15 @@ export function example(name: 'Alert' | 'Referral' | 'ReferralResponse' | 'CaseT
   return structuredClone(examples[name]!.value);
 }
 
+/** A fresh copy of an example with its own messageId and case thread, answering nothing. */
+export function freshExample(name: Parameters<typeof example>[0]): any {
+  const message = example(name);
+  message.messageId = uniqueId('msg');
+  message.correlationId = uniqueId('case');
+  delete message.inReplyTo;
+  return message;
+}
+
 /** A unique id in the contract's messageId/correlationId form. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;

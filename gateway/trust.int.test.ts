@@ -1,14 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, flattenedVerify, importX509 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwsSigner, generateKeyPair, normalizeSerial, type KeyedCertificate } from '../certs/index.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createJwsSigner, generateKeyPair, type KeyedCertificate } from '../certs/index.ts';
 import { canonicalize } from '../schemas/index.ts';
 import { DEMO_PARTICIPANTS } from './demo-participants.ts';
-import { captureLogs, createTestPki, example, startTestGateway, uniqueId, type TestGateway } from './test-support.ts';
+import { createGateway } from './gateway.ts';
+import { createLogger } from './logger.ts';
+import { captureLogs, clientFor, contract, createTestPki, freshExample, startTestGateway, uniqueId, validators, type TestGateway } from './test-support.ts';
 
 const pki = createTestPki();
 const dir = mkdtempSync(join(tmpdir(), 'rg-trust-'));
@@ -26,13 +28,6 @@ function keyAndCsr(): { keyPem: string; csr: string } {
   return { keyPem: privateKeyPem, csr };
 }
 
-function fresh(name: Parameters<typeof example>[0]) {
-  const message = example(name);
-  message.messageId = uniqueId('msg');
-  message.correlationId = uniqueId('case');
-  delete message.inReplyTo;
-  return message;
-}
 
 describe('trust: certificates, revocation, seals and signatures', () => {
   let gw: TestGateway;
@@ -95,10 +90,8 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       expect([unknown.status, unknown.body.code]).toEqual([404, 'GW_PARTICIPANT_NOT_FOUND']);
       const garbage = await officer().post('/v1/certificates', { ...forMoi, csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----' });
       expect([garbage.status, garbage.body.code, garbage.body.violations[0].pointer]).toEqual([400, 'GW_CSR_INVALID', '/csr']);
-      const { privateKeyPem } = generateKeyPair();
       const ec = execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=x'], { encoding: 'utf8' });
       expect((await officer().post('/v1/certificates', { ...forMoi, csr: ec })).body.code).toBe('GW_CSR_INVALID');
-      expect(privateKeyPem).toBeTruthy();
       const { rows } = await gw.db.query(`SELECT 1 FROM certificates WHERE participant = 'BG-NOBODY'`);
       expect(rows).toEqual([]);
     });
@@ -127,9 +120,26 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       expect(revoked.body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
       const refused = await client.get('/v1/participants');
       expect([refused.status, refused.body.code]).toEqual([401, 'GW_CLIENT_CERT_REVOKED']);
-      expect((await client.post('/v1/exchanges', fresh('Alert'))).body.code).toBe('GW_CLIENT_CERT_REVOKED');
+      expect((await client.post('/v1/exchanges', freshExample('Alert'))).body.code).toBe('GW_CLIENT_CERT_REVOKED');
       // Revoking again keeps the first reason.
       expect((await officer().post(`/v1/certificates/${cert.serial}/revoke`, { reason: 'superseded' })).body.revocationReason).toBe('keyCompromise');
+    });
+
+    it('reaches another gateway process on the same database within its refresh interval', async () => {
+      const other = createGateway(gw.config, { logger: createLogger({ level: 'silent' }), db: gw.db, tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem }, authority: { ca: pki.ca, seal: pki.seal }, contract, validators });
+      const url = await other.listen();
+      const cert = await issued('BG-MOI');
+      const { client, agent } = clientFor(url, pki.ca.certPem, cert);
+      try {
+        expect((await client.get('/v1/participants')).status).toBe(200);
+        await officer().post(`/v1/certificates/${cert.serial}/revoke`, { reason: 'keyCompromise' });
+        const started = Date.now();
+        await vi.waitFor(async () => expect((await client.get('/v1/participants')).body.code).toBe('GW_CLIENT_CERT_REVOKED'), { timeout: 3000, interval: 20 });
+        expect(Date.now() - started).toBeLessThan(gw.config.trust.revocationRefreshMs + 500);
+      } finally {
+        await agent.close();
+        await other.close();
+      }
     });
 
     it('lets a participant revoke its own certificate but not another\'s, and checks the reason', async () => {
@@ -187,7 +197,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
 
   describe('seals and receipts', () => {
     it('seals the accepted envelope and returns an acceptance receipt that jose and openssl verify', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
       expect(response.status).toBe(202);
       const { acceptanceReceipt, id, envelopeDigest } = response.body;
@@ -219,9 +229,48 @@ describe('trust: certificates, revocation, seals and signatures', () => {
     });
   });
 
+  describe('docs/verify.md', () => {
+    /** The openssl procedure of docs/verify.md, run as written, in a folder holding the auditor's files. */
+    const procedure = readFileSync(new URL('../docs/verify.md', import.meta.url), 'utf8').split('## With openssl')[1]!.match(/```sh\n([\s\S]*?)```/)![1]!;
+    const audit = (files: Record<string, string>) => {
+      const folder = mkdtempSync(join(tmpdir(), 'rg-audit-'));
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), content);
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', procedure], { cwd: folder, encoding: 'utf8' });
+      return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+    };
+
+    it('verifies a seal and a receipt with openssl as written, and fails when one byte changes', async () => {
+      const message = freshExample('Alert');
+      const accepted = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
+      const { seal } = (await gw.as(pki.participant('BG-MOI')).get(`/v1/exchanges/${accepted.body.id}`)).body;
+      const envelope = canonicalize({ id: accepted.body.id, ...message });
+      const trust = { 'ca.pem': pki.ca.certPem, 'crl.pem': (await gw.as().get('/v1/crl?format=pem')).text };
+
+      const sealed = audit({ ...trust, 'seal.jws': seal, 'envelope.json': envelope });
+      expect(sealed.output).toContain('verify OK');
+      expect(sealed.output).toContain('signer.pem: OK');
+      expect(sealed.output).toContain('Verified OK');
+      expect(sealed.ok).toBe(true);
+      const tampered = audit({ ...trust, 'seal.jws': seal, 'envelope.json': envelope.replace('"alert"', '"alerT"') });
+      expect(tampered.output).toContain('Verification failure');
+      expect(tampered.ok).toBe(false);
+
+      const receipt = createJwsSigner(pki.participant('BG-NCCTHB')).sign(JSON.stringify({ deliveryId: accepted.body.deliveries[0].id, envelopeDigest: accepted.body.envelopeDigest }));
+      const received = audit({ ...trust, 'seal.jws': receipt, 'envelope.json': envelope });
+      expect(received.ok).toBe(true);
+      expect(received.output).toContain(`"envelopeDigest": "${accepted.body.envelopeDigest}"`);
+      expect(received.output).toContain(`${accepted.body.envelopeDigest}\n`); // sha256sum of envelope.json matches
+      const [h, p, sig] = receipt.split('.') as [string, string, string];
+      const statement = Buffer.from(p, 'base64url').toString();
+      const at = statement.indexOf('"deliveryId":"') + '"deliveryId":"'.length;
+      const forged = Buffer.from(statement.slice(0, at) + (statement[at] === '0' ? '1' : '0') + statement.slice(at + 1)).toString('base64url');
+      expect(audit({ ...trust, 'seal.jws': `${h}.${forged}.${sig}`, 'envelope.json': envelope }).ok).toBe(false);
+    });
+  });
+
   describe('senders that must sign', () => {
     const sacpMessage = () => {
-      const message = fresh('CaseUpdate');
+      const message = freshExample('CaseUpdate');
       message.sender = 'BG-SACP';
       message.recipients = ['BG-NCCTHB'];
       return message;
@@ -265,10 +314,9 @@ describe('trust: certificates, revocation, seals and signatures', () => {
     });
 
     it('verifies a signature from a participant that need not sign, too', async () => {
-      const message = fresh('Alert');
+      const message = freshExample('Alert');
       const bad = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message, sign(pki.participant('BG-NCCTHB'), message));
       expect(bad.body.code).toBe('GW_SIGNER_MISMATCH');
-      expect(normalizeSerial('00ABc')).toBe('abc');
     });
   });
 });
