@@ -27,6 +27,22 @@ describe('configuration', () => {
     expect(config.participants.map((p) => p.id)).toEqual(DEMO_PARTICIPANTS.map((p) => p.id));
   });
 
+  it('has a certificate policy by default and lets each part be changed', () => {
+    expect(loadConfig({ validators, env: {} }).trust).toEqual({
+      validityDays: { participant: 397, adapter: 397, administrator: 90 },
+      expiryWarningDays: 30, rotationOverlapDays: 14, crlValidityHours: 24, clockSkewSeconds: 300, revocationRefreshMs: 1000,
+    });
+    expect(loadConfig({ validators, overrides: { trust: { validityDays: { administrator: 30 } } } }).trust.validityDays).toEqual({ participant: 397, adapter: 397, administrator: 30 });
+    expect(problemsOf(() => loadConfig({ validators, overrides: { trust: { validityDays: { participant: 5000 } } } }))).toEqual(['/trust/validityDays/participant must be <= 825']);
+  });
+
+  it('needs the CA key and the seal certificate with production TLS files', () => {
+    const tls = { caFile: 'ca.pem', certFile: 's.pem', keyFile: 's-key.pem', clientCertFile: 'c.pem', clientKeyFile: 'c-key.pem' };
+    expect(problemsOf(() => loadConfig({ validators, overrides: { tls } }))).toEqual([
+      "/tls must have required property 'caKeyFile'", "/tls must have required property 'sealCertFile'", "/tls must have required property 'sealKeyFile'",
+    ]);
+  });
+
   it('is frozen, nested objects too', () => {
     const config = loadConfig({ validators, env: {} });
     expect(Object.isFrozen(config)).toBe(true);

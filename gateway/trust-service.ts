@@ -83,7 +83,8 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
   const caCert = new X509Certificate(deps.ca.certPem);
   const caNotAfter = Date.parse(caCert.validTo);
   let revoked = new Set<string>();
-  let revocationVersion = '';
+  /** Revoked by this process: kept across reloads, so a reload that read the store just before a revocation committed cannot undo it here. */
+  const revokedHere = new Set<string>();
   let published: { crl: Published; version: string; thisUpdate: number } | undefined;
   const timers: NodeJS.Timeout[] = [];
 
@@ -93,8 +94,12 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
 
   const reload = async () => {
     const rows = await store.revocations();
-    revoked = new Set(rows.map((r) => r.serial));
-    revocationVersion = rows.map((r) => r.serial).join(',');
+    revoked = new Set([...rows.map((r) => r.serial), ...revokedHere]);
+    return rows;
+  };
+  const markRevoked = (serial: string) => {
+    revokedHere.add(serial);
+    revoked.add(serial);
   };
 
   const requireRole = (caller: Caller, ...roles: AdminRole[]) => {
@@ -117,7 +122,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
   const retireSuperseded = async () => {
     const retired = await store.retireSuperseded({ issuedBefore: new Date(now().getTime() - policy.rotationOverlapDays * DAY), actor: 'gateway:rotation' });
     for (const serial of retired) {
-      revoked.add(serial);
+      markRevoked(serial);
       logger.info({ serial }, 'superseded certificate revoked after the rotation overlap');
     }
   };
@@ -197,7 +202,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
       const outcome = await store.revoke({ serial: row.serial, reason, actor: callerLabel(caller) });
       if (outcome.outcome === 'not-found') throw new GatewayError('GW_CERTIFICATE_NOT_FOUND');
       // Effective in this process at once; other processes reload within `revocationRefreshMs`.
-      revoked.add(row.serial);
+      markRevoked(row.serial);
       if (outcome.outcome === 'revoked') logger.info({ serial: row.serial, reason, subject: subjectLabel(row) }, 'certificate revoked');
       return toView(outcome.certificate, now());
     },
@@ -211,11 +216,11 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
     },
 
     async crl() {
-      await reload();
+      const entries = (await reload()).map((r) => ({ serial: r.serial, revokedAt: r.revokedAt, reason: r.reason as RevocationReason }));
+      const version = entries.map((e) => e.serial).join(',');
       const at = now().getTime();
       const halfLife = (policy.crlValidityHours * 3_600_000) / 2;
-      if (published && published.version === revocationVersion && at - published.thisUpdate < halfLife) return published.crl;
-      const entries = (await store.revocations()).map((r) => ({ serial: r.serial, revokedAt: r.revokedAt, reason: r.reason as RevocationReason }));
+      if (published && published.version === version && at - published.thisUpdate < halfLife) return published.crl;
       const der = buildCrl({
         ca: deps.ca,
         number: await store.nextCrlNumber(),
@@ -223,7 +228,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
         nextUpdate: new Date(at + policy.crlValidityHours * 3_600_000),
         entries,
       });
-      published = { crl: { der, pem: crlToPem(der) }, version: entries.map((e) => e.serial).join(','), thisUpdate: at };
+      published = { crl: { der, pem: crlToPem(der) }, version, thisUpdate: at };
       return published.crl;
     },
 
