@@ -97,6 +97,8 @@ export interface Config {
   readonly roles: readonly Role[];
   readonly delivery: DeliveryConfig;
   readonly trust: TrustConfig;
+  /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Absent: one is created under `dataDir` on first start. */
+  readonly pseudonymKeyFile?: string;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
   readonly demoAgencies: boolean;
   readonly participants: readonly Participant[];
@@ -169,6 +171,7 @@ const CONFIG_SCHEMA = {
       },
     },
     redisUrl: { type: 'string', pattern: '^rediss?://' },
+    pseudonymKeyFile: { type: 'string', minLength: 1 },
     roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['api', 'relay', 'worker'] }, default: ['api', 'relay', 'worker'] },
     demoAgencies: { type: 'boolean' },
     delivery: {
@@ -233,6 +236,7 @@ export const ENVIRONMENT = {
   RG_REDIS_URL: 'redisUrl',
   RG_ROLES: 'roles',
   RG_DEMO_AGENCIES: 'demoAgencies',
+  RG_PSEUDONYM_KEY_FILE: 'pseudonymKeyFile',
 } as const;
 
 /** Options for {@link loadConfig}. */

@@ -38,6 +38,8 @@ export const ERRORS = {
   GW_SIGNER_MISMATCH: { status: 403, title: 'The signature was made by another participant than the one it must come from', category: 'caller', retryable: false },
   GW_CSR_INVALID: { status: 400, title: 'The certification request cannot be used', category: 'caller', retryable: false },
   GW_CERTIFICATE_NOT_FOUND: { status: 404, title: 'No such certificate visible to the caller', category: 'caller', retryable: false },
+  GW_IDENTITY_INSUFFICIENT: { status: 400, title: 'The identity given is not enough to compute a pseudonym', category: 'caller', retryable: false },
+  GW_CONSENT_NOT_FOUND: { status: 404, title: 'No such consent visible to the caller', category: 'caller', retryable: false },
   GW_SENDER_MISMATCH: { status: 403, title: 'The sender is not the participant named by the client certificate', category: 'caller', retryable: false },
   GW_SENDER_MAY_NOT_SEND_TYPE: { status: 403, title: 'The sender may not send this message type', category: 'caller', retryable: false },
   GW_UNKNOWN_RECIPIENT: { status: 422, title: 'A recipient is not a registered participant', category: 'caller', retryable: false },

@@ -21,9 +21,12 @@ import { participantRoutes } from './routes/participants.ts';
 import { receivingRoutes } from './routes/receiving.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { certificateRoutes, publicTrustRoutes } from './routes/certificates.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { createConsentService } from './consent-service.ts';
+import { createPseudonymizer } from './pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust-service.ts';
-import { createCertificateStore, createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
+import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
 import type { KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -49,6 +52,8 @@ export interface GatewayDeps {
   db: Database;
   tls: TlsMaterial;
   authority: Authority;
+  /** The key of subject pseudonyms (32 bytes or more). */
+  pseudonymKey: Buffer;
   contract: Contract;
   validators: Validators;
   /** Called after each new acceptance or dead-letter retry (nudges an in-process relay). */
@@ -93,6 +98,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     deliveries: createDeliveryStore(deps.db),
     webhooks: createWebhookStore(deps.db),
     ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
+  });
+  const consents = createConsentService({
+    store: createConsentStore(deps.db), registry, pseudonyms: createPseudonymizer(deps.pseudonymKey), sealer: trust.sealer,
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
@@ -140,6 +148,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(adminRoutes(deliveries, deps.validators));
   v1.use(participantRoutes(registry));
   v1.use(certificateRoutes(trust, deps.validators));
+  v1.use(consentRoutes(consents, deps.validators));
   app.use('/v1', v1);
   mountContractFallbacks(app.router, deps.contract.document);
   app.use(problemHandler());

@@ -16,7 +16,7 @@ export interface LoggerOptions {
  */
 const REDACT = [
   'payload', '*.payload', 'envelope', '*.envelope', 'body', '*.body', 'identity', '*.identity',
-  'subject', '*.subject', 'req.headers.authorization', 'req.headers.cookie',
+  'subject', '*.subject', 'req.headers.authorization', 'req.headers.cookie', 'pseudonymKey', '*.pseudonymKey',
 ];
 
 /** The gateway's root logger. */

@@ -1,11 +1,12 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecipientSimulator, type ClientTls, type RecipientSimulator } from '../adapters/index.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
-import { loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate, openDatabase, type Database } from './store/index.ts';
@@ -64,7 +65,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
     let queues: QueueSystem | undefined;
     const gateway = createGateway(config, {
-      logger, db, tls, authority, contract, validators,
+      logger, db, tls, authority, contract, validators, pseudonymKey: loadPseudonymKey(config),
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });
@@ -114,6 +115,23 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The pseudonym key: from `pseudonymKeyFile` (base64 or raw, 32 bytes or more), else a
+ * random key created once under `dataDir` (0600). Losing or changing it changes every
+ * subject's pseudonym: back it up with the database.
+ */
+function loadPseudonymKey(config: Config): Buffer {
+  const file = config.pseudonymKeyFile ?? join(config.dataDir, 'pseudonym.key');
+  if (!config.pseudonymKeyFile && !existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  const text = readFileSync(file, 'utf8').trim();
+  const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  if (key.length < 32) throw new ConfigError([`${file}: the pseudonym key must hold at least 32 bytes`]);
+  return key;
 }
 
 function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; authority: Authority; devCertsDir?: string; devIssued?: string[] } {

@@ -26,6 +26,9 @@ const valid = { notBefore: new Date(now - DAY), notAfter: new Date(now + 30 * DA
 /** PostgreSQL server the integration tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The pseudonym key of test gateways (random per test file). */
+export const TEST_PSEUDONYM_KEY = randomBytes(32);
+
 /** The contract, parsed and compiled once per test file. */
 export const contract = loadContract();
 export const validators = createValidators(contract.document);
@@ -38,6 +41,8 @@ export interface TestPki {
   admin: KeyedCertificate;
   /** An administrator holding only the certificate-officer role. */
   certificateOfficer: KeyedCertificate;
+  /** An administrator holding only the consent-officer role. */
+  consentOfficer: KeyedCertificate;
   /** The gateway's seal certificate. */
   seal: KeyedCertificate;
   foreignCa: KeyedCertificate;
@@ -72,6 +77,7 @@ export function createTestPki(): TestPki {
     },
     admin: client(ca, [administratorUri('test-admin'), roleUri('operator'), roleUri('auditor')]),
     certificateOfficer: client(ca, [administratorUri('test-officer'), roleUri('certificate-officer')]),
+    consentOfficer: client(ca, [administratorUri('test-consent-officer'), roleUri('consent-officer')]),
     seal: issueKeyedCertificate({ ca, purpose: 'seal', subject: { commonName: 'test seal' }, uris: [gatewayUri('test')], ...valid }),
     foreignCa,
     foreign: client(foreignCa, [participantUri('BG-MOI')]),
@@ -169,6 +175,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     db,
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
     authority: { ca: pki.ca, seal: pki.seal },
+    pseudonymKey: TEST_PSEUDONYM_KEY,
     contract,
     validators,
   });

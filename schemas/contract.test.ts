@@ -38,6 +38,11 @@ describe('the contract', () => {
     expect(referral.caseMetadata).toContain('/payload/subject/pseudonym');
   });
 
+  it('lists in its DataCategory schema exactly the categories the marks may use', () => {
+    const schema = (contract.document.components.schemas as Record<string, { enum: string[] }>).DataCategory!;
+    expect([...schema.enum].sort()).toEqual([...DATA_CATEGORIES].sort());
+  });
+
   it('uses every data category somewhere', () => {
     const used = new Set(Object.values(buildCategoryMaps(contract.document)).flatMap((m) => m.fields.map((f) => f.category)));
     expect([...used].sort()).toEqual([...DATA_CATEGORIES].sort());

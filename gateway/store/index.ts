@@ -12,3 +12,5 @@ export { appendAudit } from './audit-log.ts';
 export type { AuditEntry } from './audit-log.ts';
 export { createCertificateStore } from './certificate-store.ts';
 export type { CertificateStore, CertificateRecord, CertificateRow, CertificateFilter, CertificateSubjectKind, RevokeOutcome } from './certificate-store.ts';
+export { createConsentStore } from './consent-store.ts';
+export type { ConsentStore, ConsentRecord, ConsentRow } from './consent-store.ts';

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, openTestDatabase, STORE_KINDS } from '../test-support.ts';
@@ -17,6 +18,9 @@ function record(overrides: Partial<ExchangeRecord> = {}): ExchangeRecord {
   };
 }
 
+/** Every migration in the folder, in order. */
+const MIGRATIONS = readdirSync(new URL('./migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
+
 describe.each(STORE_KINDS)('the store on %s', (kind) => {
   let db: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
   afterEach(async () => {
@@ -28,7 +32,8 @@ describe.each(STORE_KINDS)('the store on %s', (kind) => {
     db = await openTestDatabase(kind);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: string }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual(['001_exchanges', '002_delivery', '003_trust']);
+    expect(MIGRATIONS).toContain('004_consents');
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS);
   });
 
   it('accepts once, replays an identical submission, and reports a different one as a conflict', async () => {
@@ -62,7 +67,7 @@ describe('migrations on PostgreSQL', () => {
     const dbs: Database[] = await Promise.all([1, 2, 3].map(() => openDatabase({ url: created.url, maxConnections: 2 })));
     try {
       const applied = await Promise.all(dbs.map((db) => migrate(db)));
-      expect(applied.flat().sort()).toEqual(['001_exchanges', '002_delivery', '003_trust']);
+      expect(applied.flat().sort()).toEqual(MIGRATIONS);
     } finally {
       await Promise.all(dbs.map((db) => db.close()));
       await created.drop();

@@ -317,6 +317,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pseudonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compute a subject's pseudonym
+         * @description The keyed hash the gateway uses for the subject: the same person gives the same
+         *     pseudonym whichever agency asks and whether the name is written in Cyrillic or Latin
+         *     (normalisation rule in `docs/privacy.md`). Needs the given name, the family name and
+         *     the date of birth. The identity is used for the computation only: not stored, not logged.
+         */
+        post: operations["computePseudonym"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consents of a subject
+         * @description Newest first. Consent officers and auditors see all; a participant sees those it
+         *     recorded and those whose scope names it or its kind.
+         */
+        get: operations["listConsents"];
+        put?: never;
+        /**
+         * Record a consent
+         * @description Records who gave consent (the person, a guardian or a legal representative), for
+         *     which recipients or participant kinds, purposes and data categories, for how long,
+         *     and the evidence (digest of the signed form, language, interpreter). The subject is
+         *     named by pseudonym, or by identity from which the gateway computes it. Records are
+         *     never deleted, only withdrawn or expired; every change is audited. The answer
+         *     includes a consent receipt for the person, signed by the gateway.
+         */
+        post: operations["recordConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consents/{consentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One consent */
+        get: operations["getConsent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consents/{consentId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a consent
+         * @description As easy as giving it: a consent officer, or the participant that recorded the
+         *     consent, withdraws it with a reason. Withdrawing twice keeps the first time and reason.
+         */
+        post: operations["withdrawConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/certificates": {
         parameters: {
             query?: never;
@@ -568,7 +659,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_IDENTITY_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -730,6 +821,105 @@ export interface components {
             envelopeDigest: string;
             /** Format: date-time */
             acceptedAt: string;
+        };
+        PseudonymRequest: {
+            identity: components["schemas"]["Identity"];
+        };
+        PseudonymAnswer: {
+            pseudonym: components["schemas"]["Pseudonym"];
+        };
+        /**
+         * @description What an exchange is for; a consent names the purposes it allows.
+         * @enum {string}
+         */
+        Purpose: "protection-and-assistance" | "reintegration" | "safe-return" | "criminal-proceedings" | "compensation" | "coordination" | "statistics";
+        /**
+         * @description The categories of personal data that `x-data-category` marks.
+         * @enum {string}
+         */
+        DataCategory: "identity" | "contact" | "location" | "health" | "exploitation" | "needs-and-services" | "legal-proceedings" | "family";
+        /** @description Recipients (by id, or every participant of a kind; at least one of the two) × purposes × data categories. */
+        ConsentScope: {
+            recipients?: components["schemas"]["ParticipantId"][];
+            participantKinds?: components["schemas"]["ParticipantKind"][];
+            purposes: components["schemas"]["Purpose"][];
+            categories: components["schemas"]["DataCategory"][];
+        };
+        /** @description Who gave the consent. No names - the role is enough, the signed form holds the rest. */
+        ConsentGiver: {
+            /** @enum {string} */
+            kind: "self" | "guardian" | "legal-representative";
+            /** @description For a guardian or representative acting for an institution. */
+            organisation?: string;
+        };
+        ConsentEvidence: {
+            /** @description `sha256:` and the hex SHA-256 of the signed consent form (kept by the recording agency). */
+            formDigest: string;
+            language: components["schemas"]["LanguageCode"];
+            /** @description Whether an interpreter was present when consent was given. */
+            interpreter: boolean;
+        };
+        ConsentRequest: {
+            /** @description The pseudonym, or the identity the gateway computes it from (not stored). */
+            subject: {
+                pseudonym?: components["schemas"]["Pseudonym"];
+                identity?: components["schemas"]["Identity"];
+            } & (unknown | unknown);
+            givenBy: components["schemas"]["ConsentGiver"];
+            scope: components["schemas"]["ConsentScope"][];
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil?: string;
+            evidence: components["schemas"]["ConsentEvidence"];
+        };
+        ConsentWithdrawal: {
+            /** @description Why; recorded and audited. Must not contain personal data. */
+            reason: string;
+        };
+        /** @description What the person is given when consent is recorded; signed by the gateway (`receiptSignature`). */
+        ConsentReceiptDocument: {
+            /** @constant */
+            receiptType: "consent";
+            /** Format: uuid */
+            consentId: string;
+            subject: components["schemas"]["Pseudonym"];
+            givenBy: components["schemas"]["ConsentGiver"];
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+            scope: components["schemas"]["ConsentScope"][];
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil?: string;
+            evidence: components["schemas"]["ConsentEvidence"];
+            /** @description How the person withdraws consent (any time, through the recording agency or a consent officer). */
+            withdrawHow: string;
+        };
+        Consent: {
+            /** Format: uuid */
+            id: string;
+            subject: components["schemas"]["Pseudonym"];
+            givenBy: components["schemas"]["ConsentGiver"];
+            /** @description `participant:<id>` or `admin:<name>`. */
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+            scope: components["schemas"]["ConsentScope"][];
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil?: string;
+            evidence: components["schemas"]["ConsentEvidence"];
+            /** @enum {string} */
+            status: "active" | "not-yet-valid" | "expired" | "withdrawn";
+            /** Format: date-time */
+            withdrawnAt?: string;
+            withdrawalReason?: string;
+            receipt: components["schemas"]["ConsentReceiptDocument"];
+            /** @description The gateway's JWS whose payload is the RFC 8785 canonical JSON of `receipt`. */
+            receiptSignature: components["schemas"]["Jws"];
         };
         CertificateRequest: {
             /** @description PKCS#10 certification request, PEM. */
@@ -1345,6 +1535,7 @@ export interface components {
         };
     };
     parameters: {
+        ConsentId: string;
         /** @description Certificate serial number, hex. */
         Serial: string;
         Format: "der" | "pem";
@@ -1842,6 +2033,143 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    computePseudonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PseudonymRequest"];
+            };
+        };
+        responses: {
+            /** @description The pseudonym. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudonymAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listConsents: {
+        parameters: {
+            query: {
+                subject: components["schemas"]["Pseudonym"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Consents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Consent"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    recordConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The consent as recorded, with its receipt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consentId: components["parameters"]["ConsentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    withdrawConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consentId: components["parameters"]["ConsentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentWithdrawal"];
+            };
+        };
+        responses: {
+            /** @description The consent, now withdrawn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listCertificates: {

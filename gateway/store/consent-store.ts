@@ -1,0 +1,117 @@
+/** Consent records in the store: recorded and withdrawn with their audit entry in one statement each. */
+import type { ConsentEvidence, ConsentGiver, ConsentScope } from '../../schemas/index.ts';
+import type { Database } from './database.ts';
+
+/** A consent as recorded. */
+export interface ConsentRecord {
+  id: string;
+  /** The subject's pseudonym. */
+  subject: string;
+  givenBy: ConsentGiver;
+  recordedBy: string;
+  recordedAt: Date;
+  scope: ConsentScope[];
+  validFrom: Date;
+  validUntil?: Date;
+  evidence: ConsentEvidence;
+  /** The gateway's signature over the consent receipt given to the person. */
+  receiptSignature: string;
+}
+
+/** A recorded consent with its withdrawal, if any. */
+export interface ConsentRow extends ConsentRecord {
+  withdrawnAt?: Date;
+  withdrawalReason?: string;
+  withdrawnBy?: string;
+}
+
+/** Consents in the store. */
+export interface ConsentStore {
+  record(consent: ConsentRecord): Promise<void>;
+  get(id: string): Promise<ConsentRow | undefined>;
+  /** A subject's consents, newest first. */
+  bySubject(subject: string, limit: number): Promise<ConsentRow[]>;
+  /** Withdraws and audits in one statement; a second withdrawal keeps the first. `undefined` when there is no such consent. */
+  withdraw(options: { id: string; reason: string; actor: string }): Promise<ConsentRow | undefined>;
+}
+
+interface Row {
+  id: string;
+  subject: string;
+  given_by: ConsentGiver;
+  recorded_by: string;
+  recorded_at: Date;
+  scope: ConsentScope[];
+  valid_from: Date;
+  valid_until: Date | null;
+  evidence: ConsentEvidence;
+  receipt_signature: string;
+  withdrawn_at: Date | null;
+  withdrawal_reason: string | null;
+  withdrawn_by: string | null;
+}
+
+const COLUMNS = `id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature,
+  withdrawn_at, withdrawal_reason, withdrawn_by`;
+
+/** A consent store on `db`. */
+export function createConsentStore(db: Database): ConsentStore {
+  return {
+    async record(c) {
+      // Audit details: ids and codes only; the scope holds participant ids, kinds, purposes and categories.
+      await db.query(
+        `WITH recorded AS (
+           INSERT INTO consents (id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10) RETURNING id
+         )
+         INSERT INTO audit_log (actor, action, details)
+         SELECT $4, 'consent.recorded', jsonb_build_object('consentId', id, 'givenBy', $3::jsonb->>'kind', 'scope', $6::jsonb) FROM recorded`,
+        [c.id, c.subject, JSON.stringify(c.givenBy), c.recordedBy, c.recordedAt, JSON.stringify(c.scope), c.validFrom, c.validUntil ?? null,
+          JSON.stringify(c.evidence), c.receiptSignature],
+      );
+    },
+
+    async get(id) {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE id = $1`, [id]);
+      return rows[0] ? toConsent(rows[0]) : undefined;
+    },
+
+    async bySubject(subject, limit) {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject = $1 ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
+      return rows.map(toConsent);
+    },
+
+    async withdraw({ id, reason, actor }) {
+      const { rows } = await db.query<Row>(
+        `WITH withdrawn AS (
+           UPDATE consents SET withdrawn_at = now(), withdrawal_reason = $2, withdrawn_by = $3
+           WHERE id = $1 AND withdrawn_at IS NULL RETURNING ${COLUMNS}
+         ), audit AS (
+           INSERT INTO audit_log (actor, action, details)
+           SELECT $3, 'consent.withdrawn', jsonb_build_object('consentId', id, 'reason', $2::text) FROM withdrawn
+         )
+         SELECT ${COLUMNS} FROM withdrawn
+         UNION ALL
+         SELECT ${COLUMNS} FROM consents WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM withdrawn)`,
+        [id, reason, actor],
+      );
+      return rows[0] ? toConsent(rows[0]) : undefined;
+    },
+  };
+}
+
+function toConsent(row: Row): ConsentRow {
+  return {
+    id: row.id,
+    subject: row.subject,
+    givenBy: row.given_by,
+    recordedBy: row.recorded_by,
+    recordedAt: row.recorded_at,
+    scope: row.scope,
+    validFrom: row.valid_from,
+    ...(row.valid_until ? { validUntil: row.valid_until } : {}),
+    evidence: row.evidence,
+    receiptSignature: row.receipt_signature,
+    ...(row.withdrawn_at ? { withdrawnAt: row.withdrawn_at, withdrawalReason: row.withdrawal_reason!, withdrawnBy: row.withdrawn_by! } : {}),
+  };
+}
