@@ -35,16 +35,18 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
   const now = deps.now ?? (() => new Date());
   const { store, registry } = deps;
 
+  /** Recorded by this participant's system or by an adapter acting for it (`adapter:<name>@<participant>`). */
+  const recordedBy = (row: ConsentRow, participantId: string) => row.recordedBy === `participant:${participantId}` || row.recordedBy.endsWith(`@${participantId}`);
   const isOfficer = (caller: Caller, ...roles: Array<'consent-officer' | 'auditor'>) => caller.kind === 'administrator' && roles.some((r) => caller.roles.includes(r));
   /** Who may read a consent: officers and auditors, the participant that recorded it, and participants its scope names (they rely on it). */
   const mayRead = (caller: Caller, row: ConsentRow) => {
     if (caller.kind === 'administrator') return isOfficer(caller, 'consent-officer', 'auditor');
     const kind = registry.get(caller.participantId)?.kind;
-    return row.recordedBy === `participant:${caller.participantId}` || row.recordedBy === callerLabel(caller)
+    return recordedBy(row, caller.participantId)
       || row.scope.some((s) => s.recipients?.includes(caller.participantId) || (kind !== undefined && s.participantKinds?.includes(kind)));
   };
   const mayWithdraw = (caller: Caller, row: ConsentRow) =>
-    caller.kind === 'administrator' ? isOfficer(caller, 'consent-officer') : row.recordedBy === `participant:${caller.participantId}`;
+    caller.kind === 'administrator' ? isOfficer(caller, 'consent-officer') : recordedBy(row, caller.participantId);
 
   const view = (row: ConsentRow): Consent => {
     const at = now().getTime();

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { flattenedVerify, importX509 } from 'jose';
+import { canonicalize } from '../schemas/index.ts';
 import { captureLogs, signedReceipt } from '../gateway/test-support.ts';
 import { startTestSystem, type TestSystem } from './test-system.ts';
 
@@ -29,12 +32,14 @@ describe('queued delivery, end to end', () => {
   });
 
   it('takes a referral through accepted, queued, delivering, delivered, acknowledged, with one recorded attempt', async () => {
+    const sealsBefore = ngo().sealsVerified;
     const accepted = await system.submit('Referral');
     const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
     const [delivery] = exchange.deliveries;
     expect(statuses(delivery)).toEqual(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']);
     expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
     expect(ngo().arrivals.get(`BG-NCCTHB/${accepted.messageId}`)).toBe(1);
+    expect(ngo().sealsVerified).toBe(sealsBefore + 1); // the agency system checked the gateway's seal (with jose) before applying
   });
 
   it('delivers a steady stream promptly, without help from the reconciler', async () => {
@@ -230,6 +235,10 @@ describe('queued delivery, end to end', () => {
         expect(item).toBeDefined();
       });
       expect(item.envelope).toMatchObject({ id: accepted.id, messageId: accepted.messageId, type: 'referral' });
+      // The pull recipient gets the seal too, and can verify it over the canonical JSON of the envelope it got.
+      const [header, , signature] = item.seal.split('.');
+      const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
+      await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonicalize(item.envelope)).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
       expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('delivered');
       // not yet acknowledged: offered again
       expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toContain(item.deliveryId);
