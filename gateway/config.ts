@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Participant } from '../schemas/index.ts';
+import type { Participant, ParticipantKind } from '../schemas/index.ts';
 import type { Validators } from '../schemas/index.ts';
 import { DEMO_ADMINISTRATORS, DEMO_PARTICIPANTS } from './demo-participants.ts';
 
@@ -38,6 +38,11 @@ export interface TrustConfig {
   /** How often each process reloads the revocation list (another process may have revoked). */
   readonly revocationRefreshMs: number;
 }
+
+/** The exemptions a sender may state instead of a consent (DESIGN §6). */
+export type Exemption = 'child-protection' | 'vital-interest' | 'criminal-proceedings' | 'legal-obligation';
+
+const KINDS = ['law-enforcement', 'child-protection', 'social-assistance', 'coordinator', 'ngo', 'foreign-partner'] as const;
 
 /** What one process does; run several processes with different roles to scale out. */
 export type Role = 'api' | 'relay' | 'worker';
@@ -97,6 +102,8 @@ export interface Config {
   readonly roles: readonly Role[];
   readonly delivery: DeliveryConfig;
   readonly trust: TrustConfig;
+  /** Which participant kinds may invoke each exemption as the legal basis of an exchange. */
+  readonly exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
   /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Absent: one is created under `dataDir` on first start. */
   readonly pseudonymKeyFile?: string;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
@@ -128,7 +135,7 @@ const POLICY_PROPERTIES = {
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -172,6 +179,19 @@ const CONFIG_SCHEMA = {
     },
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     pseudonymKeyFile: { type: 'string', minLength: 1 },
+    exemptions: {
+      type: 'object',
+      additionalProperties: false,
+      // Only the police and prosecution invoke criminal proceedings; the bodies the NRM charges
+      // with protection invoke child protection and legal obligations; anyone may act to save a life.
+      default: {},
+      properties: {
+        'child-protection': { type: 'array', uniqueItems: true, items: { enum: KINDS }, default: ['child-protection', 'law-enforcement', 'social-assistance', 'coordinator'] },
+        'vital-interest': { type: 'array', uniqueItems: true, items: { enum: KINDS }, default: [...KINDS] },
+        'criminal-proceedings': { type: 'array', uniqueItems: true, items: { enum: KINDS }, default: ['law-enforcement'] },
+        'legal-obligation': { type: 'array', uniqueItems: true, items: { enum: KINDS }, default: ['law-enforcement', 'child-protection', 'social-assistance', 'coordinator'] },
+      },
+    },
     roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['api', 'relay', 'worker'] }, default: ['api', 'relay', 'worker'] },
     demoAgencies: { type: 'boolean' },
     delivery: {

@@ -10,6 +10,7 @@ import {
   type Exchange,
   type ExchangePage,
   type NewExchange,
+  type ParticipantKind,
   type Validators,
   type Violation,
 } from '../schemas/index.ts';
@@ -17,10 +18,18 @@ import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { ParticipantRegistry } from './participant-registry.ts';
 import { verifyParticipantSignature } from './signatures.ts';
+import type { PseudonymAttributes, Pseudonymizer } from './pseudonym.ts';
+import type { Exemption } from './config.ts';
 import type { ExchangeStore, StoredAcceptance, StoredExchange } from './store/index.ts';
 
 /** What the exchange routes need. */
 export interface ExchangeServiceDeps {
+  /** Computes subjects' pseudonyms. */
+  pseudonyms: Pseudonymizer;
+  /** Which participant kinds may invoke each exemption. */
+  exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
+  /** Counts exemptions of accepted exchanges. */
+  onExemption?: (exemption: Exemption, invokedBy: string) => void;
   /** Seals accepted envelopes and signs acceptance receipts; verifies senders' signatures. */
   trust: { sealer: JwsSigner; verifier: JwsVerifier };
   store: ExchangeStore;
@@ -64,6 +73,27 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   const { registry, store } = deps;
 
   /**
+   * The gateway computes the subject's pseudonym from the identity (DESIGN §1): added when
+   * absent, and a different one given by the sender is refused (it would link the wrong
+   * person). A pseudonym alone, or with an identity too thin to compute one, is kept.
+   */
+  const subjectWithPseudonym = <S extends { pseudonym?: string; identity?: PseudonymAttributes }>(subject: S): S => {
+    const computable = subject.identity?.givenName && subject.identity.familyName && subject.identity.dateOfBirth;
+    if (!computable) {
+      if (subject.pseudonym) return subject;
+      deps.pseudonyms.pseudonym(subject.identity ?? {}, '/payload/subject/identity'); // throws, naming what is missing
+    }
+    const pseudonym = deps.pseudonyms.pseudonym(subject.identity!, '/payload/subject/identity');
+    if (subject.pseudonym && subject.pseudonym !== pseudonym) {
+      throw new GatewayError('GW_PSEUDONYM_MISMATCH', {
+        detail: 'The pseudonym given is not the one the gateway computes from this identity; leave it out and the gateway adds it.',
+        violations: [{ pointer: '/payload/subject/pseudonym', message: 'does not match the identity', keyword: 'pseudonym' }],
+      });
+    }
+    return { ...subject, pseudonym };
+  };
+
+  /**
    * Signs the acceptance receipt. Not stored: RS256 is deterministic, so the receipt made
    * again for a replay, from the stored answer, is the same bytes (while the seal key is).
    */
@@ -83,6 +113,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
       const message = body as NewExchange;
       authorise(caller, message, registry);
+      const exemption = message.legalBasis && 'exemption' in message.legalBasis ? message.legalBasis.exemption : undefined;
+      const senderKind = registry.get(message.sender)!.kind;
+      if (exemption && !deps.exemptions[exemption].includes(senderKind)) {
+        throw new GatewayError('GW_EXEMPTION_NOT_ALLOWED', {
+          detail: `A ${senderKind} participant may not invoke ${exemption}; the policy allows it for ${deps.exemptions[exemption].join(', ') || 'nobody'}.`,
+          violations: [{ pointer: '/legalBasis/exemption', message: `may not be invoked by a ${senderKind} participant`, keyword: 'policy' }],
+        });
+      }
       const submitted = canonicalize(message);
       if (signature === undefined && registry.get(message.sender)?.requiresSignedSubmissions) {
         throw new GatewayError('GW_SIGNATURE_REQUIRED', {
@@ -101,7 +139,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 
       const id = randomUUID();
       const acceptedAt = now();
-      const envelope = { id, ...message };
+      const envelope = { id, ...message, payload: { ...message.payload, subject: subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes }) } };
       const canonical = canonicalize(envelope);
       const envelopeDigest = textDigest(canonical);
       const deliveries = message.recipients.map((recipient) => ({
@@ -150,7 +188,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
           detail: `messageId ${message.messageId} was already accepted with a different body; use a new messageId for a new message.`,
         });
       }
-      if (outcome.outcome === 'accepted') deps.onAccepted?.();
+      if (outcome.outcome === 'accepted') {
+        if (exemption) deps.onExemption?.(exemption, senderKind);
+        deps.onAccepted?.();
+      }
       return { acceptance: withReceipt(outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
     },
 

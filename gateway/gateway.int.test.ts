@@ -33,6 +33,43 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
   });
 
   describe('accepting exchanges', () => {
+    it('lets only the participant kinds the policy names invoke an exemption, and counts each one invoked', async () => {
+      const ngoUpdate = freshExample('CaseUpdate');
+      ngoUpdate.legalBasis = { exemption: 'criminal-proceedings', justification: 'The prosecutor asked for the shelter stay dates.' };
+      const refused = await gw.as(pki.participant('BG-NGO-ANIMUS')).post('/v1/exchanges', ngoUpdate);
+      expect([refused.status, refused.body.code, refused.body.violations[0].pointer]).toEqual([403, 'GW_EXEMPTION_NOT_ALLOWED', '/legalBasis/exemption']);
+      expect((await gw.db.query('SELECT 1 FROM exchanges WHERE message_id = $1', [ngoUpdate.messageId])).rows).toEqual([]);
+      const unjustified = freshExample('Alert');
+      unjustified.legalBasis = { exemption: 'vital-interest' };
+      expect((await moi().post('/v1/exchanges', unjustified)).body.violations).toContainEqual(expect.objectContaining({ pointer: '/legalBasis/justification' }));
+
+      const police = freshExample('Alert');
+      police.legalBasis = { exemption: 'criminal-proceedings', justification: 'Pre-trial proceedings opened; the coordinator must be informed.' };
+      expect((await moi().post('/v1/exchanges', police)).status).toBe(202);
+      expect((await moi().post('/v1/exchanges', police)).headers['idempotent-replay']).toBe('true'); // a replay is not counted again
+      const metrics = (await gw.as().get('/metrics')).text;
+      expect(metrics).toContain('rg_exemptions_invoked_total{exemption="criminal-proceedings",invoked_by="law-enforcement"} 1');
+      const { rows } = await gw.db.query<{ basis: string }>(`SELECT details->>'legalBasis' AS basis FROM audit_log WHERE action = 'exchange.accepted' AND details->>'messageId' = $1`, [police.messageId]);
+      expect(rows).toEqual([{ basis: 'criminal-proceedings' }]);
+    });
+
+    it('refuses a pseudonym that is not the one computed from the identity beside it, and an identity too thin without one', async () => {
+      const wrong = freshExample('Alert');
+      wrong.payload.subject.pseudonym = 'psn_NotTheGatewaysPseudonym0123';
+      const mismatch = await moi().post('/v1/exchanges', wrong);
+      expect([mismatch.status, mismatch.body.code, mismatch.body.violations[0].pointer]).toEqual([422, 'GW_PSEUDONYM_MISMATCH', '/payload/subject/pseudonym']);
+      const thin = freshExample('Alert');
+      delete thin.payload.subject.identity.dateOfBirth;
+      const insufficient = await moi().post('/v1/exchanges', thin);
+      expect([insufficient.status, insufficient.body.code, insufficient.body.violations[0].pointer]).toEqual([400, 'GW_IDENTITY_INSUFFICIENT', '/payload/subject/identity/dateOfBirth']);
+      const { pseudonym } = (await moi().post('/v1/pseudonyms', { identity: wrong.payload.subject.identity })).body;
+      const right = freshExample('Alert');
+      right.payload.subject.pseudonym = pseudonym;
+      expect((await moi().post('/v1/exchanges', right)).status).toBe(202);
+      const { rows } = await gw.db.query<{ pseudonym: string }>(`SELECT envelope->'payload'->'subject'->>'pseudonym' AS pseudonym FROM exchanges WHERE message_id = $1`, [right.messageId]);
+      expect(rows).toEqual([{ pseudonym }]);
+    });
+
     const senders = { Alert: 'BG-MOI', Referral: 'BG-NCCTHB', CaseTransfer: 'BG-NCCTHB', CaseUpdate: 'BG-NGO-ANIMUS' } as const;
 
     it.each(Object.entries(senders))('accepts the %s example with 202, a tracking URL and one accepted delivery per recipient', async (name, sender) => {

@@ -81,8 +81,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const trust = createTrustService({
     store: createCertificateStore(deps.db), registry, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
   });
+  const pseudonyms = createPseudonymizer(deps.pseudonymKey);
+  const metrics = createMetrics(trust);
   const exchanges = createExchangeService({
     trust,
+    pseudonyms,
+    exemptions: config.exemptions,
+    onExemption: metrics.exemptionInvoked,
     store: exchangeStore,
     registry,
     validators: deps.validators,
@@ -100,7 +105,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
   });
   const consents = createConsentService({
-    store: createConsentStore(deps.db), registry, pseudonyms: createPseudonymizer(deps.pseudonymKey), sealer: trust.sealer,
+    store: createConsentStore(deps.db), registry, pseudonyms, sealer: trust.sealer,
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
@@ -128,7 +133,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       store: async () => void (await deps.db.query('SELECT 1')),
       ...(deps.queuesReady ? { queues: deps.queuesReady } : {}),
       draining: () => draining,
-    }, createMetrics(trust)),
+    }, metrics.registry),
   );
   app.use(publicTrustRoutes(trust, deps.validators));
 

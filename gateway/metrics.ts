@@ -1,11 +1,24 @@
 /** Prometheus metrics of one gateway process (`GET /metrics`). */
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { CertificateRow } from './store/index.ts';
 import type { TrustService } from './trust-service.ts';
 
+/** The gateway's metrics and what the services record into them. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** An accepted exchange stated an exemption (or the gateway did, adding child protection). */
+  exemptionInvoked(exemption: string, invokedBy: string): void;
+}
+
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
-export function createMetrics(trust: TrustService): Registry {
+export function createMetrics(trust: TrustService): Metrics {
   const registry = new Registry();
+  const exemptions = new Counter({
+    name: 'rg_exemptions_invoked_total',
+    help: 'Accepted exchanges whose legal basis for a recipient is an exemption, by exemption and by who invoked it (sender kind, or gateway).',
+    labelNames: ['exemption', 'invoked_by'] as const,
+    registers: [registry],
+  });
   // Gauges are collected concurrently; both read the result of one query per scrape.
   let pending: Promise<CertificateRow[]> | undefined;
   const expiring = () => (pending ??= trust.expiring().finally(() => setImmediate(() => (pending = undefined))));
@@ -29,5 +42,5 @@ export function createMetrics(trust: TrustService): Registry {
       for (const c of rows) this.set({ serial: c.serial, subject_kind: c.subjectKind, subject: c.participant ?? c.name ?? '' }, Math.floor(c.notAfter.getTime() / 1000));
     },
   });
-  return registry;
+  return { registry, exemptionInvoked: (exemption, invokedBy) => exemptions.inc({ exemption, invoked_by: invokedBy }) };
 }

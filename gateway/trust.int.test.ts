@@ -42,6 +42,12 @@ describe('trust: certificates, revocation, seals and signatures', () => {
     return { certPem: response.body.certificate, keyPem, serial: response.body.serial };
   }
 
+  /** The canonical envelope the gateway sealed: the message, its id, and the pseudonym the gateway computed. */
+  async function envelopeOf(id: string, message: any): Promise<string> {
+    const { pseudonym } = (await gw.as(pki.participant('BG-MOI')).post('/v1/pseudonyms', { identity: message.payload.subject.identity })).body;
+    return canonicalize({ id, ...message, payload: { ...message.payload, subject: { ...message.payload.subject, pseudonym } } });
+  }
+
   beforeAll(async () => {
     gw = await startTestGateway({
       store: 'postgresql',
@@ -202,7 +208,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       expect(response.status).toBe(202);
       const { acceptanceReceipt, id, envelopeDigest } = response.body;
       const { seal } = (await gw.as(pki.participant('BG-MOI')).get(`/v1/exchanges/${id}`)).body;
-      const envelope = canonicalize({ id, ...message });
+      const envelope = await envelopeOf(id, message);
       const [header, , signature] = (seal as string).split('.') as [string, string, string];
       const sealHeader = JSON.parse(Buffer.from(header, 'base64url').toString());
       const sealer = new X509Certificate(Buffer.from(sealHeader.x5c[0], 'base64'));
@@ -243,7 +249,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       const message = freshExample('Alert');
       const accepted = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
       const { seal } = (await gw.as(pki.participant('BG-MOI')).get(`/v1/exchanges/${accepted.body.id}`)).body;
-      const envelope = canonicalize({ id: accepted.body.id, ...message });
+      const envelope = await envelopeOf(accepted.body.id, message);
       const trust = { 'ca.pem': pki.ca.certPem, 'crl.pem': (await gw.as().get('/v1/crl?format=pem')).text };
 
       const sealed = audit({ ...trust, 'seal.jws': seal, 'envelope.json': envelope });
