@@ -43,6 +43,13 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a child-protection participant that is not configured', () => {
+    expect(problemsOf(() => loadConfig({ validators, overrides: { childProtectionParticipant: 'BG-NOBODY' } }))).toEqual([
+      'childProtectionParticipant BG-NOBODY is not a configured participant (every case about a child goes to it)',
+    ]);
+    expect(loadConfig({ validators, env: {} }).childProtectionParticipant).toBe('BG-SACP');
+  });
+
   it('is frozen, nested objects too', () => {
     const config = loadConfig({ validators, env: {} });
     expect(Object.isFrozen(config)).toBe(true);

@@ -104,6 +104,8 @@ export interface Config {
   readonly trust: TrustConfig;
   /** Which participant kinds may invoke each exemption as the legal basis of an exchange. */
   readonly exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
+  /** The participant added to every exchange about a child (DESIGN §6); must be a configured participant. */
+  readonly childProtectionParticipant: string;
   /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Absent: one is created under `dataDir` on first start. */
   readonly pseudonymKeyFile?: string;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
@@ -135,7 +137,7 @@ const POLICY_PROPERTIES = {
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'childProtectionParticipant'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -179,6 +181,7 @@ const CONFIG_SCHEMA = {
     },
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     pseudonymKeyFile: { type: 'string', minLength: 1 },
+    childProtectionParticipant: { type: 'string', default: 'BG-SACP' },
     exemptions: {
       type: 'object',
       additionalProperties: false,
@@ -322,6 +325,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const ids = participants.map((p) => p.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`participant ${id} is listed twice`);
 
+  if (!ids.includes(raw.childProtectionParticipant as string)) {
+    problems.push(`childProtectionParticipant ${String(raw.childProtectionParticipant)} is not a configured participant (every case about a child goes to it)`);
+  }
   for (const id of Object.keys((raw.delivery as { participants: object }).participants)) {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
   }

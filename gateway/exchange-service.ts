@@ -30,6 +30,8 @@ export interface ExchangeServiceDeps {
   exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
   /** Counts exemptions of accepted exchanges. */
   onExemption?: (exemption: Exemption, invokedBy: string) => void;
+  /** The participant that must receive every case about a child (DESIGN §6), if any. */
+  childProtection?: string;
   /** Seals accepted envelopes and signs acceptance receipts; verifies senders' signatures. */
   trust: { sealer: JwsSigner; verifier: JwsVerifier };
   store: ExchangeStore;
@@ -113,14 +115,9 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
       const message = body as NewExchange;
       authorise(caller, message, registry);
-      const exemption = message.legalBasis && 'exemption' in message.legalBasis ? message.legalBasis.exemption : undefined;
       const senderKind = registry.get(message.sender)!.kind;
-      if (exemption && !deps.exemptions[exemption].includes(senderKind)) {
-        throw new GatewayError('GW_EXEMPTION_NOT_ALLOWED', {
-          detail: `A ${senderKind} participant may not invoke ${exemption}; the policy allows it for ${deps.exemptions[exemption].join(', ') || 'nobody'}.`,
-          violations: [{ pointer: '/legalBasis/exemption', message: `may not be invoked by a ${senderKind} participant`, keyword: 'policy' }],
-        });
-      }
+      const exemptions = statedExemptions(message, senderKind, deps.exemptions);
+      const { recipients, recipientLegalBasis, added } = withChildProtection(message, registry, deps.childProtection);
       const submitted = canonicalize(message);
       if (signature === undefined && registry.get(message.sender)?.requiresSignedSubmissions) {
         throw new GatewayError('GW_SIGNATURE_REQUIRED', {
@@ -139,10 +136,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 
       const id = randomUUID();
       const acceptedAt = now();
-      const envelope = { id, ...message, payload: { ...message.payload, subject: subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes }) } };
+      const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject: subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes }) } };
       const canonical = canonicalize(envelope);
       const envelopeDigest = textDigest(canonical);
-      const deliveries = message.recipients.map((recipient) => ({
+      const deliveries = recipients.map((recipient) => ({
         id: randomUUID(),
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
@@ -179,8 +176,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         auditDetails: {
           type: message.type,
           messageId: message.messageId,
-          recipients: message.recipients,
-          legalBasis: message.legalBasis ? ('consentId' in message.legalBasis ? 'consent' : message.legalBasis.exemption) : 'none',
+          recipients,
+          legalBasis: message.legalBasis ? basisLabel(message.legalBasis) : 'none',
+          ...(recipientLegalBasis ? { recipientLegalBasis: Object.fromEntries(Object.entries(recipientLegalBasis).map(([r, b]) => [r, basisLabel(b)])) } : {}),
+          ...(added.length > 0 ? { addedRecipients: added } : {}),
         },
       });
       if (outcome.outcome === 'conflict') {
@@ -189,7 +188,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         });
       }
       if (outcome.outcome === 'accepted') {
-        if (exemption) deps.onExemption?.(exemption, senderKind);
+        for (const exemption of exemptions) deps.onExemption?.(exemption, senderKind);
+        if (added.length > 0) deps.onExemption?.('child-protection', 'gateway');
         deps.onAccepted?.();
       }
       return { acceptance: withReceipt(outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
@@ -254,6 +254,81 @@ function authorise(caller: Caller, message: NewExchange, registry: ParticipantRe
       violations: refusing.map((r) => ({ pointer: r.pointer, message: `does not accept ${message.type} ${message.schemaVersion}`, keyword: 'routing' })),
     });
   }
+}
+
+type Basis = NonNullable<NewExchange['legalBasis']>;
+const basisLabel = (basis: Basis): string => ('consentId' in basis ? 'consent' : basis.exemption);
+
+/**
+ * The exemptions a submission states (for all recipients and for particular ones), each
+ * checked against the policy for the sender's kind; `recipientLegalBasis` may only name
+ * recipients.
+ */
+function statedExemptions(message: NewExchange, senderKind: ParticipantKind, policy: ExchangeServiceDeps['exemptions']): Exemption[] {
+  const stated: Array<{ basis: Basis; pointer: string }> = [
+    ...(message.legalBasis ? [{ basis: message.legalBasis, pointer: '/legalBasis' }] : []),
+    ...Object.entries(message.recipientLegalBasis ?? {}).map(([recipient, basis]) => ({ basis, pointer: `/recipientLegalBasis/${recipient}` })),
+  ];
+  const strangers = Object.keys(message.recipientLegalBasis ?? {}).filter((r) => !message.recipients.includes(r));
+  if (strangers.length > 0) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      violations: strangers.map((r) => ({ pointer: `/recipientLegalBasis/${r}`, message: 'is not one of the recipients', keyword: 'legalBasis' })),
+    });
+  }
+  const exemptions = stated.filter((s): s is { basis: Extract<Basis, { exemption: unknown }>; pointer: string } => 'exemption' in s.basis);
+  const refused = exemptions.filter((s) => !policy[s.basis.exemption].includes(senderKind));
+  if (refused.length > 0) {
+    throw new GatewayError('GW_EXEMPTION_NOT_ALLOWED', {
+      detail: refused.map((s) => `A ${senderKind} participant may not invoke ${s.basis.exemption}; the policy allows it for ${policy[s.basis.exemption].join(', ') || 'nobody'}.`).join(' '),
+      violations: refused.map((s) => ({ pointer: `${s.pointer}/exemption`, message: `may not be invoked by a ${senderKind} participant`, keyword: 'policy' })),
+    });
+  }
+  return [...new Set(exemptions.map((s) => s.basis.exemption))];
+}
+
+const CHILD_PROTECTION_BASIS = {
+  exemption: 'child-protection',
+  justification: 'Added by the gateway: the subject is, or may be, a child, and the State Agency for Child Protection takes part in every such case.',
+} as const;
+
+/**
+ * A subject under 18, or of uncertain age (any `child` information), is a child: the
+ * child-protection participant is added as a recipient under `child-protection` when the
+ * sender did not address it, and a date of birth making the subject a minor needs the
+ * `child` information (the guardian, or that none is appointed yet).
+ */
+function withChildProtection(message: NewExchange, registry: ParticipantRegistry, childProtection: string | undefined): {
+  recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; added: string[];
+} {
+  const unchanged = { recipients: message.recipients, recipientLegalBasis: message.recipientLegalBasis, added: [] };
+  const subject = (message.payload as { subject: { child?: unknown; identity?: { dateOfBirth?: string } } }).subject;
+  const minorByBirth = subject.identity?.dateOfBirth !== undefined && ageOn(subject.identity.dateOfBirth, message.createdAt) < 18;
+  if (minorByBirth && !subject.child) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail: 'The date of birth makes the subject a child: give the child information, with the guardian (or guardian.status not-yet-appointed).',
+      violations: [{ pointer: '/payload/subject/child', message: 'is required for a subject under 18', keyword: 'child' }],
+    });
+  }
+  if (!(minorByBirth || subject.child) || !childProtection || message.sender === childProtection || message.recipients.includes(childProtection)) return unchanged;
+  if (!registry.accepts(childProtection, message.type, message.schemaVersion)) {
+    throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', {
+      detail: `The subject is a child, so ${childProtection} must receive this ${message.type}, but it does not accept ${message.type} ${message.schemaVersion}.`,
+      violations: [{ pointer: '/recipients', message: `must be able to include ${childProtection} for a child`, keyword: 'child' }],
+    });
+  }
+  return {
+    recipients: [...message.recipients, childProtection],
+    recipientLegalBasis: { ...message.recipientLegalBasis, [childProtection]: { ...CHILD_PROTECTION_BASIS } },
+    added: [childProtection],
+  };
+}
+
+/** Whole years from `dateOfBirth` (YYYY-MM-DD) to the date of `at`. */
+function ageOn(dateOfBirth: string, at: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const on = new Date(at);
+  const [y, m, d] = [on.getUTCFullYear(), on.getUTCMonth() + 1, on.getUTCDate()];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 /**

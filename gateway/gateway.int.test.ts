@@ -33,6 +33,54 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
   });
 
   describe('accepting exchanges', () => {
+    /** A referral about an invented 15-year-old, to the NGO shelter only. */
+    const childReferral = () => {
+      const message = freshExample('Referral');
+      message.payload.subject.identity.dateOfBirth = '2011-03-09';
+      message.payload.subject.child = { age: 15, unaccompanied: true, guardian: { status: 'not-yet-appointed' } };
+      return message;
+    };
+
+    it('adds the State Agency for Child Protection, under child-protection, to a case about a child the sender did not address to it', async () => {
+      const message = childReferral();
+      const response = await nccthb().post('/v1/exchanges', message);
+      expect(response.status, response.text).toBe(202);
+      expect(response.body.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual(['BG-NGO-ANIMUS', 'BG-SACP']);
+      expect((await nccthb().get(`/v1/exchanges/${response.body.id}`)).body.recipients).toEqual(['BG-NGO-ANIMUS', 'BG-SACP']);
+      const { rows } = await gw.db.query<{ basis: unknown; audit: unknown }>(
+        `SELECT e.envelope->'recipientLegalBasis' AS basis, a.details->'addedRecipients' AS audit FROM exchanges e JOIN audit_log a ON a.exchange_id = e.id WHERE e.id = $1`,
+        [response.body.id],
+      );
+      expect(rows[0]!.basis).toEqual({ 'BG-SACP': { exemption: 'child-protection', justification: expect.stringContaining('child') } });
+      expect(rows[0]!.audit).toEqual(['BG-SACP']);
+      expect((await gw.as().get('/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="child-protection",invoked_by="gateway"\} [1-9]/);
+      // Addressed already, or sent by the agency itself: nothing added.
+      const addressed = childReferral();
+      addressed.recipients = ['BG-NGO-ANIMUS', 'BG-SACP'];
+      expect((await nccthb().post('/v1/exchanges', addressed)).body.deliveries).toHaveLength(2);
+    });
+
+    it('needs the child information, guardian included, when the date of birth makes the subject a minor', async () => {
+      const message = childReferral();
+      delete message.payload.subject.child;
+      const response = await nccthb().post('/v1/exchanges', message);
+      expect([response.status, response.body.code, response.body.violations[0].pointer]).toEqual([400, 'GW_VALIDATION_FAILED', '/payload/subject/child']);
+      const unguarded = childReferral();
+      delete unguarded.payload.subject.child.guardian;
+      expect((await nccthb().post('/v1/exchanges', unguarded)).body.violations).toContainEqual(expect.objectContaining({ pointer: '/payload/subject/child/guardian' }));
+    });
+
+    it('checks a legal basis given for particular recipients: only recipients, only allowed exemptions', async () => {
+      const stranger = freshExample('Alert');
+      stranger.recipientLegalBasis = { 'BG-SAA': { exemption: 'vital-interest', justification: 'Person found in a locked van, needs protection now.' } };
+      const notRecipient = await moi().post('/v1/exchanges', stranger);
+      expect([notRecipient.status, notRecipient.body.violations[0].pointer]).toEqual([400, '/recipientLegalBasis/BG-SAA']);
+      const update = freshExample('CaseUpdate');
+      update.recipientLegalBasis = { 'BG-NCCTHB': { exemption: 'criminal-proceedings', justification: 'The prosecutor asked for the shelter stay dates.' } };
+      const refused = await gw.as(pki.participant('BG-NGO-ANIMUS')).post('/v1/exchanges', update);
+      expect([refused.status, refused.body.code, refused.body.violations[0].pointer]).toEqual([403, 'GW_EXEMPTION_NOT_ALLOWED', '/recipientLegalBasis/BG-NCCTHB/exemption']);
+    });
+
     it('lets only the participant kinds the policy names invoke an exemption, and counts each one invoked', async () => {
       const ngoUpdate = freshExample('CaseUpdate');
       ngoUpdate.legalBasis = { exemption: 'criminal-proceedings', justification: 'The prosecutor asked for the shelter stay dates.' };

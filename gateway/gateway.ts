@@ -87,6 +87,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     trust,
     pseudonyms,
     exemptions: config.exemptions,
+    childProtection: config.childProtectionParticipant,
     onExemption: metrics.exemptionInvoked,
     store: exchangeStore,
     registry,

@@ -62,6 +62,16 @@ describe('queued delivery, end to end', () => {
     }, { timeout: 15_000, interval: 100 });
   });
 
+  it('delivers a referral about a child to the State Agency for Child Protection too, though the sender left it out', async () => {
+    const accepted = await system.submit('Referral', (m) => {
+      m.payload.subject.identity.dateOfBirth = '2012-06-30';
+      m.payload.subject.child = { age: 14, unaccompanied: false, guardian: { status: 'parent' } };
+    });
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(exchange.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual(['BG-NGO-ANIMUS', 'BG-SACP']);
+    expect(system.running.agencies.get('BG-SACP')!.applied).toContain(`BG-NCCTHB/${accepted.messageId}`);
+  });
+
   it('retries while the recipient answers 503, then delivers', async () => {
     ngo().behave({ fail: { status: 503, times: 2 } });
     const accepted = await system.submit('Referral');
@@ -218,7 +228,7 @@ describe('queued delivery, end to end', () => {
     });
 
     it('expires a pull delivery nobody fetched within its time-to-live', async () => {
-      const accepted = await system.submit('CaseTransfer', (m) => (m.recipients = ['HU-NBI']));
+      const accepted = await system.submit('Referral', (m) => (m.recipients = ['HU-NBI'])); // an adult: no one is added
       const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['expired'], 10_000);
       expect(statuses(exchange.deliveries[0])).toEqual(['accepted', 'queued', 'expired']);
       expect((await system.as('HU-NBI').get('/v1/inbox')).body.items.map((i: { exchangeId: string }) => i.exchangeId)).not.toContain(accepted.id);

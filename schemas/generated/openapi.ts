@@ -1081,6 +1081,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             legalBasis?: components["schemas"]["LegalBasis"];
+            /**
+             * @description The legal basis for particular recipients, where it differs from `legalBasis`
+             *     (which covers the others). Keys must be recipients. The gateway writes the
+             *     basis of a recipient it adds itself: for a subject who is or may be a child it
+             *     adds the State Agency for Child Protection under `child-protection`.
+             */
+            recipientLegalBasis?: {
+                [key: string]: components["schemas"]["LegalBasis"];
+            };
         };
         /** @description A message as submitted by a sender. The gateway assigns `id`. */
         NewExchange: components["schemas"]["Message"];
