@@ -25,6 +25,8 @@ export interface ConsentService {
   get(caller: Caller, id: string): Promise<Consent>;
   bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
   withdraw(caller: Caller, id: string, reason: string): Promise<Consent>;
+  /** Records a consent with a fixed id unless it exists (the demo consent); no caller. */
+  seed(id: string, request: ConsentRequest, recordedBy: string): Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,31 +71,11 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
       if (caller.kind === 'administrator' && !isOfficer(caller, 'consent-officer')) {
         throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Recording consents needs the consent-officer role (or a participant system).' });
       }
-      const validFrom = new Date(request.validFrom);
-      const validUntil = request.validUntil ? new Date(request.validUntil) : undefined;
-      if (validUntil && validUntil <= validFrom) {
-        throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/validUntil', message: 'must be after validFrom', keyword: 'consent' }] });
-      }
-      const unaddressed = request.scope.flatMap((s, i) => (s.recipients || s.participantKinds ? [] : [i]));
-      if (unaddressed.length > 0) {
-        throw new GatewayError('GW_VALIDATION_FAILED', {
-          violations: unaddressed.map((i) => ({ pointer: `/scope/${i}`, message: 'must name recipients or participantKinds', keyword: 'consent' })),
-        });
-      }
-      const unknown = request.scope.flatMap((s, i) => (s.recipients ?? []).map((r, j) => ({ r, pointer: `/scope/${i}/recipients/${j}` }))).filter(({ r }) => !registry.get(r));
-      if (unknown.length > 0) {
-        throw new GatewayError('GW_UNKNOWN_RECIPIENT', { violations: unknown.map(({ pointer }) => ({ pointer, message: 'is not a registered participant', keyword: 'registry' })) });
-      }
-      const subject = 'pseudonym' in request.subject && request.subject.pseudonym
-        ? request.subject.pseudonym
-        : deps.pseudonyms.pseudonym((request.subject as { identity: Identity }).identity, '/subject/identity');
-      const row: ConsentRow = {
-        id: randomUUID(), subject, givenBy: request.givenBy, recordedBy: callerLabel(caller), recordedAt: now(), scope: request.scope,
-        validFrom, ...(validUntil ? { validUntil } : {}), evidence: request.evidence, receiptSignature: '',
-      };
-      row.receiptSignature = deps.sealer.sign(canonicalize(receiptOf(row)), { signedAt: row.recordedAt });
-      await store.record(row);
-      return view(row);
+      return view(await recordAs(randomUUID(), request, callerLabel(caller)));
+    },
+
+    async seed(id, request, recordedBy) {
+      if (!(await store.get(id))) await recordAs(id, request, recordedBy);
     },
 
     async get(caller, id) {
@@ -112,6 +94,34 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
       return view((await store.withdraw({ id, reason, actor: callerLabel(caller) }))!);
     },
   };
+
+  async function recordAs(id: string, request: ConsentRequest, recordedBy: string): Promise<ConsentRow> {
+    const validFrom = new Date(request.validFrom);
+    const validUntil = request.validUntil ? new Date(request.validUntil) : undefined;
+    if (validUntil && validUntil <= validFrom) {
+      throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/validUntil', message: 'must be after validFrom', keyword: 'consent' }] });
+    }
+    const unaddressed = request.scope.flatMap((s, i) => (s.recipients || s.participantKinds ? [] : [i]));
+    if (unaddressed.length > 0) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        violations: unaddressed.map((i) => ({ pointer: `/scope/${i}`, message: 'must name recipients or participantKinds', keyword: 'consent' })),
+      });
+    }
+    const unknown = request.scope.flatMap((s, i) => (s.recipients ?? []).map((r, j) => ({ r, pointer: `/scope/${i}/recipients/${j}` }))).filter(({ r }) => !registry.get(r));
+    if (unknown.length > 0) {
+      throw new GatewayError('GW_UNKNOWN_RECIPIENT', { violations: unknown.map(({ pointer }) => ({ pointer, message: 'is not a registered participant', keyword: 'registry' })) });
+    }
+    const subject = 'pseudonym' in request.subject && request.subject.pseudonym
+      ? request.subject.pseudonym
+      : deps.pseudonyms.pseudonym((request.subject as { identity: Identity }).identity, '/subject/identity');
+    const row: ConsentRow = {
+      id, subject, givenBy: request.givenBy, recordedBy, recordedAt: now(), scope: request.scope,
+      validFrom, ...(validUntil ? { validUntil } : {}), evidence: request.evidence, receiptSignature: '',
+    };
+    row.receiptSignature = deps.sealer.sign(canonicalize(receiptOf(row)), { signedAt: row.recordedAt });
+    await store.record(row);
+    return row;
+  }
 }
 
 /** The receipt the person is given: what was recorded, and how to withdraw. */

@@ -2,7 +2,7 @@ import { compactVerify, importX509 } from 'jose';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../schemas/index.ts';
-import { captureLogs, createTestPki, startTestGateway, STORE_KINDS, validators, type TestGateway } from './test-support.ts';
+import { captureLogs, createTestPki, freshExample, startTestGateway, STORE_KINDS, TEST_PSEUDONYM_KEY, validators, type TestGateway } from './test-support.ts';
 
 const pki = createTestPki();
 const checkConsent = validators.schema('Consent');
@@ -71,6 +71,9 @@ describe.each(STORE_KINDS)('the consent registry on %s', (store) => {
       const audit = await gw.db.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'consent.recorded' AND details->>'consentId' = $1`, [response.body.id]);
       expect(audit.rows).toEqual([{ actor: 'participant:BG-NCCTHB' }]);
       expect(logs.lines.join('\n')).not.toMatch(/Десислава|Тестова|1999-04-02|Desislava/);
+      for (const form of [TEST_PSEUDONYM_KEY.toString('utf8'), TEST_PSEUDONYM_KEY.toString('base64'), TEST_PSEUDONYM_KEY.toString('hex')]) {
+        expect(logs.lines.join('\n')).not.toContain(form);
+      }
     });
 
     it('records by pseudonym, from a consent officer, with the status its dates give', async () => {
@@ -136,5 +139,86 @@ describe.each(STORE_KINDS)('the consent registry on %s', (store) => {
       expect(rows).toEqual([{ actor: 'participant:BG-NCCTHB' }]);
       expect((await gw.as(pki.consentOfficer).post('/v1/consents/00000000-0000-4000-8000-000000000000/withdraw', { reason: 'none such' })).body.code).toBe('GW_CONSENT_NOT_FOUND');
     });
+  });
+});
+
+describe('legal basis at submit, per recipient (PostgreSQL)', () => {
+  let gw: TestGateway;
+  const nccthb = () => gw.as(pki.participant('BG-NCCTHB'));
+  let pseudonym: string;
+  const DAY_MS = 86_400_000;
+
+  /** A consent recorded by the coordinator for the examples' subject (or `subject`), with `scope` and dates. */
+  async function consent(scope: object[], options: { from?: number; until?: number; subject?: string; withdraw?: boolean } = {}): Promise<string> {
+    const response = await nccthb().post('/v1/consents', {
+      subject: { pseudonym: options.subject ?? pseudonym }, givenBy: { kind: 'self' }, scope, evidence,
+      validFrom: new Date(Date.now() + (options.from ?? -DAY_MS)).toISOString(),
+      ...(options.until !== undefined ? { validUntil: new Date(Date.now() + options.until).toISOString() } : {}),
+    });
+    expect(response.status, response.text).toBe(201);
+    if (options.withdraw) await nccthb().post(`/v1/consents/${response.body.id}/withdraw`, { reason: 'asked by the person' });
+    return response.body.id;
+  }
+  const referral = (consentId: string | undefined, recipients: string[], purpose = 'protection-and-assistance') => {
+    const message = freshExample('Referral');
+    message.recipients = recipients;
+    message.purpose = purpose;
+    if (consentId) message.legalBasis = { consentId };
+    else delete message.legalBasis;
+    return message;
+  };
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ store: 'postgresql', pki });
+    pseudonym = (await nccthb().post('/v1/pseudonyms', { identity: { givenName: 'Desislava', familyName: 'Testova', dateOfBirth: '1999-04-02' } })).body.pseudonym;
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const ngoCare = { recipients: ['BG-NGO-ANIMUS'], purposes: ['protection-and-assistance'], categories: ['identity', 'needs-and-services'] };
+  it.each([
+    ['the recipient by id, for this purpose', [ngoCare], {}, ['BG-NGO-ANIMUS'], 'protection-and-assistance', null],
+    ['the recipient\'s kind, for this purpose', [{ ...ngoCare, recipients: undefined, participantKinds: ['ngo'] }], {}, ['BG-NGO-ANIMUS'], 'protection-and-assistance', null],
+    ['the recipient, but not this purpose', [ngoCare], {}, ['BG-NGO-ANIMUS'], 'reintegration', 'does not allow the purpose reintegration'],
+    ['another recipient only', [{ ...ngoCare, recipients: ['BG-SAA'] }], {}, ['BG-NGO-ANIMUS'], 'protection-and-assistance', 'names neither BG-NGO-ANIMUS nor ngo participants'],
+    ['another kind only', [{ ...ngoCare, recipients: undefined, participantKinds: ['ngo'] }], {}, ['BG-SAA'], 'protection-and-assistance', 'names neither BG-SAA nor social-assistance'],
+    ['two scope entries, the second covering', [{ ...ngoCare, recipients: ['BG-SAA'] }, { ...ngoCare, purposes: ['reintegration'] }], {}, ['BG-NGO-ANIMUS'], 'reintegration', null],
+    ['a withdrawn consent', [ngoCare], { withdraw: true }, ['BG-NGO-ANIMUS'], 'protection-and-assistance', 'withdrawn'],
+    ['an expired consent', [ngoCare], { from: -10 * DAY_MS, until: -DAY_MS }, ['BG-NGO-ANIMUS'], 'protection-and-assistance', 'expired'],
+    ['a consent not valid yet', [ngoCare], { from: DAY_MS }, ['BG-NGO-ANIMUS'], 'protection-and-assistance', 'not valid yet'],
+    ['a consent about another person', [ngoCare], { subject: 'psn_AnotherInventedPersonXYZ0123' }, ['BG-NGO-ANIMUS'], 'protection-and-assistance', 'another subject'],
+  ] as const)('a consent naming %s', async (_name, scope, options, recipients, purpose, problem) => {
+    const id = await consent(scope as unknown as object[], options);
+    const message = referral(id, [...recipients], purpose);
+    const response = await nccthb().post('/v1/exchanges', message);
+    if (problem === null) {
+      expect(response.status, response.text).toBe(202);
+      const { rows } = await gw.db.query<{ consent_id: string }>('SELECT d.consent_id FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE e.message_id = $1', [message.messageId]);
+      expect(rows).toEqual([{ consent_id: id }]);
+    } else {
+      expect([response.status, response.body.code]).toEqual([403, 'GW_CONSENT_NOT_COVERING']);
+      expect(response.body.detail).toContain(problem);
+      expect(response.body.violations).toEqual([expect.objectContaining({ pointer: '/legalBasis/consentId', message: expect.stringContaining(recipients[0]) })]);
+      expect((await gw.db.query('SELECT 1 FROM exchanges WHERE message_id = $1', [message.messageId])).rows).toEqual([]);
+    }
+  });
+
+  it('names only the recipient the consent leaves uncovered, and accepts once that one has its own basis', async () => {
+    const id = await consent([ngoCare]);
+    const both = referral(id, ['BG-NGO-ANIMUS', 'BG-SAA']);
+    const refused = await nccthb().post('/v1/exchanges', both);
+    expect(refused.body.code).toBe('GW_CONSENT_NOT_COVERING');
+    expect(refused.body.violations.map((v: { message: string }) => v.message)).toEqual([expect.stringContaining('BG-SAA')]);
+    both.recipientLegalBasis = { 'BG-SAA': { exemption: 'legal-obligation', justification: 'The coordinator must inform social assistance of every referral.' } };
+    expect((await nccthb().post('/v1/exchanges', both)).status).toBe(202);
+  });
+
+  it('refuses an exchange whose recipients have no legal basis at all, or a consent id that does not exist', async () => {
+    const none = await nccthb().post('/v1/exchanges', referral(undefined, ['BG-NGO-ANIMUS']));
+    expect([none.status, none.body.code]).toEqual([403, 'GW_LEGAL_BASIS_MISSING']);
+    expect(none.body.detail).toContain('BG-NGO-ANIMUS');
+    const unknown = await nccthb().post('/v1/exchanges', referral('00000000-0000-4000-8000-00000000beef', ['BG-NGO-ANIMUS']));
+    expect([unknown.status, unknown.body.detail]).toEqual([403, 'BG-NGO-ANIMUS: no such consent.']);
   });
 });

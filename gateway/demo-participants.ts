@@ -1,5 +1,5 @@
-/** The demo participants used on embedded defaults: Bulgaria's NRM agencies, one NGO, one partner abroad. */
-import type { Participant } from '../schemas/index.ts';
+/** The demo participants used on embedded defaults: Bulgaria's NRM agencies, one NGO, one partner abroad; and the demo consent. */
+import type { ConsentRequest, Participant } from '../schemas/index.ts';
 import type { AdminRole } from '../certs/index.ts';
 
 const V1 = ['1.0'] as const;
@@ -22,3 +22,21 @@ export const DEMO_PARTICIPANTS: readonly Participant[] = [
 export const DEMO_ADMINISTRATORS: ReadonlyArray<{ name: string; roles: readonly AdminRole[] }> = [
   { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor'] },
 ];
+
+/**
+ * The consent the contract's examples name (`legalBasis.consentId`), recorded on embedded
+ * defaults and in tests for the examples' invented subject, so the examples are accepted as
+ * they stand. Broad on purpose: every kind, purpose and category.
+ */
+export const DEMO_CONSENT_ID = '7f1d5c9e-2b1a-4c3e-9a7d-5e2f1b0c8d4a';
+export const DEMO_CONSENT: ConsentRequest = {
+  subject: { identity: { givenName: 'Desislava', familyName: 'Testova', dateOfBirth: '1999-04-02' } },
+  givenBy: { kind: 'self' },
+  scope: [{
+    participantKinds: ['law-enforcement', 'child-protection', 'social-assistance', 'coordinator', 'ngo', 'foreign-partner'],
+    purposes: ['protection-and-assistance', 'reintegration', 'safe-return', 'criminal-proceedings', 'compensation', 'coordination', 'statistics'],
+    categories: ['identity', 'contact', 'location', 'health', 'exploitation', 'needs-and-services', 'legal-proceedings', 'family'],
+  }],
+  validFrom: '2026-01-01T00:00:00Z',
+  evidence: { formDigest: 'sha256:5b0ed1e2c0a8f4bb1f0c1d0f9c8a7e6d5c4b3a29181716151413121110090807', language: 'bg', interpreter: false },
+};

@@ -20,7 +20,7 @@ import type { ParticipantRegistry } from './participant-registry.ts';
 import { verifyParticipantSignature } from './signatures.ts';
 import type { PseudonymAttributes, Pseudonymizer } from './pseudonym.ts';
 import type { Exemption } from './config.ts';
-import type { ExchangeStore, StoredAcceptance, StoredExchange } from './store/index.ts';
+import type { ConsentRow, ConsentStore, ExchangeStore, StoredAcceptance, StoredExchange } from './store/index.ts';
 
 /** What the exchange routes need. */
 export interface ExchangeServiceDeps {
@@ -32,6 +32,8 @@ export interface ExchangeServiceDeps {
   onExemption?: (exemption: Exemption, invokedBy: string) => void;
   /** The participant that must receive every case about a child (DESIGN §6), if any. */
   childProtection?: string;
+  /** Reads the consents exchanges name as their legal basis. */
+  consents: Pick<ConsentStore, 'getMany'>;
   /** Seals accepted envelopes and signs acceptance receipts; verifies senders' signatures. */
   trust: { sealer: JwsSigner; verifier: JwsVerifier };
   store: ExchangeStore;
@@ -73,6 +75,44 @@ export interface ExchangeService {
 export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
   const now = deps.now ?? (() => new Date());
   const { registry, store } = deps;
+
+  /**
+   * Every recipient must be covered by a legal basis: its own in `recipientLegalBasis`, or
+   * `legalBasis`. A consent covers it when it exists, is about this subject, is valid now
+   * (not withdrawn, within its dates), and a scope entry names the recipient or its kind
+   * with this purpose. Refusals name each uncovered recipient and what is missing. Returns
+   * the consent each consent-based recipient relies on.
+   */
+  const coverage = async (options: {
+    message: NewExchange; recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; subject: string | undefined; at: Date;
+  }): Promise<Map<string, string>> => {
+    const { message } = options;
+    const bases = options.recipients.map((recipient) => {
+      const own = options.recipientLegalBasis?.[recipient];
+      return { recipient, basis: own ?? message.legalBasis, pointer: own ? `/recipientLegalBasis/${recipient}` : '/legalBasis' };
+    });
+    const uncovered = bases.filter((b) => !b.basis);
+    if (uncovered.length > 0) {
+      throw new GatewayError('GW_LEGAL_BASIS_MISSING', {
+        detail: `No legal basis for ${uncovered.map((b) => b.recipient).join(', ')}: give legalBasis, or recipientLegalBasis for each recipient.`,
+        violations: uncovered.map((b) => ({ pointer: '/legalBasis', message: `is required: nothing covers ${b.recipient}`, keyword: 'legalBasis' })),
+      });
+    }
+    const byConsent = bases.filter((b): b is typeof b & { basis: { consentId: string } } => 'consentId' in b.basis!);
+    if (byConsent.length === 0) return new Map();
+    const consents = new Map((await deps.consents.getMany([...new Set(byConsent.map((b) => b.basis.consentId))])).map((c) => [c.id, c]));
+    const problems = byConsent.flatMap((b) => {
+      const problem = coverageProblem(consents.get(b.basis.consentId), b.recipient, registry.get(b.recipient)!.kind, message.purpose, options.subject, options.at);
+      return problem ? [{ ...b, problem }] : [];
+    });
+    if (problems.length > 0) {
+      throw new GatewayError('GW_CONSENT_NOT_COVERING', {
+        detail: problems.map((p) => `${p.recipient}: ${p.problem}.`).join(' '),
+        violations: problems.map((p) => ({ pointer: `${p.pointer}/consentId`, message: `does not cover ${p.recipient}: ${p.problem}`, keyword: 'consent' })),
+      });
+    }
+    return new Map(byConsent.map((b) => [b.recipient, b.basis.consentId]));
+  };
 
   /**
    * The gateway computes the subject's pseudonym from the identity (DESIGN §1): added when
@@ -136,13 +176,16 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 
       const id = randomUUID();
       const acceptedAt = now();
-      const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject: subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes }) } };
+      const subject = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
+      const consentOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
+      const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject } };
       const canonical = canonicalize(envelope);
       const envelopeDigest = textDigest(canonical);
       const deliveries = recipients.map((recipient) => ({
         id: randomUUID(),
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
+        ...(consentOf.has(recipient) ? { consentId: consentOf.get(recipient)! } : {}),
       }));
       const seal = deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt });
       const acceptance: StoredAcceptance = {
@@ -257,6 +300,19 @@ function authorise(caller: Caller, message: NewExchange, registry: ParticipantRe
 }
 
 type Basis = NonNullable<NewExchange['legalBasis']>;
+
+/** Why `consent` does not cover sending to `recipient` (of `kind`) for `purpose` about `subject`, or `undefined` when it does. */
+function coverageProblem(consent: ConsentRow | undefined, recipient: string, kind: ParticipantKind, purpose: string, subject: string | undefined, at: Date): string | undefined {
+  if (!consent) return 'no such consent';
+  if (consent.subject !== subject) return 'the consent is about another subject';
+  if (consent.withdrawnAt) return 'the consent was withdrawn';
+  if (consent.validFrom > at) return 'the consent is not valid yet';
+  if (consent.validUntil && consent.validUntil <= at) return 'the consent has expired';
+  const forRecipient = consent.scope.filter((s) => s.recipients?.includes(recipient) || s.participantKinds?.includes(kind));
+  if (forRecipient.length === 0) return `the consent names neither ${recipient} nor ${kind} participants`;
+  if (!forRecipient.some((s) => (s.purposes as string[]).includes(purpose))) return `the consent does not allow the purpose ${purpose} for ${recipient}`;
+  return undefined;
+}
 const basisLabel = (basis: Basis): string => ('consentId' in basis ? 'consent' : basis.exemption);
 
 /**

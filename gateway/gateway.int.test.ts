@@ -38,6 +38,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
       const message = freshExample('Referral');
       message.payload.subject.identity.dateOfBirth = '2011-03-09';
       message.payload.subject.child = { age: 15, unaccompanied: true, guardian: { status: 'not-yet-appointed' } };
+      message.legalBasis = { exemption: 'child-protection', justification: 'An unaccompanied child; the shelter must take her in today.' };
       return message;
     };
 

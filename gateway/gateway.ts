@@ -22,7 +22,7 @@ import { receivingRoutes } from './routes/receiving.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { certificateRoutes, publicTrustRoutes } from './routes/certificates.ts';
 import { consentRoutes } from './routes/consents.ts';
-import { createConsentService } from './consent-service.ts';
+import { createConsentService, type ConsentService } from './consent-service.ts';
 import { createPseudonymizer } from './pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust-service.ts';
@@ -67,6 +67,7 @@ export interface Gateway {
   readonly app: express.Express;
   readonly server: https.Server;
   readonly trust: TrustService;
+  readonly consents: ConsentService;
   /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, lets in-flight requests finish, closes idle connections. */
@@ -83,11 +84,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const pseudonyms = createPseudonymizer(deps.pseudonymKey);
   const metrics = createMetrics(trust);
+  const consentStore = createConsentStore(deps.db);
   const exchanges = createExchangeService({
     trust,
     pseudonyms,
     exemptions: config.exemptions,
     childProtection: config.childProtectionParticipant,
+    consents: consentStore,
     onExemption: metrics.exemptionInvoked,
     store: exchangeStore,
     registry,
@@ -106,7 +109,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
   });
   const consents = createConsentService({
-    store: createConsentStore(deps.db), registry, pseudonyms, sealer: trust.sealer,
+    store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
@@ -176,6 +179,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     app,
     server,
     trust,
+    consents,
     listen: async () => {
       await trust.start();
       return new Promise((resolve, reject) => {

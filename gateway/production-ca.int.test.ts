@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +28,12 @@ describe('a production CA made with npm run ca', () => {
     sealCertFile: path('gw/seal.pem'), sealKeyFile: path('gw/seal-key.pem'),
   });
   const start = (overrides: Record<string, unknown> = {}) =>
-    startGateway({ overrides: { host: '127.0.0.1', port: 0, dataDir: dir, databaseUrl: database.url, roles: ['api'], logLevel: 'silent', tls: tls(), ...overrides } });
+    startGateway({ overrides: { host: '127.0.0.1', port: 0, dataDir: dir, databaseUrl: database.url, roles: ['api'], logLevel: 'silent', tls: tls(), pseudonymKeyFile: path('pseudonym.key'), ...overrides } });
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     writeFileSync(path('passphrase'), 'correct horse battery staple\n', { mode: 0o600 });
+    writeFileSync(path('pseudonym.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     const init = ca('init', '--dir', path('ca'), '--name', 'Test NRM CA', '--organization', 'Synthetic Test Commission', '--country', 'BG', '--passphrase-file', path('passphrase'));
     expect(init.status, init.stderr).toBe(0);
     const own = ca('gateway-certs', '--ca-dir', path('ca'), '--dir', path('gw'), '--host', 'localhost', '--host', '127.0.0.1', '--passphrase-file', path('passphrase'));

@@ -47,6 +47,12 @@ export function normalizeName(name: string): string {
     .trim();
 }
 
+/**
+ * The key on embedded defaults, like the development CA: well known, so the contract's
+ * examples carry the pseudonyms a development gateway computes. Refused in production.
+ */
+export const DEVELOPMENT_PSEUDONYM_KEY = Buffer.from('referral-gateway development pseudonym key - never in production', 'utf8');
+
 /** A pseudonymizer with `key` (at least 32 bytes). */
 export function createPseudonymizer(key: Buffer): Pseudonymizer {
   if (key.length < 32) throw new RangeError('createPseudonymizer: the key must be at least 32 bytes');

@@ -1,12 +1,13 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecipientSimulator, type ClientTls, type RecipientSimulator } from '../adapters/index.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
+import { DEMO_CONSENT, DEMO_CONSENT_ID } from './demo-participants.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate, openDatabase, type Database } from './store/index.ts';
@@ -72,6 +73,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     // The gateway's own certificates (and the development PKI's) are recorded, so they can be listed and revoked.
     const own = [tls.certPem, clientTls.certPem, authority.seal.certPem];
     await gateway.trust.register([...new Set([...own, ...(devIssued ?? [])])].map((certPem) => ({ certPem, issuedBy: devIssued ? 'development-pki' : 'ca-cli' })));
+    // On embedded defaults the consent the contract's examples name exists, so they are accepted as printed.
+    if (!config.tls) await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
     let url = 'not listening';
     if (config.roles.includes('api')) {
       url = await gateway.listen();
@@ -118,19 +121,19 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 }
 
 /**
- * The pseudonym key: from `pseudonymKeyFile` (base64 or raw, 32 bytes or more), else a
- * random key created once under `dataDir` (0600). Losing or changing it changes every
- * subject's pseudonym: back it up with the database.
+ * The pseudonym key: from `pseudonymKeyFile` (base64 or raw, 32 bytes or more); on embedded
+ * defaults (no `tls`) the well-known development key. Production must configure its own,
+ * and must never change it: every subject's pseudonym depends on it.
  */
 function loadPseudonymKey(config: Config): Buffer {
-  const file = config.pseudonymKeyFile ?? join(config.dataDir, 'pseudonym.key');
-  if (!config.pseudonymKeyFile && !existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  if (!config.pseudonymKeyFile) {
+    if (config.tls) throw new ConfigError(['pseudonymKeyFile is required with production TLS files (the development key is for embedded defaults only)']);
+    return DEVELOPMENT_PSEUDONYM_KEY;
   }
-  const text = readFileSync(file, 'utf8').trim();
+  const text = readFileSync(config.pseudonymKeyFile, 'utf8').trim();
   const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  if (key.length < 32) throw new ConfigError([`${file}: the pseudonym key must hold at least 32 bytes`]);
+  if (key.length < 32) throw new ConfigError([`${config.pseudonymKeyFile}: the pseudonym key must hold at least 32 bytes`]);
+  if (key.equals(DEVELOPMENT_PSEUDONYM_KEY)) throw new ConfigError([`${config.pseudonymKeyFile} holds the development pseudonym key`]);
   return key;
 }
 

@@ -18,6 +18,8 @@ import { loadConfig, type Config } from './config.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createLogger } from './logger.ts';
 import { migrate, openDatabase, type Database } from './store/index.ts';
+import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
+import { DEMO_CONSENT, DEMO_CONSENT_ID } from './demo-participants.ts';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -26,8 +28,8 @@ const valid = { notBefore: new Date(now - DAY), notAfter: new Date(now + 30 * DA
 /** PostgreSQL server the integration tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The pseudonym key of test gateways (random per test file). */
-export const TEST_PSEUDONYM_KEY = randomBytes(32);
+/** The pseudonym key of test gateways: the development key, so the examples' pseudonyms are the ones computed. */
+export const TEST_PSEUDONYM_KEY = DEVELOPMENT_PSEUDONYM_KEY;
 
 /** The contract, parsed and compiled once per test file. */
 export const contract = loadContract();
@@ -179,6 +181,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     contract,
     validators,
   });
+  await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();
   const agents: Agent[] = [];
   return {

@@ -90,7 +90,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
     // One statement: deliverable and unexpired → `delivering`, with the envelope. A
     // cancellation that got there first wins, and this attempt is not made.
     const work = await deliveries.startAttempt(deliveryId, { attempt });
-    if (!work) return (await deliveries.expireIfDue(deliveryId)) ? 'expired' : 'skipped';
+    if (!work) {
+      if (await deliveries.expireIfDue(deliveryId)) return 'expired';
+      return (await deliveries.withholdIfNoBasis(deliveryId)) ? 'withheld' : 'skipped';
+    }
 
     const startedAt = new Date();
     const timeout = AbortSignal.timeout(policy.timeoutMs);

@@ -66,6 +66,7 @@ describe('queued delivery, end to end', () => {
     const accepted = await system.submit('Referral', (m) => {
       m.payload.subject.identity.dateOfBirth = '2012-06-30';
       m.payload.subject.child = { age: 14, unaccompanied: false, guardian: { status: 'parent' } };
+      m.legalBasis = { exemption: 'child-protection', justification: 'A child found without documents; protection measures are urgent.' };
     });
     const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
     expect(exchange.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual(['BG-NGO-ANIMUS', 'BG-SACP']);
@@ -163,7 +164,11 @@ describe('queued delivery, end to end', () => {
   it('keeps no personal data in Redis, even while deliveries wait there for a retry', async () => {
     await ngo().stop();
     const canary = { givenName: 'Zlatomira', familyName: 'Kanarcheva', nationalIdNumber: '9912319999' };
-    const accepted = await system.submit('Referral', (m) => Object.assign(m.payload.subject.identity, canary));
+    const accepted = await system.submit('Referral', (m) => {
+      Object.assign(m.payload.subject.identity, canary);
+      // Another person than the demo consent's: the coordinator refers under its legal obligation.
+      m.legalBasis = { exemption: 'legal-obligation', justification: 'The National Commission refers presumed victims under the NRM agreement.' };
+    });
     await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
     const redis = new Redis(system.redis.url);
     const dump: string[] = [];

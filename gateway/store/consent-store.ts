@@ -29,9 +29,14 @@ export interface ConsentRow extends ConsentRecord {
 export interface ConsentStore {
   record(consent: ConsentRecord): Promise<void>;
   get(id: string): Promise<ConsentRow | undefined>;
+  /** The consents with these ids that exist. */
+  getMany(ids: readonly string[]): Promise<ConsentRow[]>;
   /** A subject's consents, newest first. */
   bySubject(subject: string, limit: number): Promise<ConsentRow[]>;
-  /** Withdraws and audits in one statement; a second withdrawal keeps the first. `undefined` when there is no such consent. */
+  /**
+   * Withdraws, audits, and withholds every delivery relying on the consent that was not sent
+   * yet, in one statement; a second withdrawal keeps the first. `undefined` when there is no such consent.
+   */
   withdraw(options: { id: string; reason: string; actor: string }): Promise<ConsentRow | undefined>;
 }
 
@@ -76,6 +81,11 @@ export function createConsentStore(db: Database): ConsentStore {
       return rows[0] ? toConsent(rows[0]) : undefined;
     },
 
+    async getMany(ids) {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE id = ANY($1::uuid[])`, [ids]);
+      return rows.map(toConsent);
+    },
+
     async bySubject(subject, limit) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject = $1 ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
       return rows.map(toConsent);
@@ -89,6 +99,13 @@ export function createConsentStore(db: Database): ConsentStore {
          ), audit AS (
            INSERT INTO audit_log (actor, action, details)
            SELECT $3, 'consent.withdrawn', jsonb_build_object('consentId', id, 'reason', $2::text) FROM withdrawn
+         ), held AS (
+           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
+           FROM withdrawn w WHERE d.consent_id = w.id AND d.status IN ('accepted', 'queued', 'retrying')
+           RETURNING d.id, d.status_changed_at
+         ), held_events AS (
+           INSERT INTO delivery_events (delivery_id, status, at, detail)
+           SELECT id, 'withheld', status_changed_at, '{"reason":"consent withdrawn"}' FROM held
          )
          SELECT ${COLUMNS} FROM withdrawn
          UNION ALL

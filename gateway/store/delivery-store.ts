@@ -103,6 +103,11 @@ export interface DeliveryStore {
    * in flight. True when it moved.
    */
   expireIfDue(deliveryId: string): Promise<boolean>;
+  /**
+   * Withholds one delivery a worker could not start because the consent it relies on was
+   * withdrawn, has expired or is not valid yet. True when it moved.
+   */
+  withholdIfNoBasis(deliveryId: string): Promise<boolean>;
   /** Push deliveries that should have a job (deliverable, unchanged for `quietMs`), by id after `afterId`: one page of a full scan. */
   unfinishedPush(quietMs: number, limit: number, afterId?: string): Promise<Array<{ id: string; recipient: string }>>;
   /** Expires every delivery past its time-to-live that was not sent yet; returns their ids. */
@@ -159,8 +164,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     async startAttempt(deliveryId, detail) {
       const { rows } = await db.query<{ envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
         `WITH moved AS (
-           UPDATE deliveries SET status = 'delivering', status_changed_at = clock_timestamp()
-           WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
+           UPDATE deliveries d SET status = 'delivering', status_changed_at = clock_timestamp()
+           WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now()) AND ${BASIS_HOLDS}
            RETURNING id, exchange_id, status_changed_at),
          ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
          SELECT e.envelope, e.envelope_digest, e.seal FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
@@ -234,6 +239,19 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return (await moveMany(db, [deliveryId], DELIVERABLE, 'expired', { reason: 'time-to-live passed' }, { due: true })).length === 1;
     },
 
+    async withholdIfNoBasis(deliveryId) {
+      const { rows } = await db.query<{ id: string }>(
+        `WITH held AS (
+           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
+           WHERE d.id = $1 AND d.status = ANY($2::text[]) AND NOT ${BASIS_HOLDS}
+           RETURNING d.id, d.status_changed_at)
+         INSERT INTO delivery_events (delivery_id, status, at, detail)
+         SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held RETURNING delivery_id AS id`,
+        [deliveryId, DELIVERABLE],
+      );
+      return rows.length === 1;
+    },
+
     async unfinishedPush(quietMs, limit, afterId) {
       const { rows } = await db.query<{ id: string; recipient: string }>(
         `SELECT id, recipient FROM deliveries
@@ -259,6 +277,16 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
 
     async inbox(recipient, limit) {
+      // Deliveries whose consent lapsed while they waited are withheld, never handed out.
+      await db.query(
+        `WITH held AS (
+           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
+           WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status = 'queued' AND d.consent_id IS NOT NULL AND NOT ${BASIS_HOLDS}
+           RETURNING d.id, d.status_changed_at)
+         INSERT INTO delivery_events (delivery_id, status, at, detail)
+         SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held`,
+        [recipient],
+      );
       const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
         `SELECT d.id, d.exchange_id, d.status, e.envelope, e.envelope_digest, e.seal FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
@@ -349,6 +377,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
  * events, in one statement. Returns every claimed row; rows whose delivery is no longer
  * live come back without a delivery.
  */
+/** SQL: the delivery `d` relies on no consent, or on one that is valid now (not withdrawn, within its dates). */
+const BASIS_HOLDS = `(d.consent_id IS NULL OR EXISTS (SELECT 1 FROM consents c WHERE c.id = d.consent_id AND c.withdrawn_at IS NULL
+  AND c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now())))`;
+
 const RELAY_SQL = `
 WITH claimed AS (
   UPDATE outbox SET claimed_at = now()
@@ -364,7 +396,7 @@ WITH claimed AS (
     status_changed_at = CASE WHEN l.status = 'accepted' THEN clock_timestamp() ELSE d.status_changed_at END,
     channel = COALESCE(ch.channel, 'pull')
   FROM live l LEFT JOIN unnest($2::text[], $3::text[]) AS ch(recipient, channel) ON ch.recipient = l.recipient
-  WHERE d.id = l.id
+  WHERE d.id = l.id AND d.status IN ('accepted', 'queued')
   RETURNING d.id, d.recipient, d.channel, d.status_changed_at, l.status AS old_status, l.outbox_id
 ), events AS (
   INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved WHERE old_status = 'accepted'

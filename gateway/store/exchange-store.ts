@@ -24,7 +24,7 @@ export interface ExchangeRecord {
   /** Digest of the submitted body; a replay must match it. */
   requestDigest: string;
   /** One per recipient; `expiresAt` is when an unsent delivery expires (its time-to-live). */
-  deliveries: Array<{ id: string; recipient: string; expiresAt: Date | null }>;
+  deliveries: Array<{ id: string; recipient: string; expiresAt: Date | null; /** The consent this delivery relies on, if any. */ consentId?: string }>;
   /** The answer given now, and to every identical replay (the acceptance receipt is signed afresh). */
   response: StoredAcceptance;
   /** Audit actor, e.g. `participant:BG-MOI`. */
@@ -193,9 +193,9 @@ WITH claim AS (
   SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21 FROM claim
   RETURNING id
 ), delivery AS (
-  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at)
-  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at
-  FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[]) AS d(id, recipient, expires_at)
+  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at, consent_id)
+  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at, d.consent_id
+  FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[]) AS d(id, recipient, expires_at, consent_id)
   RETURNING id
 ), event AS (
   INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'accepted', $10 FROM delivery
@@ -214,6 +214,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.envelopeDigest, record.legalBasis ? JSON.stringify(record.legalBasis) : null, record.deliveries.map((d) => d.id),
     record.requestDigest, JSON.stringify(record.response), record.actor, JSON.stringify(record.auditDetails),
     record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null), record.seal, record.senderSignature ?? null,
+    record.deliveries.map((d) => d.consentId ?? null),
   ];
 }
 

@@ -659,7 +659,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1051,7 +1051,8 @@ export interface components {
          * @description Why this exchange may happen: a consent record, or an exemption with a written
          *     justification (at least 20 characters). Which participant kinds may invoke which
          *     exemption is the gateway's policy (`GW_EXEMPTION_NOT_ALLOWED`); exemptions are
-         *     audited and counted. Consent coverage per recipient is enforced in a later version.
+         *     audited and counted. A consent must cover each recipient it is the basis for
+         *     (subject, validity, recipient or kind, purpose), at submit and again at delivery.
          */
         LegalBasis: components["schemas"]["ConsentBasis"] | components["schemas"]["ExemptionBasis"];
         ConsentBasis: {
@@ -1080,6 +1081,7 @@ export interface components {
             inReplyTo?: components["schemas"]["MessageId"];
             /** Format: date-time */
             createdAt: string;
+            purpose: components["schemas"]["Purpose"];
             legalBasis?: components["schemas"]["LegalBasis"];
             /**
              * @description The legal basis for particular recipients, where it differs from `legalBasis`

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestSystem, type TestSystem } from './test-system.ts';
+
+const evidence = { formDigest: `sha256:${'cd'.repeat(32)}`, language: 'bg', interpreter: true };
+// An invented person, distinct from the examples' subject.
+const rositsa = { givenName: 'Росица', familyName: 'Измислена', dateOfBirth: '1997-11-05' };
+
+describe('consent at delivery time', () => {
+  let system: TestSystem;
+  const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ delivery: { concurrency: 4, attempts: 100 } });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  /** A consent the coordinator records for Rositsa, for the NGO shelter. */
+  async function consent(validUntil?: Date): Promise<string> {
+    const response = await system.as('BG-NCCTHB').post('/v1/consents', {
+      subject: { identity: rositsa }, givenBy: { kind: 'self' }, evidence, validFrom: new Date(Date.now() - 60_000).toISOString(),
+      ...(validUntil ? { validUntil: validUntil.toISOString() } : {}),
+      scope: [{ recipients: ['BG-NGO-ANIMUS'], purposes: ['protection-and-assistance'], categories: ['identity', 'needs-and-services'] }],
+    });
+    expect(response.status, response.text).toBe(201);
+    return response.body.id;
+  }
+  const referRositsa = (consentId: string) => system.submit('Referral', (m) => {
+    Object.assign(m.payload.subject.identity, rositsa);
+    m.legalBasis = { consentId };
+  });
+
+  it('withholds every queued delivery the moment the consent is withdrawn: none is delivered after, and the sender is told', async () => {
+    const consentId = await consent();
+    ngo().behave({ delayMs: 1500 }); // a slow shelter system: deliveries pile up
+    try {
+      const accepted: Array<{ id: string; messageId: string }> = [];
+      for (let batch = 0; batch < 20; batch++) accepted.push(...(await Promise.all(Array.from({ length: 25 }, () => referRositsa(consentId)))));
+      const messageIds = new Set(accepted.map((a) => `BG-NCCTHB/${a.messageId}`));
+      const arrived = () => [...ngo().arrivals.keys()].filter((k) => messageIds.has(k)).length;
+
+      const started = Date.now();
+      const withdrawn = await system.as('BG-NCCTHB').post(`/v1/consents/${consentId}/withdraw`, { reason: 'the person withdrew by phone' });
+      expect(withdrawn.body.status).toBe('withdrawn');
+      const arrivedAtWithdrawal = arrived();
+      const { rows } = await system.running.db.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM deliveries WHERE consent_id = $1 GROUP BY status`, [consentId],
+      );
+      expect(Date.now() - started).toBeLessThan(1000);
+      const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      // The shelter is slow: most deliveries were still queued. Only what was already in its
+      // hands (at most one per worker slot) escaped; everything else is withheld.
+      expect(arrivedAtWithdrawal).toBeLessThan(50);
+      expect(counts.withheld).toBeGreaterThanOrEqual(500 - arrivedAtWithdrawal - 4);
+      expect(Object.keys(counts).filter((s) => !['withheld', 'delivering', 'delivered', 'acknowledged'].includes(s))).toEqual([]);
+
+      await new Promise((r) => setTimeout(r, 3500)); // longer than an attempt: anything still queued would arrive now
+      expect(arrived()).toBe(arrivedAtWithdrawal);
+      // Nothing of the consent or the person reached Redis (delivery ids only).
+      const redis = new Redis(system.redis.url);
+      try {
+        const keys = await redis.keys('*');
+        const values = await Promise.all(keys.map(async (k) => ((await redis.type(k)) === 'hash' ? JSON.stringify(await redis.hgetall(k)) : '')));
+        expect([...keys, ...values].join('\n')).not.toMatch(new RegExp(`Росица|Измислена|1997-11-05|${consentId}|${withdrawn.body.subject}`));
+      } finally {
+        redis.disconnect();
+      }
+      // The sender is told through the normal status history and events.
+      const last = await system.track(accepted[accepted.length - 1]!.id, 'BG-NCCTHB');
+      expect(last.deliveries[0].history.map((h: { status: string }) => h.status)).toContain('withheld');
+    } finally {
+      ngo().behave({});
+    }
+  }, 120_000);
+
+  it('withholds a delivery whose consent expired while it waited for the recipient, and never sends it', async () => {
+    const consentId = await consent(new Date(Date.now() + 3000));
+    await ngo().stop();
+    try {
+      const accepted = await referRositsa(consentId);
+      await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('retrying'), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 3200));
+      await ngo().start();
+      const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['withheld'], 15_000);
+      expect(exchange.deliveries[0].history.map((h: { status: string }) => h.status)).toContain('withheld');
+      expect(ngo().arrivals.has(`BG-NCCTHB/${accepted.messageId}`)).toBe(false);
+    } finally {
+      await ngo().start().catch(() => undefined);
+    }
+  });
+});
