@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Participant, ParticipantKind } from '../schemas/index.ts';
+import { DATA_CATEGORIES, type DataCategory, type Participant, type ParticipantKind } from '../schemas/index.ts';
 import type { Validators } from '../schemas/index.ts';
 import { DEMO_ADMINISTRATORS, DEMO_PARTICIPANTS } from './demo-participants.ts';
 
@@ -104,6 +104,8 @@ export interface Config {
   readonly trust: TrustConfig;
   /** Which participant kinds may invoke each exemption as the legal basis of an exchange. */
   readonly exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
+  /** The data categories an exemption releases to each kind of participant (a consent releases what it names). */
+  readonly exemptionCategories: Readonly<Record<ParticipantKind, readonly DataCategory[]>>;
   /** The participant added to every exchange about a child (DESIGN §6); must be a configured participant. */
   readonly childProtectionParticipant: string;
   /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Absent: one is created under `dataDir` on first start. */
@@ -137,7 +139,7 @@ const POLICY_PROPERTIES = {
 const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'childProtectionParticipant'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -182,6 +184,17 @@ const CONFIG_SCHEMA = {
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     pseudonymKeyFile: { type: 'string', minLength: 1 },
     childProtectionParticipant: { type: 'string', default: 'BG-SACP' },
+    exemptionCategories: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      // NGO service providers get no criminal-proceedings details under an exemption; a
+      // consent that names legal-proceedings for them releases it.
+      properties: Object.fromEntries(KINDS.map((kind) => [kind, {
+        type: 'array', uniqueItems: true, items: { enum: DATA_CATEGORIES },
+        default: kind === 'ngo' ? DATA_CATEGORIES.filter((c) => c !== 'legal-proceedings') : [...DATA_CATEGORIES],
+      }])),
+    },
     exemptions: {
       type: 'object',
       additionalProperties: false,

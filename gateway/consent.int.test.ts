@@ -1,11 +1,12 @@
-import { compactVerify, importX509 } from 'jose';
-import { X509Certificate } from 'node:crypto';
+import { compactVerify, flattenedVerify, importX509 } from 'jose';
+import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../schemas/index.ts';
 import { captureLogs, createTestPki, freshExample, startTestGateway, STORE_KINDS, TEST_PSEUDONYM_KEY, validators, type TestGateway } from './test-support.ts';
 
 const pki = createTestPki();
 const checkConsent = validators.schema('Consent');
+const checkEnvelope = validators.schema('Envelope');
 const DAY = 86_400_000;
 // Invented people only.
 const desislava = { givenName: 'Десислава', familyName: 'Тестова', dateOfBirth: '1999-04-02' };
@@ -220,5 +221,79 @@ describe('legal basis at submit, per recipient (PostgreSQL)', () => {
     expect(none.body.detail).toContain('BG-NGO-ANIMUS');
     const unknown = await nccthb().post('/v1/exchanges', referral('00000000-0000-4000-8000-00000000beef', ['BG-NGO-ANIMUS']));
     expect([unknown.status, unknown.body.detail]).toEqual([403, 'BG-NGO-ANIMUS: no such consent.']);
+  });
+});
+
+describe('data minimisation per recipient (PostgreSQL)', () => {
+  let gw: TestGateway;
+  const nccthb = () => gw.as(pki.participant('BG-NCCTHB'));
+  beforeAll(async () => {
+    gw = await startTestGateway({ store: 'postgresql', pki });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  async function consentFor(categories: string[]): Promise<string> {
+    const response = await nccthb().post('/v1/consents', consentRequest({
+      subject: { identity: { givenName: 'Desislava', familyName: 'Testova', dateOfBirth: '1999-04-02' } },
+      scope: [{ recipients: ['BG-NGO-ANIMUS'], purposes: ['protection-and-assistance'], categories }],
+    }));
+    return response.body.id;
+  }
+  /** The NGO's stored copy, its digest and seal. */
+  async function copyOf(exchangeId: string) {
+    const { rows } = await gw.db.query<{ envelope: any; envelope_digest: string; seal: string; withheld_categories: string[] }>(
+      `SELECT envelope, envelope_digest, seal, withheld_categories FROM deliveries WHERE exchange_id = $1 AND recipient = 'BG-NGO-ANIMUS'`, [exchangeId],
+    );
+    return rows[0]!;
+  }
+
+  it('sends a recipient only the categories its consent names, in a copy with its own digest and seal', async () => {
+    const message = freshExample('Referral');
+    message.legalBasis = { consentId: await consentFor(['identity', 'needs-and-services']) };
+    const response = await nccthb().post('/v1/exchanges', message);
+    expect(response.status, response.text).toBe(202);
+    const tracked = (await nccthb().get(`/v1/exchanges/${response.body.id}`)).body;
+    expect(tracked.deliveries[0].withheldCategories).toEqual(['contact', 'exploitation']);
+    const copy = await copyOf(response.body.id);
+    expect(copy.envelope.payload).not.toHaveProperty('exploitation');
+    expect(copy.envelope.payload.subject).not.toHaveProperty('contact');
+    expect(copy.envelope.payload.subject.identity.givenName).toBe('Desislava');
+    expect(copy.envelope.payload.requestedServices).toEqual(message.payload.requestedServices);
+    expect(checkEnvelope(copy.envelope)).toEqual([]);
+    const canonical = canonicalize(copy.envelope);
+    expect(copy.envelope_digest).toBe(`sha256:${createHash('sha256').update(canonical).digest('hex')}`);
+    expect(copy.envelope_digest).not.toBe(response.body.envelopeDigest);
+    const [header, , signature] = copy.seal.split('.') as [string, string, string];
+    const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
+    await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonical).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
+  });
+
+  it('refuses a recipient whose basis leaves out what the message cannot go without', async () => {
+    const message = freshExample('Referral');
+    message.legalBasis = { consentId: await consentFor(['identity']) };
+    const response = await nccthb().post('/v1/exchanges', message);
+    expect([response.status, response.body.code]).toEqual([403, 'GW_LEGAL_BASIS_INSUFFICIENT']);
+    expect(response.body.violations).toContainEqual(expect.objectContaining({ pointer: '/payload/requestedServices' }));
+    expect(response.body.detail).toContain('BG-NGO-ANIMUS');
+  });
+
+  it('keeps criminal-proceedings details from an NGO under an exemption, and sends a consent-named category whole', async () => {
+    const message = freshExample('Referral');
+    message.payload.criminalProceedings = { participates: true, role: 'witness', stage: 'pre-trial' };
+    message.legalBasis = { exemption: 'legal-obligation', justification: 'The National Commission refers presumed victims under the NRM agreement.' };
+    const response = await nccthb().post('/v1/exchanges', message);
+    if (response.status !== 202) throw new Error(response.text);
+    expect((await nccthb().get(`/v1/exchanges/${response.body.id}`)).body.deliveries[0].withheldCategories).toEqual(['legal-proceedings']);
+    expect((await copyOf(response.body.id)).envelope.payload).not.toHaveProperty('criminalProceedings');
+
+    const consented = freshExample('Referral');
+    consented.payload.criminalProceedings = message.payload.criminalProceedings;
+    const all = ['identity', 'contact', 'location', 'health', 'exploitation', 'needs-and-services', 'legal-proceedings', 'family'];
+    consented.legalBasis = { consentId: await consentFor(all) };
+    const whole = await nccthb().post('/v1/exchanges', consented);
+    expect((await nccthb().get(`/v1/exchanges/${whole.body.id}`)).body.deliveries[0]).not.toHaveProperty('withheldCategories');
+    expect((await copyOf(whole.body.id)).envelope).toBeNull(); // no copy: the recipient gets the sealed envelope itself
   });
 });

@@ -10,6 +10,9 @@ import {
   type Exchange,
   type ExchangePage,
   type NewExchange,
+  type CategoryMap,
+  type DataCategory,
+  projectEnvelope,
   type ParticipantKind,
   type Validators,
   type Violation,
@@ -34,6 +37,10 @@ export interface ExchangeServiceDeps {
   childProtection?: string;
   /** Reads the consents exchanges name as their legal basis. */
   consents: Pick<ConsentStore, 'getMany'>;
+  /** The categories an exemption releases to each kind of participant. */
+  exemptionCategories: Readonly<Record<ParticipantKind, readonly DataCategory[]>>;
+  /** Where each message type's personal data sits (`x-data-category`). */
+  categoryMaps: Record<string, CategoryMap>;
   /** Seals accepted envelopes and signs acceptance receipts; verifies senders' signatures. */
   trust: { sealer: JwsSigner; verifier: JwsVerifier };
   store: ExchangeStore;
@@ -75,6 +82,26 @@ export interface ExchangeService {
 export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
   const now = deps.now ?? (() => new Date());
   const { registry, store } = deps;
+  const checkEnvelope = deps.validators.schema('Envelope');
+
+  /**
+   * The recipient's copy when its basis does not cover every category present: the fields of
+   * the others removed (by the contract's marks), with its own digest and seal. A copy the
+   * contract would refuse — a required field's category withheld — is refused at submit.
+   */
+  const minimised = (envelope: { type: string; payload: unknown }, recipient: string, allowed: Set<DataCategory>, signedAt: Date) => {
+    const { document, withheld } = projectEnvelope(envelope, deps.categoryMaps, allowed);
+    if (withheld.length === 0) return {};
+    const violations = checkEnvelope(document);
+    if (violations.length > 0) {
+      throw new GatewayError('GW_LEGAL_BASIS_INSUFFICIENT', {
+        detail: `${recipient}'s legal basis does not cover ${withheld.join(', ')}; a ${envelope.type} cannot go without ${violations.map((v) => v.pointer).join(', ')}.`,
+        violations: violations.map((v) => ({ pointer: v.pointer, message: `would be withheld from ${recipient}, but is required`, keyword: 'minimisation' })),
+      });
+    }
+    const canonical = canonicalize(document);
+    return { projection: { withheld, envelope: document, envelopeDigest: textDigest(canonical), seal: deps.trust.sealer.signDetached(canonical, { signedAt }) } };
+  };
 
   /**
    * Every recipient must be covered by a legal basis: its own in `recipientLegalBasis`, or
@@ -85,7 +112,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
    */
   const coverage = async (options: {
     message: NewExchange; recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; subject: string | undefined; at: Date;
-  }): Promise<Map<string, string>> => {
+  }): Promise<Map<string, { consentId?: string; allowed: Set<DataCategory> }>> => {
     const { message } = options;
     const bases = options.recipients.map((recipient) => {
       const own = options.recipientLegalBasis?.[recipient];
@@ -99,7 +126,11 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       });
     }
     const byConsent = bases.filter((b): b is typeof b & { basis: { consentId: string } } => 'consentId' in b.basis!);
-    if (byConsent.length === 0) return new Map();
+    const byExemption = bases.filter((b) => !('consentId' in b.basis!));
+    const released = new Map<string, { consentId?: string; allowed: Set<DataCategory> }>(
+      byExemption.map((b) => [b.recipient, { allowed: new Set(deps.exemptionCategories[registry.get(b.recipient)!.kind]) }]),
+    );
+    if (byConsent.length === 0) return released;
     const consents = new Map((await deps.consents.getMany([...new Set(byConsent.map((b) => b.basis.consentId))])).map((c) => [c.id, c]));
     const problems = byConsent.flatMap((b) => {
       const problem = coverageProblem(consents.get(b.basis.consentId), b.recipient, registry.get(b.recipient)!.kind, message.purpose, options.subject, options.at);
@@ -111,7 +142,13 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         violations: problems.map((p) => ({ pointer: `${p.pointer}/consentId`, message: `does not cover ${p.recipient}: ${p.problem}`, keyword: 'consent' })),
       });
     }
-    return new Map(byConsent.map((b) => [b.recipient, b.basis.consentId]));
+    // A consent releases the categories its covering scope entries name: the person's explicit choice.
+    for (const b of byConsent) {
+      const kind = registry.get(b.recipient)!.kind;
+      const covering = consents.get(b.basis.consentId)!.scope.filter((s) => (s.recipients?.includes(b.recipient) || s.participantKinds?.includes(kind)) && (s.purposes as string[]).includes(message.purpose));
+      released.set(b.recipient, { consentId: b.basis.consentId, allowed: new Set(covering.flatMap((s) => s.categories)) });
+    }
+    return released;
   };
 
   /**
@@ -177,7 +214,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const id = randomUUID();
       const acceptedAt = now();
       const subject = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
-      const consentOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
+      const basisOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
       const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject } };
       const canonical = canonicalize(envelope);
       const envelopeDigest = textDigest(canonical);
@@ -185,7 +222,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         id: randomUUID(),
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
-        ...(consentOf.has(recipient) ? { consentId: consentOf.get(recipient)! } : {}),
+        ...(basisOf.get(recipient)?.consentId ? { consentId: basisOf.get(recipient)!.consentId! } : {}),
+        ...minimised(envelope, recipient, basisOf.get(recipient)!.allowed, acceptedAt),
       }));
       const seal = deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt });
       const acceptance: StoredAcceptance = {

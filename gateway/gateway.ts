@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Contract, Validators } from '../schemas/index.ts';
+import { buildCategoryMaps, type Contract, type Validators } from '../schemas/index.ts';
 import { deliveryPolicy, type Config } from './config.ts';
 import { GatewayError } from './errors.ts';
 import { createDeliveryService } from './delivery-service.ts';
@@ -91,6 +91,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     exemptions: config.exemptions,
     childProtection: config.childProtectionParticipant,
     consents: consentStore,
+    exemptionCategories: config.exemptionCategories,
+    categoryMaps: buildCategoryMaps(deps.contract.document),
     onExemption: metrics.exemptionInvoked,
     store: exchangeStore,
     registry,

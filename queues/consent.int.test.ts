@@ -75,6 +75,23 @@ describe('consent at delivery time', () => {
     }
   }, 120_000);
 
+  it('hands the shelter system only the categories the consent names; it verifies that copy\'s seal and acknowledges it', async () => {
+    const response = await system.as('BG-NCCTHB').post('/v1/consents', {
+      subject: { identity: rositsa }, givenBy: { kind: 'self' }, evidence, validFrom: new Date(Date.now() - 60_000).toISOString(),
+      scope: [{ recipients: ['BG-NGO-ANIMUS'], purposes: ['protection-and-assistance'], categories: ['identity', 'needs-and-services'] }],
+    });
+    const sealsBefore = ngo().sealsVerified;
+    const accepted = await referRositsa(response.body.id);
+    const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(exchange.deliveries[0].withheldCategories).toEqual(['contact', 'exploitation']);
+    const got = ngo().received.get(`BG-NCCTHB/${accepted.messageId}`) as { payload: Record<string, any> };
+    expect(got.payload).not.toHaveProperty('exploitation');
+    expect(got.payload.subject).not.toHaveProperty('contact');
+    expect(got.payload.subject.identity.familyName).toBe(rositsa.familyName);
+    expect(got.payload.requestedServices.length).toBeGreaterThan(0);
+    expect(ngo().sealsVerified).toBe(sealsBefore + 1);
+  });
+
   it('withholds a delivery whose consent expired while it waited for the recipient, and never sends it', async () => {
     const consentId = await consent(new Date(Date.now() + 3000));
     await ngo().stop();

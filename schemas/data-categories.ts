@@ -94,3 +94,41 @@ export function buildCategoryMaps(document: OpenApiDocument): Record<keyof typeo
   }
   return maps;
 }
+
+/** An envelope with the fields of some categories removed, and which categories were there to remove. */
+export interface Projection<T> {
+  document: T;
+  /** Categories of which at least one field was present and removed, in `DATA_CATEGORIES` order. */
+  withheld: DataCategory[];
+}
+
+/**
+ * Removes from `envelope` every field whose `x-data-category` is not in `allowed`, following
+ * the category map of its message type (`*` steps into every array item). The input is not
+ * changed. A new field is covered by marking it in the contract, not by code here.
+ */
+export function projectEnvelope<T extends { type: string; payload?: unknown }>(envelope: T, maps: Record<string, CategoryMap>, allowed: ReadonlySet<DataCategory>): Projection<T> {
+  const map = maps[envelope.type];
+  if (!map) throw new RangeError(`projectEnvelope: no category map for type ${envelope.type}`);
+  const copy = structuredClone(envelope);
+  const removed = new Set<DataCategory>();
+  for (const field of map.fields) {
+    if (allowed.has(field.category)) continue;
+    if (removeAt(copy as unknown as Record<string, unknown>, field.path.split('/').slice(1))) removed.add(field.category);
+  }
+  return { document: copy, withheld: DATA_CATEGORIES.filter((c) => removed.has(c)) };
+}
+
+/** Deletes the property at `steps` (with `*` over array items); true when anything was there. */
+function removeAt(node: unknown, steps: string[]): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const [step, ...rest] = steps as [string, ...string[]];
+  if (step === '*') return Array.isArray(node) ? node.map((item) => removeAt(item, rest)).some(Boolean) : false;
+  const record = node as Record<string, unknown>;
+  if (!(step in record)) return false;
+  if (rest.length === 0) {
+    delete record[step];
+    return true;
+  }
+  return removeAt(record[step], rest);
+}

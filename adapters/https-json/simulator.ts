@@ -36,6 +36,8 @@ export interface RecipientSimulator {
   readonly arrivals: Map<string, number>;
   /** messageIds applied, each once, in order. */
   readonly applied: string[];
+  /** The last envelopes received (up to 1,000), by `sender/messageId`: what the agency system actually got. */
+  readonly received: Map<string, Record<string, unknown>>;
   /** Envelopes whose seal verified (with `jose`, against the gateway CA). */
   readonly sealsVerified: number;
   behave(behaviour: Behaviour): void;
@@ -51,6 +53,7 @@ export interface RecipientSimulator {
 export async function createRecipientSimulator(options: SimulatorOptions): Promise<RecipientSimulator> {
   const arrivals = new Map<string, number>();
   const applied: string[] = [];
+  const received = new Map<string, Record<string, unknown>>();
   let sealsVerified = 0;
   const gatewayCa = new X509Certificate(options.server.caPem);
   let behaviour: Behaviour = {};
@@ -86,6 +89,8 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
           sealsVerified++;
           const envelope = JSON.parse(body.toString('utf8')) as { messageId: string; type: string; sender: string };
           const key = `${envelope.sender}/${envelope.messageId}`;
+          received.set(key, envelope);
+          if (received.size > 1000) received.delete(received.keys().next().value!);
           arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
           if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
           // The caller went away while we worked: like a real system's rolled-back
@@ -193,6 +198,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     },
     arrivals,
     applied,
+    received,
     get sealsVerified() {
       return sealsVerified;
     },

@@ -166,9 +166,12 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         `WITH moved AS (
            UPDATE deliveries d SET status = 'delivering', status_changed_at = clock_timestamp()
            WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now()) AND ${BASIS_HOLDS}
-           RETURNING id, exchange_id, status_changed_at),
+           RETURNING id, exchange_id, status_changed_at, envelope AS own_envelope, envelope_digest AS own_digest, seal AS own_seal),
          ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
-         SELECT e.envelope, e.envelope_digest, e.seal FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
+         -- The recipient's own copy when categories were withheld from it, else the exchange's.
+         SELECT COALESCE(m.own_envelope, e.envelope) AS envelope, COALESCE(m.own_digest, e.envelope_digest) AS envelope_digest,
+                COALESCE(m.own_seal, e.seal) AS seal
+         FROM moved m JOIN exchanges e ON e.id = m.exchange_id`,
         [deliveryId, DELIVERABLE, JSON.stringify(detail)],
       );
       const row = rows[0];
@@ -200,7 +203,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         moved: boolean; id: string | null; status: DeliveryStatus | null; status_changed_at: Date | null; receipt: string | null;
       }>(
         `WITH target AS (
-           SELECT d.id, d.recipient, d.status, d.channel, e.envelope_digest, e.id AS exchange_id FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+           SELECT d.id, d.recipient, d.status, d.channel, COALESCE(d.envelope_digest, e.envelope_digest) AS envelope_digest, e.id AS exchange_id
+           FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
            WHERE d.id = $1 AND d.recipient = $2 FOR UPDATE OF d),
          moved AS (
            UPDATE deliveries d SET status = 'acknowledged', status_changed_at = clock_timestamp(), receipt = $8
@@ -288,7 +292,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         [recipient],
       );
       const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
-        `SELECT d.id, d.exchange_id, d.status, e.envelope, e.envelope_digest, e.seal FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+        `SELECT d.id, d.exchange_id, d.status, COALESCE(d.envelope, e.envelope) AS envelope,
+                COALESCE(d.envelope_digest, e.envelope_digest) AS envelope_digest, COALESCE(d.seal, e.seal) AS seal FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
          ORDER BY e.seq LIMIT $2`,
         [recipient, limit],

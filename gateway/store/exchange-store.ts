@@ -24,7 +24,13 @@ export interface ExchangeRecord {
   /** Digest of the submitted body; a replay must match it. */
   requestDigest: string;
   /** One per recipient; `expiresAt` is when an unsent delivery expires (its time-to-live). */
-  deliveries: Array<{ id: string; recipient: string; expiresAt: Date | null; /** The consent this delivery relies on, if any. */ consentId?: string }>;
+  deliveries: Array<{
+    id: string; recipient: string; expiresAt: Date | null;
+    /** The consent this delivery relies on, if any. */
+    consentId?: string;
+    /** When categories are withheld from this recipient: its copy, with digest and seal. */
+    projection?: { withheld: string[]; envelope: object; envelopeDigest: string; seal: string };
+  }>;
   /** The answer given now, and to every identical replay (the acceptance receipt is signed afresh). */
   response: StoredAcceptance;
   /** Audit actor, e.g. `participant:BG-MOI`. */
@@ -91,6 +97,7 @@ interface DeliveryRow {
   status: DeliveryStatus;
   status_changed_at: Date;
   receipt: string | null;
+  withheld_categories: string[];
 }
 
 const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
@@ -111,7 +118,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
       const { rows } = await db.query<ExchangeRow>(`SELECT ${EXCHANGE_COLUMNS} FROM exchanges WHERE id = $1`, [id]);
       if (!rows[0]) return undefined;
       const deliveries = await db.query<DeliveryRow>(
-        `SELECT id, exchange_id, recipient, status, status_changed_at, receipt FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
+        `SELECT id, exchange_id, recipient, status, status_changed_at, receipt, withheld_categories FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
         [id],
       );
       const events = await db.query<{ delivery_id: string; status: DeliveryStatus; at: Date }>(
@@ -148,7 +155,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
       );
       if (rows.length === 0) return [];
       const deliveries = await db.query<DeliveryRow>(
-        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at, NULL AS receipt FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at, NULL AS receipt, d.withheld_categories FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.exchange_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.sender = $2 OR d.recipient = $2)
          ORDER BY d.recipient`,
         [rows.map((r) => r.id), filter.viewer],
@@ -193,9 +200,12 @@ WITH claim AS (
   SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21 FROM claim
   RETURNING id
 ), delivery AS (
-  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at, consent_id)
-  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at, d.consent_id
-  FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[]) AS d(id, recipient, expires_at, consent_id)
+  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at, consent_id,
+                          withheld_categories, envelope, envelope_digest, seal)
+  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at, d.consent_id,
+         COALESCE(ARRAY(SELECT jsonb_array_elements_text(d.projection->'withheld')), '{}'), d.projection->'envelope',
+         d.projection->>'envelopeDigest', d.projection->>'seal'
+  FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[], $23::jsonb[]) AS d(id, recipient, expires_at, consent_id, projection)
   RETURNING id
 ), event AS (
   INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'accepted', $10 FROM delivery
@@ -215,6 +225,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.requestDigest, JSON.stringify(record.response), record.actor, JSON.stringify(record.auditDetails),
     record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null), record.seal, record.senderSignature ?? null,
     record.deliveries.map((d) => d.consentId ?? null),
+    record.deliveries.map((d) => (d.projection ? JSON.stringify(d.projection) : null)),
   ];
 }
 
@@ -261,5 +272,6 @@ function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: row.status_changed_at.toISOString(),
     ...(row.receipt ? { receipt: row.receipt } : {}),
+    ...(row.withheld_categories?.length ? { withheldCategories: row.withheld_categories as NonNullable<Delivery['withheldCategories']> } : {}),
   };
 }
