@@ -1,8 +1,10 @@
 import { compactVerify, flattenedVerify, importX509 } from 'jose';
 import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalize } from '../schemas/index.ts';
-import { captureLogs, createTestPki, freshExample, startTestGateway, STORE_KINDS, TEST_PSEUDONYM_KEY, validators, type TestGateway } from './test-support.ts';
+import fc from 'fast-check';
+import { buildCategoryMaps, canonicalize, DATA_CATEGORIES, fieldPresent, projectEnvelope } from '../schemas/index.ts';
+import { captureLogs, contract, createTestPki, freshExample, startTestGateway, STORE_KINDS, TEST_PSEUDONYM_KEY, validators, type TestGateway } from './test-support.ts';
+
 
 const pki = createTestPki();
 const checkConsent = validators.schema('Consent');
@@ -268,6 +270,33 @@ describe('data minimisation per recipient (PostgreSQL)', () => {
     const [header, , signature] = copy.seal.split('.') as [string, string, string];
     const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
     await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonical).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
+  });
+
+  it('never hands a recipient a field of a category its consent leaves out, whatever the payload and scope (property)', async () => {
+    const maps = buildCategoryMaps(contract.document);
+    const optional = DATA_CATEGORIES.filter((c) => c !== 'needs-and-services' && c !== 'identity');
+    await fc.assert(
+      fc.asyncProperty(fc.subarray([...optional]), fc.subarray([...optional]), async (allowedExtra, absent) => {
+        const message = freshExample('Referral');
+        // A random payload: some categories' fields are left out, one may be added.
+        message.payload = projectEnvelope(message, maps, new Set(DATA_CATEGORIES.filter((c) => !(absent as string[]).includes(c)))).document.payload;
+        if (!absent.includes('legal-proceedings')) message.payload.criminalProceedings = { participates: true, stage: 'trial' };
+        const allowed = ['identity', 'needs-and-services', ...allowedExtra];
+        message.legalBasis = { consentId: await consentFor(allowed) };
+        const response = await nccthb().post('/v1/exchanges', message);
+        expect(response.status, response.text).toBe(202);
+        // What the worker or the inbox hands over: the delivery's copy, else the sealed envelope.
+        const { rows } = await gw.db.query<{ envelope: any }>(
+          `SELECT COALESCE(d.envelope, e.envelope) AS envelope FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE e.id = $1`, [response.body.id],
+        );
+        const handed = rows[0]!.envelope;
+        for (const field of maps.referral.fields) {
+          if (!allowed.includes(field.category)) expect(fieldPresent(handed, field.path), field.path).toBe(false);
+        }
+        expect(checkEnvelope(handed)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('refuses a recipient whose basis leaves out what the message cannot go without', async () => {

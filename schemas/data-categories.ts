@@ -132,3 +132,15 @@ function removeAt(node: unknown, steps: string[]): boolean {
   }
   return removeAt(record[step], rest);
 }
+
+/** Whether anything sits at a category-map `path` in `document` (a `*` step goes into every array item). */
+export function fieldPresent(document: unknown, path: string): boolean {
+  const walk = (node: unknown, steps: string[]): boolean => {
+    if (steps.length === 0) return true;
+    if (node === null || typeof node !== 'object') return false;
+    const [step, ...rest] = steps as [string, ...string[]];
+    if (step === '*') return Array.isArray(node) && node.some((item) => walk(item, rest));
+    return step in node && walk((node as Record<string, unknown>)[step], rest);
+  };
+  return walk(document, path.split('/').slice(1));
+}
