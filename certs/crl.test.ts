@@ -37,7 +37,8 @@ describe('certificate revocation lists', () => {
     expect(text).toContain('X509v3 CRL Number: \n                42');
     expect(text).toContain('Key Compromise');
     expect(text).toContain('X509v3 Authority Key Identifier');
-    expect(text.replace(/\s/g, '')).toContain(`SerialNumber:${serial.toUpperCase().padStart(32, '0')}`);
+    // openssl prints the serial in whole octets, without leading zero octets.
+    expect(text.replace(/\s/g, '')).toContain(`SerialNumber:${(serial.length % 2 === 1 ? `0${serial}` : serial).toUpperCase()}RevocationDate`);
   });
 
   it('makes openssl verify -crl_check reject the revoked certificate and accept the others', () => {
