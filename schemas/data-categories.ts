@@ -105,32 +105,33 @@ export interface Projection<T> {
 /**
  * Removes from `envelope` every field whose `x-data-category` is not in `allowed`, following
  * the category map of its message type (`*` steps into every array item). The input is not
- * changed. A new field is covered by marking it in the contract, not by code here.
+ * changed; when nothing is to be removed it is returned as it is (no copy: this runs for
+ * every recipient of every acceptance). A new field is covered by marking it in the
+ * contract, not by code here.
  */
 export function projectEnvelope<T extends { type: string; payload?: unknown }>(envelope: T, maps: Record<string, CategoryMap>, allowed: ReadonlySet<DataCategory>): Projection<T> {
   const map = maps[envelope.type];
   if (!map) throw new RangeError(`projectEnvelope: no category map for type ${envelope.type}`);
+  const removable = map.fields.filter((field) => !allowed.has(field.category) && fieldPresent(envelope, field.path));
+  if (removable.length === 0) return { document: envelope, withheld: [] };
   const copy = structuredClone(envelope);
-  const removed = new Set<DataCategory>();
-  for (const field of map.fields) {
-    if (allowed.has(field.category)) continue;
-    if (removeAt(copy as unknown as Record<string, unknown>, field.path.split('/').slice(1))) removed.add(field.category);
-  }
+  for (const field of removable) removeAt(copy as unknown as Record<string, unknown>, field.path.split('/').slice(1));
+  const removed = new Set(removable.map((f) => f.category));
   return { document: copy, withheld: DATA_CATEGORIES.filter((c) => removed.has(c)) };
 }
 
-/** Deletes the property at `steps` (with `*` over array items); true when anything was there. */
-function removeAt(node: unknown, steps: string[]): boolean {
-  if (node === null || typeof node !== 'object') return false;
+/** Deletes the property at `steps` (with `*` over array items), wherever it is present. */
+function removeAt(node: unknown, steps: string[]): void {
+  if (node === null || typeof node !== 'object') return;
   const [step, ...rest] = steps as [string, ...string[]];
-  if (step === '*') return Array.isArray(node) ? node.map((item) => removeAt(item, rest)).some(Boolean) : false;
-  const record = node as Record<string, unknown>;
-  if (!(step in record)) return false;
-  if (rest.length === 0) {
-    delete record[step];
-    return true;
+  if (step === '*') {
+    if (Array.isArray(node)) for (const item of node) removeAt(item, rest);
+    return;
   }
-  return removeAt(record[step], rest);
+  const record = node as Record<string, unknown>;
+  if (!(step in record)) return;
+  if (rest.length === 0) delete record[step];
+  else removeAt(record[step], rest);
 }
 
 /** Whether anything sits at a category-map `path` in `document` (a `*` step goes into every array item). */
