@@ -281,36 +281,37 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
 
     async inbox(recipient, limit) {
-      // Deliveries whose consent lapsed while they waited are withheld, never handed out.
-      await db.query(
-        `WITH held AS (
+      // One statement decides each waiting delivery, as the worker's start does: handed over
+      // now (`delivered`, with its event and attempt) while its legal basis holds, `withheld`
+      // when its consent lapsed; those delivered before and not yet acknowledged are offered again.
+      const { rows } = await db.query<{ id: string; exchange_id: string; envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
+        `WITH candidates AS (
+           SELECT d.id, e.seq FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+           WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
+           ORDER BY e.seq LIMIT $2),
+         held AS (
            UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
-           WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status = 'queued' AND d.consent_id IS NOT NULL AND NOT ${BASIS_HOLDS}
-           RETURNING d.id, d.status_changed_at)
-         INSERT INTO delivery_events (delivery_id, status, at, detail)
-         SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held`,
-        [recipient],
-      );
-      const { rows } = await db.query<{ id: string; exchange_id: string; status: DeliveryStatus; envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
-        `SELECT d.id, d.exchange_id, d.status, COALESCE(d.envelope, e.envelope) AS envelope,
-                COALESCE(d.envelope_digest, e.envelope_digest) AS envelope_digest, COALESCE(d.seal, e.seal) AS seal FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
-         WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
-         ORDER BY e.seq LIMIT $2`,
+           FROM candidates c WHERE d.id = c.id AND d.status = 'queued' AND NOT ${BASIS_HOLDS}
+           RETURNING d.id, d.status_changed_at),
+         held_events AS (
+           INSERT INTO delivery_events (delivery_id, status, at, detail)
+           SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held),
+         moved AS (
+           UPDATE deliveries d SET status = 'delivered', status_changed_at = clock_timestamp(), attempts = d.attempts + 1
+           FROM candidates c WHERE d.id = c.id AND d.status = 'queued' AND ${BASIS_HOLDS}
+           RETURNING d.id, d.attempts, d.status_changed_at),
+         moved_events AS (
+           INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivered', status_changed_at, '{"via":"inbox"}' FROM moved),
+         attempts AS (
+           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome)
+           SELECT id, attempts, status_changed_at, 0, 'delivered' FROM moved)
+         SELECT d.id, d.exchange_id, COALESCE(d.envelope, e.envelope) AS envelope,
+                COALESCE(d.envelope_digest, e.envelope_digest) AS envelope_digest, COALESCE(d.seal, e.seal) AS seal
+         FROM candidates c JOIN deliveries d ON d.id = c.id JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.status = 'delivered' OR c.id IN (SELECT id FROM moved)
+         ORDER BY c.seq`,
         [recipient, limit],
       );
-      const fresh = rows.filter((r) => r.status === 'queued').map((r) => r.id);
-      if (fresh.length > 0) {
-        // Handed over now: `delivered`, with its event and its attempt, in one statement.
-        await db.query(
-          `WITH moved AS (
-             UPDATE deliveries SET status = 'delivered', status_changed_at = clock_timestamp(), attempts = attempts + 1
-             WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id, attempts, status_changed_at),
-           ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivered', status_changed_at, '{"via":"inbox"}' FROM moved)
-           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome)
-           SELECT id, attempts, status_changed_at, 0, 'delivered' FROM moved`,
-          [fresh],
-        );
-      }
       return rows.map((r) => ({ deliveryId: r.id, exchangeId: r.exchange_id, envelopeDigest: r.envelope_digest, envelope: r.envelope, seal: r.seal }));
     },
 
