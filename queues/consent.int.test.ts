@@ -1,4 +1,7 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { flattenedVerify, importX509 } from 'jose';
+import { canonicalize } from '../schemas/index.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestSystem, type TestSystem } from './test-system.ts';
 
@@ -11,7 +14,7 @@ describe('consent at delivery time', () => {
   const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
 
   beforeAll(async () => {
-    system = await startTestSystem({ delivery: { concurrency: 4, attempts: 100 } });
+    system = await startTestSystem({ delivery: { concurrency: 4, attempts: 100, participants: { 'BG-SAA': { mode: 'pull' } } } });
   });
   afterAll(async () => {
     await system?.close();
@@ -90,6 +93,40 @@ describe('consent at delivery time', () => {
     expect(got.payload.subject.identity.familyName).toBe(rositsa.familyName);
     expect(got.payload.requestedServices.length).toBeGreaterThan(0);
     expect(ngo().sealsVerified).toBe(sealsBefore + 1);
+  });
+
+  it('hands a pull recipient its minimised copy with that copy\'s seal, and withholds what waits in the inbox once the consent lapses', async () => {
+    const response = await system.as('BG-NCCTHB').post('/v1/consents', {
+      subject: { identity: rositsa }, givenBy: { kind: 'self' }, evidence, validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 3000).toISOString(),
+      scope: [{ recipients: ['BG-SAA'], purposes: ['protection-and-assistance'], categories: ['identity', 'needs-and-services'] }],
+    });
+    const toSaa = () => system.submit('Referral', (m) => {
+      Object.assign(m.payload.subject.identity, rositsa);
+      m.recipients = ['BG-SAA'];
+      m.legalBasis = { consentId: response.body.id };
+    });
+    const saa = system.as('BG-SAA');
+    const fetched = await toSaa();
+    let item: any;
+    await vi.waitFor(async () => {
+      item = (await saa.get('/v1/inbox?limit=100&wait=1')).body.items.find((i: { exchangeId: string }) => i.exchangeId === fetched.id);
+      expect(item).toBeDefined();
+    }, { timeout: 10_000 });
+    expect(item.envelope.payload).not.toHaveProperty('exploitation');
+    expect(item.envelope.payload.subject).not.toHaveProperty('contact');
+    const canonical = canonicalize(item.envelope);
+    expect(item.envelopeDigest).toBe(`sha256:${createHash('sha256').update(canonical).digest('hex')}`);
+    const [header, , signature] = item.seal.split('.');
+    const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
+    await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonical).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
+
+    const waiting = await toSaa();
+    await vi.waitFor(async () => expect((await system.track(waiting.id, 'BG-NCCTHB')).deliveries[0].status).toBe('queued'));
+    await new Promise((r) => setTimeout(r, 3200)); // the consent lapses while the delivery waits in the inbox
+    const items = (await saa.get('/v1/inbox?limit=100')).body.items.map((i: { exchangeId: string }) => i.exchangeId);
+    expect(items).not.toContain(waiting.id);
+    expect((await system.track(waiting.id, 'BG-NCCTHB')).deliveries[0].status).toBe('withheld');
   });
 
   it('withholds a delivery whose consent expired while it waited for the recipient, and never sends it', async () => {
