@@ -62,8 +62,8 @@ export function initCertificateAuthority(options: InitAuthorityOptions): Authori
  * encrypted. Refuses a key file that others can read, and a key that does not match.
  */
 export function loadCertificateAuthority(files: AuthorityFiles & { passphrase?: string }): KeyedCertificate {
-  const mode = statSync(files.keyFile).mode & 0o077;
-  if (mode !== 0) throw new AuthorityError(`${files.keyFile} is readable by group or others (mode ${(statSync(files.keyFile).mode & 0o777).toString(8)}); chmod 600 it.`);
+  const { mode } = statSync(files.keyFile);
+  if ((mode & 0o077) !== 0) throw new AuthorityError(`${files.keyFile} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it.`);
   const certPem = readFileSync(files.certFile, 'utf8');
   let key;
   try {
@@ -87,33 +87,44 @@ export interface GatewayCertificateOptions {
   validityDays: number;
 }
 
+/** The gateway's own certificates. */
+export type GatewayCertificateKind = 'server' | 'gateway-client' | 'seal';
+export const GATEWAY_CERTIFICATE_KINDS: readonly GatewayCertificateKind[] = ['server', 'gateway-client', 'seal'];
+
 /**
- * The gateway's own certificates, issued by `ca` into `dir`: `server` (TLS endpoint),
- * `gateway-client` (presented to recipients and webhooks) and `seal` (signs seals and
- * acceptance receipts). Keys 0600.
+ * One of the gateway's own certificates with a fresh key: `server` (the TLS endpoint, for
+ * `hostnames`), `gateway-client` (presented to recipients and webhooks) or `seal` (signs
+ * seals and receipts; no TLS use). The production command and the development PKI both use it.
  */
-export function issueGatewayCertificates(options: GatewayCertificateOptions): Record<'server' | 'gateway-client' | 'seal', string> {
+export function issueGatewayCertificate(
+  kind: GatewayCertificateKind,
+  options: Pick<GatewayCertificateOptions, 'ca' | 'hostnames' | 'name' | 'organization'> & { notBefore: Date; notAfter: Date },
+): KeyedCertificate {
+  const { ca, name, organization, notBefore, notAfter } = options;
+  const ip = (h: string) => /^[\d.:]+$/.test(h);
+  if (kind === 'server') {
+    return issueKeyedCertificate({
+      ca, purpose: 'server', subject: { commonName: options.hostnames[0] ?? name, organization },
+      dnsNames: options.hostnames.filter((h) => !ip(h)), ipAddresses: options.hostnames.filter(ip), notBefore, notAfter,
+    });
+  }
+  const purpose = kind === 'seal' ? 'seal' : 'client';
+  return issueKeyedCertificate({
+    ca, purpose, subject: { commonName: kind === 'seal' ? `${name} seal` : name, organization }, uris: [gatewayUri(name)], notBefore, notAfter,
+  });
+}
+
+/** The gateway's three certificates, issued by `ca` into `dir` (keys 0600); returns the certificate files. */
+export function issueGatewayCertificates(options: GatewayCertificateOptions): Record<GatewayCertificateKind, string> {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const now = Date.now();
   const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + options.validityDays * DAY) };
-  const ip = (h: string) => /^[\d.:]+$/.test(h);
-  const issued: Record<'server' | 'gateway-client' | 'seal', KeyedCertificate> = {
-    server: issueKeyedCertificate({
-      ca: options.ca, purpose: 'server', subject: { commonName: options.hostnames[0] ?? options.name, organization: options.organization },
-      dnsNames: options.hostnames.filter((h) => !ip(h)), ipAddresses: options.hostnames.filter(ip), ...validity,
-    }),
-    'gateway-client': issueKeyedCertificate({
-      ca: options.ca, purpose: 'client', subject: { commonName: options.name, organization: options.organization }, uris: [gatewayUri(options.name)], ...validity,
-    }),
-    seal: issueKeyedCertificate({
-      ca: options.ca, purpose: 'seal', subject: { commonName: `${options.name} seal`, organization: options.organization }, uris: [gatewayUri(options.name)], ...validity,
-    }),
-  };
-  const written = {} as Record<'server' | 'gateway-client' | 'seal', string>;
-  for (const [name, keyed] of Object.entries(issued) as Array<[keyof typeof issued, KeyedCertificate]>) {
-    writeFileSync(join(options.dir, `${name}-key.pem`), keyed.keyPem, { mode: 0o600 });
-    writeFileSync(join(options.dir, `${name}.pem`), keyed.certPem);
-    written[name] = join(options.dir, `${name}.pem`);
+  const written = {} as Record<GatewayCertificateKind, string>;
+  for (const kind of GATEWAY_CERTIFICATE_KINDS) {
+    const keyed = issueGatewayCertificate(kind, { ...options, ...validity });
+    writeFileSync(join(options.dir, `${kind}-key.pem`), keyed.keyPem, { mode: 0o600 });
+    writeFileSync(join(options.dir, `${kind}.pem`), keyed.certPem);
+    written[kind] = join(options.dir, `${kind}.pem`);
   }
   return written;
 }

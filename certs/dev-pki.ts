@@ -1,7 +1,8 @@
 /** The development PKI created on first start: a CA, the gateway's server, client and seal certificates, one client certificate per demo participant. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { administratorUri, gatewayUri, participantUri, roleUri, type AdminRole } from './identity.ts';
+import { administratorUri, participantUri, roleUri, type AdminRole } from './identity.ts';
+import { issueGatewayCertificate } from './authority.ts';
 import { createCertificateAuthority, issueKeyedCertificate, type KeyedCertificate } from './pki.ts';
 
 /** Options for {@link ensureDevelopmentPki}. */
@@ -49,34 +50,10 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
       ...validity(3650),
     }),
   );
-  const server = loadOrCreate(options.dir, 'server', () =>
-    issueKeyedCertificate({
-      ca,
-      purpose: 'server',
-      subject: { commonName: options.hostnames[0] ?? 'localhost', organization: 'Referral Gateway (development only)' },
-      dnsNames: options.hostnames.filter((h) => !/^[\d.:]+$/.test(h)),
-      ipAddresses: options.hostnames.filter((h) => /^[\d.:]+$/.test(h)),
-      ...validity(825),
-    }),
-  );
-  const gatewayClient = loadOrCreate(options.dir, 'gateway-client', () =>
-    issueKeyedCertificate({
-      ca,
-      purpose: 'client',
-      subject: { commonName: 'referral-gateway', organization: 'Referral Gateway (development only)' },
-      uris: [gatewayUri('referral-gateway')],
-      ...validity(825),
-    }),
-  );
-  const seal = loadOrCreate(options.dir, 'seal', () =>
-    issueKeyedCertificate({
-      ca,
-      purpose: 'seal',
-      subject: { commonName: 'referral-gateway seal', organization: 'Referral Gateway (development only)' },
-      uris: [gatewayUri('referral-gateway')],
-      ...validity(825),
-    }),
-  );
+  const own = { ca, hostnames: options.hostnames, name: 'referral-gateway', organization: 'Referral Gateway (development only)', ...validity(825) };
+  const server = loadOrCreate(options.dir, 'server', () => issueGatewayCertificate('server', own));
+  const gatewayClient = loadOrCreate(options.dir, 'gateway-client', () => issueGatewayCertificate('gateway-client', own));
+  const seal = loadOrCreate(options.dir, 'seal', () => issueGatewayCertificate('seal', own));
   const issued = [server.certPem, gatewayClient.certPem, seal.certPem];
   for (const participant of options.participants) {
     issued.push(loadOrCreate(clientsDir, participant.id, () =>

@@ -49,6 +49,11 @@ export function readIdentity(certificate: X509Certificate): CertificateIdentity 
   return { kind: 'administrator', name: admins[0]!, roles };
 }
 
+/** The gateway a certificate names (its client and seal certificates), if any. */
+export function readGatewayName(certificate: X509Certificate): string | undefined {
+  return sanUris(certificate.subjectAltName).find((u) => u.startsWith(GATEWAY_PREFIX))?.slice(GATEWAY_PREFIX.length);
+}
+
 /** The `URI:` entries of Node's subjectAltName string (`URI:a, DNS:b, …`). */
 function sanUris(subjectAltName: string | undefined): string[] {
   if (!subjectAltName) return [];

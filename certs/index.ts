@@ -8,5 +8,5 @@ export { buildCrl, crlToPem, REVOCATION_REASONS } from './crl.ts';
 export type { RevokedEntry, RevocationReason } from './crl.ts';
 export { createJwsSigner, createJwsVerifier, SignatureError } from './jws.ts';
 export type { JwsHeader, JwsSigner, JwsVerifier, VerifiedJws, TrustAnchor, SignatureFailure } from './jws.ts';
-export { readIdentity, participantUri, administratorUri, adapterUri, roleUri, gatewayUri, ADMIN_ROLES } from './identity.ts';
+export { readIdentity, readGatewayName, participantUri, administratorUri, adapterUri, roleUri, gatewayUri, ADMIN_ROLES } from './identity.ts';
 export type { CertificateIdentity, AdminRole } from './identity.ts';

@@ -20,7 +20,7 @@ export interface ConsentServiceDeps {
 
 /** Consent operations. */
 export interface ConsentService {
-  pseudonym(caller: Caller, identity: Identity): string;
+  pseudonym(identity: Identity): string;
   record(caller: Caller, request: ConsentRequest): Promise<Consent>;
   get(caller: Caller, id: string): Promise<Consent>;
   bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
@@ -63,7 +63,7 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
   };
 
   return {
-    pseudonym(_caller, identity) {
+    pseudonym(identity) {
       return deps.pseudonyms.pseudonym(identity);
     },
 

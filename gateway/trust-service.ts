@@ -12,6 +12,7 @@ import {
   normalizeSerial,
   participantUri,
   readCertificationRequest,
+  readGatewayName,
   readIdentity,
   roleUri,
   type AdminRole,
@@ -257,7 +258,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
 export function describeCertificate(certPem: string, issuedBy: string): CertificateRecord {
   const certificate = new X509Certificate(certPem);
   const identity = readIdentity(certificate);
-  const gateway = certificate.subjectAltName?.split(', ').find((e) => e.startsWith('URI:urn:nrm:gateway:'));
+  const gateway = readGatewayName(certificate);
   const subjectKind: CertificateSubjectKind = identity?.kind === 'administrator' ? 'administrator'
     : identity?.kind === 'participant' ? (identity.adapter ? 'adapter' : 'participant')
     : 'gateway';
@@ -267,7 +268,7 @@ export function describeCertificate(certPem: string, issuedBy: string): Certific
     ...(identity?.kind === 'participant' ? { participant: identity.participantId } : {}),
     ...(identity?.kind === 'participant' && identity.adapter ? { name: identity.adapter } : {}),
     ...(identity?.kind === 'administrator' ? { name: identity.name } : {}),
-    ...(!identity && gateway ? { name: gateway.slice('URI:urn:nrm:gateway:'.length) } : {}),
+    ...(!identity && gateway ? { name: gateway } : {}),
     roles: identity?.kind === 'administrator' ? [...identity.roles] : [],
     fingerprint: `sha256:${createHash('sha256').update(certificate.raw).digest('hex')}`,
     notBefore: new Date(certificate.validFrom),

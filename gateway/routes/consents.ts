@@ -14,7 +14,7 @@ export function consentRoutes(consents: ConsentService, validators: Validators):
   const listQuery = queryReader<{ subject: string; limit: number }>(validators, 'listConsents');
 
   router.post('/pseudonyms', (req, res) => {
-    res.json({ pseudonym: consents.pseudonym(callerOf(res), pseudonymBody(req).identity) });
+    res.json({ pseudonym: consents.pseudonym(pseudonymBody(req).identity) });
   });
   router.post('/consents', async (req, res) => {
     const consent = await consents.record(callerOf(res), consentBody(req));
