@@ -1,8 +1,13 @@
-/** Adapters: the contract the core calls, and the adapters that implement it. */
-export { TransientDeliveryError, PermanentDeliveryError } from './types.ts';
-export type { Adapter, AdapterMeta, OutboundDelivery, DeliveryOutcome, DeliveryErrorOptions } from './types.ts';
-export { createHttpsJsonAdapter, HEADERS as HTTPS_JSON_HEADERS } from './https-json/index.ts';
-export { createJsonPoster, parseRetryAfter } from './https-json/transport.ts';
-export type { ClientTls, JsonPoster } from './https-json/transport.ts';
+/** Adapters: the contract the core calls, the registered adapters, and what they share. */
+export { TransientDeliveryError, PermanentDeliveryError, MappingError } from './types.ts';
+export type {
+  Adapter, AdapterContext, AdapterFactory, AdapterMeta, ClientTls, DeliveryErrorOptions, DeliveryOutcome, Intake, IntakeAnswer,
+  Mapping, NativeDocument, OutboundDelivery, Transmission,
+} from './types.ts';
+export { ADAPTERS, DEFAULT_ADAPTER } from './registry.ts';
+export { HEADERS as HTTPS_JSON_HEADERS } from './https-json/index.ts';
+export { createJsonPoster, parseRetryAfter } from './https.ts';
+export type { JsonPoster } from './https.ts';
+export { createGatewayIntake } from './intake.ts';
 export { createRecipientSimulator } from './https-json/simulator.ts';
 export type { RecipientSimulator, SimulatorOptions } from './https-json/simulator.ts';

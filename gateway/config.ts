@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ADAPTERS } from '../adapters/registry.ts';
 import { DATA_CATEGORIES, type DataCategory, type Participant, type ParticipantKind } from '../schemas/index.ts';
 import type { Validators } from '../schemas/index.ts';
 import { DEMO_ADMINISTRATORS, DEMO_PARTICIPANTS } from './demo-participants.ts';
@@ -65,8 +66,18 @@ export interface DeliveryPolicy {
 /** How one participant receives: pushed to its endpoint by an adapter, or pulled from the inbox. */
 export interface ParticipantDelivery extends Partial<DeliveryPolicy> {
   readonly mode: 'push' | 'pull';
-  readonly adapter?: 'https-json';
+  /** A registered adapter (`adapters/registry.ts`); `https-json` when absent. */
+  readonly adapter?: string;
+  /** Where the agency system is: `https://…`, or `sftp://…` for file exchange. */
   readonly endpoint?: string;
+  /** The adapter's own settings, checked against its `settingsSchema`. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * The adapter's certificate for intake (what the agency system sends, and its receipts):
+   * issued for `kind: adapter`, naming the participant. On embedded defaults the development
+   * PKI's certificate for the participant is used.
+   */
+  readonly intake?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Queued delivery settings. */
@@ -234,8 +245,15 @@ const CONFIG_SCHEMA = {
             required: ['mode'],
             properties: {
               mode: { enum: ['push', 'pull'] },
-              adapter: { enum: ['https-json'] },
-              endpoint: { type: 'string', pattern: '^https://' },
+              adapter: { enum: Object.keys(ADAPTERS) },
+              endpoint: { type: 'string', pattern: '^(https|sftp)://' },
+              settings: { type: 'object' },
+              intake: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['certFile', 'keyFile'],
+                properties: { certFile: { type: 'string', minLength: 1 }, keyFile: { type: 'string', minLength: 1 } },
+              },
               ...POLICY_PROPERTIES,
             },
             if: { properties: { mode: { const: 'push' } } },
@@ -341,8 +359,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
   if (!ids.includes(raw.childProtectionParticipant as string)) {
     problems.push(`childProtectionParticipant ${String(raw.childProtectionParticipant)} is not a configured participant (every case about a child goes to it)`);
   }
-  for (const id of Object.keys((raw.delivery as { participants: object }).participants)) {
+  for (const [id, delivery] of Object.entries((raw.delivery as { participants: Record<string, Record<string, unknown>> }).participants)) {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
+    // Each adapter says what its settings look like; defaults are filled in here.
+    const factory = ADAPTERS[(delivery.adapter as string | undefined) ?? 'https-json']!;
+    const settings = (delivery.settings ??= {});
+    const checkSettings = ajv.compile(factory.settingsSchema);
+    if (!checkSettings(settings)) {
+      for (const e of checkSettings.errors ?? []) problems.push(`/delivery/participants/${id}/settings${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

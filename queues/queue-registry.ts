@@ -1,7 +1,7 @@
 /** Starts the queue machinery a process's roles call for, and stops it in order: relay, workers (finishing in-flight deliveries), queues, connections. */
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { createHttpsJsonAdapter, type Adapter, type ClientTls } from '../adapters/index.ts';
+import { ADAPTERS, DEFAULT_ADAPTER, createGatewayIntake, type Adapter, type ClientTls } from '../adapters/index.ts';
 import {
   createDeliveryStore,
   createWebhookStore,
@@ -25,8 +25,15 @@ export interface QueueDeps {
   redisUrl: string;
   /** The gateway's client certificate, for recipients' endpoints and webhooks. */
   clientTls: ClientTls;
+  /** The gateway's server certificate, for adapters that listen for their agency system. */
+  serverTls?: ClientTls;
   /** Endpoints that override the configuration (the demo's simulated agencies). */
   endpoints?: Record<string, string>;
+  /**
+   * Intake: where adapters hand what their agency systems send (the gateway's own URL), and
+   * the certificate each participant's adapter uses for it. Adapters without one only deliver.
+   */
+  intake?: { gatewayUrl: string; tlsFor(participantId: string): ClientTls | undefined };
 }
 
 /** The running queue machinery. */
@@ -88,13 +95,25 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
   }
 
   const adapters: Adapter[] = [];
+  const intakes: Array<{ close(): Promise<void> }> = [];
   const workers: Array<{ close(force?: boolean): Promise<void> }> = [];
   if (workerConnection) {
     for (const participant of config.participants) {
       const endpoint = endpointOf(participant.id);
       if (channelOf(participant.id) !== 'push' || !endpoint) continue;
       const policy = policyOf(participant.id);
-      const adapter = createHttpsJsonAdapter({ endpoint, tls: deps.clientTls, timeoutMs: policy.timeoutMs });
+      const settings = config.delivery.participants[participant.id];
+      const factory = ADAPTERS[settings?.adapter ?? DEFAULT_ADAPTER]!;
+      const intakeTls = deps.intake?.tlsFor(participant.id);
+      const intake = intakeTls && deps.intake ? createGatewayIntake({ gatewayUrl: deps.intake.gatewayUrl, tls: intakeTls, logger }) : undefined;
+      if (intake) intakes.push(intake);
+      const adapter = factory.create({
+        participantId: participant.id, endpoint, settings: settings?.settings ?? {}, tls: deps.clientTls, timeoutMs: policy.timeoutMs,
+        ...(deps.serverTls ? { serverTls: deps.serverTls } : {}),
+        logger: logger.child({ adapter: factory.meta.name, participant: participant.id }),
+        ...(intake ? { intake } : {}),
+      });
+      await adapter.start?.();
       adapters.push(adapter);
       workers.push(createDeliveryWorker({
         participantId: participant.id, adapter, policy, deliveries, connection: workerConnection, lockDurationMs: config.delivery.lockDurationMs, logger,
@@ -121,6 +140,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         await within(2_000, Promise.all(workers.map((w) => w.close(true))));
       }
       await Promise.all(adapters.map((a) => a.close()));
+      await Promise.all(intakes.map((i) => i.close()));
       await within(2_000, Promise.all([...queues.values(), webhookQueue].map((q) => q.close())));
       await within(1_000, producer.quit()).catch(() => false);
       producer.disconnect();

@@ -2,7 +2,7 @@
 import type { components } from './generated/openapi.ts';
 
 export { loadContract, listOperations, CONTRACT_PATH } from './contract.ts';
-export type { Contract, OpenApiDocument, OpenApiOperation } from './contract.ts';
+export type { Contract, OpenApiDocument, OpenApiOperation, SchemaNode } from './contract.ts';
 export { createValidators } from './validators.ts';
 export type { Check, Validators, Violation } from './validators.ts';
 export { buildCategoryMaps, DATA_CATEGORIES, fieldPresent, projectEnvelope } from './data-categories.ts';

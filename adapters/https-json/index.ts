@@ -1,54 +1,39 @@
 /** The `https-json` adapter: POSTs the canonical envelope to the participant's endpoint over mutual TLS. */
-import type { Adapter, AdapterMeta } from '../types.ts';
-import { createJsonPoster, type ClientTls } from './transport.ts';
+import type { AdapterFactory, AdapterMeta } from '../types.ts';
+import { mapping } from './mapping.ts';
+import { createHttpsJsonTransport } from './transport.ts';
 
-/** Headers the recipient reads besides the body. */
-export const HEADERS = {
-  deliveryId: 'referral-delivery-id',
-  envelopeDigest: 'referral-envelope-digest',
-  messageId: 'referral-message-id',
-  attempt: 'referral-attempt',
-  /** The gateway's seal: a detached JWS whose payload is the body. */
-  seal: 'referral-seal',
-} as const;
+export { HEADERS } from './transport.ts';
 
 export const meta: AdapterMeta = {
   name: 'https-json',
-  version: '1.0.0',
+  version: '1.1.0',
   messageTypes: ['alert', 'referral', 'referral-response', 'case-transfer', 'case-update'],
   schemaVersions: ['1.0'],
+  fields: 'all',
 };
-
-/** Options for {@link createHttpsJsonAdapter}. */
-export interface HttpsJsonOptions {
-  endpoint: string;
-  tls: ClientTls;
-  timeoutMs: number;
-}
 
 /**
  * The body is the envelope's canonical JSON, byte for byte, so the recipient can check
- * `referral-envelope-digest` and the seal in `referral-seal`, and name the digest in its receipt. Recipients deduplicate by
- * `messageId`: delivery is at least once.
+ * `referral-envelope-digest` and the seal in `referral-seal`, and name the digest in its
+ * receipt. Recipients deduplicate by `messageId` (delivery is at least once), and send
+ * their own signed receipts to `POST /v1/receipts`; such systems submit through the
+ * public API themselves, so this adapter has no intake.
  */
-export function createHttpsJsonAdapter(options: HttpsJsonOptions): Adapter {
-  const poster = createJsonPoster(options.endpoint, options.tls, options.timeoutMs);
-  return {
-    meta,
-    async deliver(delivery) {
-      await poster.post({
-        body: delivery.canonical,
-        signal: delivery.signal,
-        headers: {
-          [HEADERS.deliveryId]: delivery.deliveryId,
-          [HEADERS.envelopeDigest]: delivery.envelopeDigest,
-          [HEADERS.messageId]: delivery.envelope.messageId,
-          [HEADERS.attempt]: String(delivery.attempt),
-          [HEADERS.seal]: delivery.seal,
-        },
-      });
-      return {};
-    },
-    close: () => poster.close(),
-  };
-}
+export const httpsJson: AdapterFactory = {
+  meta,
+  settingsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  create(context) {
+    const transport = createHttpsJsonTransport(context);
+    return {
+      meta,
+      mapping,
+      async deliver(delivery) {
+        // The mapping's native form is the canonical JSON the core already made.
+        await transport.send(delivery, delivery.canonical);
+        return {};
+      },
+      close: () => transport.close(),
+    };
+  },
+};

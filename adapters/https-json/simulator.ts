@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { compactVerify, CompactSign, importPKCS8, importX509 } from 'jose';
 import { Agent, request } from 'undici';
-import { HEADERS } from './index.ts';
-import type { ClientTls } from './transport.ts';
+import type { SimulatedSystem } from '../conformance.ts';
+import type { ClientTls } from '../types.ts';
+import { HEADERS } from './transport.ts';
 
 /** How the simulated system answers, changeable while it runs. */
 export interface Behaviour {
@@ -29,7 +30,7 @@ export interface SimulatorOptions {
 }
 
 /** A running simulated system. */
-export interface RecipientSimulator {
+export interface RecipientSimulator extends SimulatedSystem {
   /** The endpoint to configure for the participant. */
   readonly endpoint: string;
   /** How many times each messageId arrived. */
@@ -204,6 +205,10 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     },
     behave(next) {
       behaviour = next;
+    },
+    taken: () => applied.map((key) => key.slice(key.indexOf('/') + 1)),
+    failNext(kind) {
+      behaviour = { ...behaviour, fail: kind === 'busy' ? { status: 503, times: 1, retryAfter: '1' } : { status: 422, times: 1 } };
     },
     sendReceiptsTo: useReceipts,
     start,

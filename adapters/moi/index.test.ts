@@ -1,0 +1,17 @@
+import { runAdapterConformance } from '../conformance.ts';
+import { moi } from './index.ts';
+import { createMoiSimulator } from './simulator.ts';
+
+runAdapterConformance({
+  participantId: 'BG-MOI',
+  async create({ participantId, tls, logger, intake }) {
+    const server = { caPem: tls.caPem, ...tls.server };
+    const system = await createMoiSimulator({ server, client: { caPem: tls.caPem, ...tls.agency } });
+    const adapter = moi.create({
+      participantId, endpoint: system.endpoint, settings: { intakeHost: '127.0.0.1', intakePort: 0 }, timeoutMs: 5_000, logger, intake,
+      tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem }, serverTls: server,
+    }) as ReturnType<typeof moi.create> & { intakeUrl: string | undefined };
+    system.intakeAt(() => adapter.intakeUrl);
+    return { adapter, system };
+  },
+});

@@ -1,0 +1,74 @@
+/** The `moi` adapter: the Ministry of Interior's XML over HTTPS, both ways. */
+import type { HttpsHost } from '../https.ts';
+import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
+import { mapping } from './mapping.ts';
+import { createMoiClient, startMoiIntake } from './transport.ts';
+
+export const meta: AdapterMeta = {
+  name: 'moi',
+  version: '1.0.0',
+  messageTypes: ['alert', 'referral', 'referral-response', 'case-transfer', 'case-update'],
+  schemaVersions: ['1.0'],
+  fields: 'all',
+};
+
+/** Settings: where the intake listens for the ministry's signals (leave out `intakePort` to only deliver). */
+interface MoiSettings {
+  intakeHost: string;
+  intakePort?: number;
+}
+
+/**
+ * Outbound: one POST of MoI XML per delivery; the ministry's `<Acknowledgement>` becomes the
+ * signed receipt (the adapter's certificate signs for the participant). Inbound: signals from
+ * police and border police, posted to the intake, become alerts and referrals.
+ */
+export const moi: AdapterFactory = {
+  meta,
+  settingsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      intakeHost: { type: 'string', default: '127.0.0.1' },
+      intakePort: { type: 'integer', minimum: 0, maximum: 65535 },
+    },
+  },
+  create(context): Adapter & { readonly intakeUrl: string | undefined } {
+    const settings = context.settings as unknown as MoiSettings;
+    const client = createMoiClient(context);
+    const pending = new Set<Promise<unknown>>();
+    let host: HttpsHost | undefined;
+    return {
+      meta,
+      mapping,
+      get intakeUrl() {
+        return host ? `${host.url}/nrm/signals` : undefined;
+      },
+      async deliver(delivery) {
+        const document = mapping.toNative(delivery.envelope, delivery);
+        const registrationNumber = await client.send(document.body, delivery.signal);
+        if (context.intake) {
+          const receipt = context.intake.acknowledge(delivery).catch((error: unknown) => {
+            context.logger.warn({ deliveryId: delivery.deliveryId, err: { message: (error as Error).message } }, 'receipt not sent');
+          });
+          pending.add(receipt);
+          void receipt.finally(() => pending.delete(receipt));
+        }
+        return registrationNumber ? { remoteReference: registrationNumber } : {};
+      },
+      async start() {
+        if (!context.intake || settings.intakePort === undefined) return;
+        if (!context.serverTls) throw new RangeError('moi: intake needs the gateway server certificate (serverTls)');
+        host = await startMoiIntake({
+          participantId: context.participantId, mapping, intake: context.intake, logger: context.logger,
+          tls: context.serverTls, host: settings.intakeHost, port: settings.intakePort,
+        });
+      },
+      async close() {
+        await host?.stop();
+        await Promise.allSettled(pending);
+        await client.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,18 @@
+/**
+ * The registered adapters, by the name configuration uses
+ * (`delivery.participants.<id>.adapter`). `npm run new-adapter -- <name>` adds its lines at
+ * the two markers.
+ */
+import type { AdapterFactory } from './types.ts';
+import { httpsJson } from './https-json/index.ts';
+import { moi } from './moi/index.ts';
+// new-adapter: imports above this line
+
+export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
+  'https-json': httpsJson,
+  moi,
+  // new-adapter: registrations above this line
+};
+
+/** The adapter used when a pushing participant names none. */
+export const DEFAULT_ADAPTER = 'https-json';
