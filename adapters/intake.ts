@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import { createJwsSigner } from '../certs/index.ts';
 import type { Problem } from '../schemas/index.ts';
-import { MappingError, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument } from './types.ts';
+import { MappingError, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument, type Transmission } from './types.ts';
 
 /** Options for {@link createGatewayIntake}. */
 export interface GatewayIntakeOptions {
@@ -103,4 +103,24 @@ export async function takeIn(
   options.logger.info({ messageId: message.messageId, code: problem.code, status: answer.status }, 'gateway refused the document');
   const where = (problem.violations ?? []).slice(0, 3).map((v) => `${v.pointer}: ${v.message}`).join('; ');
   return { outcome: 'refused', code: problem.code, status: answer.status, detail: `${problem.detail ?? problem.title}${where ? ` (${where})` : ''}` };
+}
+
+/**
+ * Receipts an adapter sends on the participant's behalf once the agency system confirmed a
+ * delivery, in the background (the gateway takes them only after it recorded the hand-over);
+ * `settled()` waits for those still on their way, at shutdown.
+ */
+export function createReceiptSender(context: { intake?: Intake; logger: Logger }) {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    send(transmission: Transmission): void {
+      if (!context.intake) return;
+      const receipt = context.intake.acknowledge({ deliveryId: transmission.deliveryId, envelopeDigest: transmission.envelopeDigest }).catch((error: unknown) => {
+        context.logger.warn({ deliveryId: transmission.deliveryId, err: { message: (error as Error).message } }, 'receipt not sent');
+      });
+      pending.add(receipt);
+      void receipt.finally(() => pending.delete(receipt));
+    },
+    settled: () => Promise.allSettled([...pending]),
+  };
 }

@@ -140,6 +140,8 @@ export interface DeliveryOutcome {
 export interface Adapter {
   readonly meta: AdapterMeta;
   readonly mapping: Mapping;
+  /** Where the agency system sends its documents, once `start` has run; absent when the adapter only delivers or receives by polling. */
+  readonly intakeUrl?: string | undefined;
   /**
    * Hands the envelope over. Resolves once the recipient's system has taken it. Throws
    * {@link TransientDeliveryError} when a later attempt may succeed and

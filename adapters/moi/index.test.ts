@@ -10,7 +10,7 @@ runAdapterConformance({
     const adapter = moi.create({
       participantId, endpoint: system.endpoint, settings: { intakeHost: '127.0.0.1', intakePort: 0 }, timeoutMs: 5_000, logger, intake,
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem }, serverTls: server,
-    }) as ReturnType<typeof moi.create> & { intakeUrl: string | undefined };
+    });
     system.intakeAt(() => adapter.intakeUrl);
     return { adapter, system };
   },

@@ -1,5 +1,6 @@
 /** The `moi` adapter: the Ministry of Interior's XML over HTTPS, both ways. */
 import type { HttpsHost } from '../https.ts';
+import { createReceiptSender } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createMoiClient, startMoiIntake } from './transport.ts';
@@ -33,10 +34,10 @@ export const moi: AdapterFactory = {
       intakePort: { type: 'integer', minimum: 0, maximum: 65535 },
     },
   },
-  create(context): Adapter & { readonly intakeUrl: string | undefined } {
+  create(context): Adapter {
     const settings = context.settings as unknown as MoiSettings;
     const client = createMoiClient(context);
-    const pending = new Set<Promise<unknown>>();
+    const receipts = createReceiptSender(context);
     let host: HttpsHost | undefined;
     return {
       meta,
@@ -47,13 +48,8 @@ export const moi: AdapterFactory = {
       async deliver(delivery) {
         const document = mapping.toNative(delivery.envelope, delivery);
         const registrationNumber = await client.send(document.body, delivery.signal);
-        if (context.intake) {
-          const receipt = context.intake.acknowledge(delivery).catch((error: unknown) => {
-            context.logger.warn({ deliveryId: delivery.deliveryId, err: { message: (error as Error).message } }, 'receipt not sent');
-          });
-          pending.add(receipt);
-          void receipt.finally(() => pending.delete(receipt));
-        }
+        // The ministry registered the document: that is the receipt, signed by the adapter's key.
+        receipts.send(delivery);
         return registrationNumber ? { remoteReference: registrationNumber } : {};
       },
       async start() {
@@ -66,7 +62,7 @@ export const moi: AdapterFactory = {
       },
       async close() {
         await host?.stop();
-        await Promise.allSettled(pending);
+        await receipts.settled();
         await client.close();
       },
     };
