@@ -28,8 +28,8 @@ export interface Dialect {
   toNative(standard: unknown): unknown;
   /** A native tree back in standard names and codes. `types` turns text leaves (XML) back into booleans and numbers. */
   toStandard(native: unknown, types?: LeafTypes): unknown;
-  /** Where a standard path lands in the native document (for error messages in the agency's terms). */
-  nativePath(standard: ReadonlyArray<string | number>): Array<string | number>;
+  /** Where a standard JSON pointer lands in the native tree, as a pointer (for error messages in the agency's terms). */
+  nativePointer(pointer: string): string;
 }
 
 interface Rule {
@@ -67,7 +67,10 @@ export function createDialect(table: DialectTable): Dialect {
       });
       return unflatten(leaves);
     },
-    nativePath: (standard) => rewrite([...standard], rules, toNativeName),
+    nativePointer(pointer) {
+      const segments = pointer.split('/').slice(1).map((s): Segment => (/^\d+$/.test(s) ? Number(s) : s));
+      return `/${rewrite(segments, rules, toNativeName).join('/')}`;
+    },
     toStandard(native, types) {
       const leaves = flatten(native).map(([nativePath, value]): Leaf => {
         const path = rewrite(nativePath, reversed, toStandardName);

@@ -26,10 +26,14 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
 ]);
 
-/** A poster for `endpoint` over mutual TLS, keeping connections alive between deliveries. */
-export function createJsonPoster(endpoint: string, tls: ClientTls, timeoutMs: number): JsonPoster {
+/**
+ * A poster for `endpoint` over mutual TLS, keeping connections alive between deliveries.
+ * `tls: 'public'` for endpoints with a publicly trusted certificate that authenticate the
+ * gateway otherwise (an NGO's webhook checks an HMAC): no client certificate, system CAs.
+ */
+export function createJsonPoster(endpoint: string, tls: ClientTls | 'public', timeoutMs: number): JsonPoster {
   const agent = new Agent({
-    connect: { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem, timeout: timeoutMs },
+    connect: { ...(tls === 'public' ? {} : { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem }), timeout: timeoutMs },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
@@ -110,8 +114,10 @@ export interface HttpsHost {
 
 /** Options for {@link serveHttps}. */
 export interface ServeOptions {
-  /** Server certificate and key; `caPem` checks clients' certificates (mutual TLS, required). */
+  /** Server certificate and key; `caPem` checks clients' certificates. */
   tls: ClientTls;
+  /** Mutual TLS (the default): clients must present a certificate from `caPem`. `false` for clients that authenticate otherwise (an HMAC). */
+  requireClientCertificate?: boolean;
   host?: string;
   port?: number;
   /** Largest body read; bigger requests are answered 413. Default 5 MB. */
@@ -124,7 +130,10 @@ export async function serveHttps(options: ServeOptions): Promise<HttpsHost> {
   const limit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
   const sockets = new Set<TLSSocket>();
   const server = https.createServer(
-    { key: options.tls.keyPem, cert: options.tls.certPem, ca: options.tls.caPem, requestCert: true, rejectUnauthorized: true },
+    {
+      key: options.tls.keyPem, cert: options.tls.certPem, ca: options.tls.caPem,
+      requestCert: options.requireClientCertificate ?? true, rejectUnauthorized: options.requireClientCertificate ?? true,
+    },
     (req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -137,8 +146,8 @@ export async function serveHttps(options: ServeOptions): Promise<HttpsHost> {
           let answer: HttpsAnswer;
           if (size > limit) answer = { status: 413 };
           else {
-            const peer = (req.socket as TLSSocket).getPeerCertificate();
-            const uris = (peer.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('URI:')).map((n) => n.slice(4));
+            const peer = (req.socket as TLSSocket).getPeerCertificate() as { subjectaltname?: string } | null;
+            const uris = (peer?.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('URI:')).map((n) => n.slice(4));
             try {
               answer = await options.handle({
                 method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'),

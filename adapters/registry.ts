@@ -6,11 +6,13 @@
 import type { AdapterFactory } from './types.ts';
 import { httpsJson } from './https-json/index.ts';
 import { moi } from './moi/index.ts';
+import { sacp } from './sacp/index.ts';
 // new-adapter: imports above this line
 
 export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'https-json': httpsJson,
   moi,
+  sacp,
   // new-adapter: registrations above this line
 };
 

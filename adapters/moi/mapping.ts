@@ -144,15 +144,9 @@ export const mapping: Mapping = {
     if (!type) throw new MappingError(`${root} is not a message the gateway carries`, { code: 'UNSUPPORTED_TYPE', path: `/${root}` });
     const { '@schemaVersion': schemaVersion, Transmission: _transmission, ...rest } = content;
     const standard = dialect.toStandard(unwrapLists(rest, root), standardLeafTypes()) as Record<string, unknown>;
-    return asStandardMessage({ type, schemaVersion, sender, ...standard }, (pointer) => `/${root}${nativePointer(pointer)}`);
+    return asStandardMessage({ type, schemaVersion, sender, ...standard }, (pointer) => `/${root}${dialect.nativePointer(pointer)}`);
   },
 };
-
-/** A standard pointer in the ministry's element names (`/payload/subject/identity/givenName` → `/Person/PersonalData/FirstName`). */
-function nativePointer(pointer: string): string {
-  const segments = pointer.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  return `/${dialect.nativePath(segments).join('/')}`;
-}
 
 /** Arrays → `{ Item: [...] }` under their list element. */
 function wrapLists(node: unknown, name = ''): unknown {

@@ -41,6 +41,6 @@ export const mapping: Mapping = {
     const type = TYPES.get(value.documentType);
     if (!type) throw new MappingError('documentType is not a message the gateway carries', { code: 'UNSUPPORTED_TYPE', path: '/documentType' });
     const standard = dialect.toStandard(value.document) as Record<string, unknown>;
-    return asStandardMessage({ ...standard, type, sender }, (pointer) => `/document${pointer}`);
+    return asStandardMessage({ ...standard, type, sender }, (pointer) => `/document${dialect.nativePointer(pointer)}`);
   },
 };
