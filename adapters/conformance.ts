@@ -120,9 +120,10 @@ export function runAdapterConformance(options: ConformanceOptions): void {
   let sealer: ReturnType<typeof createJwsSigner>;
 
   /** An example as the gateway hands it over: with its id and the subject's pseudonym, from the adapter's participant or to it. */
-  const envelopeOf = (type: MessageType): Envelope => {
+  const envelopeOf = (type: MessageType, from?: string): Envelope => {
     const message = structuredClone(examples[EXAMPLES[type]]!.value) as Envelope & { payload: { subject?: { pseudonym?: string } } };
     message.id = randomUUID();
+    if (from) message.sender = from;
     message.messageId = `kit-${type}-${randomUUID().slice(0, 8)}`;
     if (message.payload.subject && !message.payload.subject.pseudonym) message.payload.subject.pseudonym = PSEUDONYM;
     return message;
@@ -261,7 +262,7 @@ export function runAdapterConformance(options: ConformanceOptions): void {
 
     check('intake', async () => {
       for (const type of types()) {
-        const envelope = envelopeOf(type);
+        const envelope = envelopeOf(type, participantId);
         const answer = await send(under.adapter.mapping.toNative(envelope, transmission));
         expect(answer.accepted, `${type}: ${answer.detail}`).toBe(true);
         await eventually(() => expect(intake.submitted.map((m) => m.messageId)).toContain(envelope.messageId));
@@ -272,7 +273,7 @@ export function runAdapterConformance(options: ConformanceOptions): void {
     }, 'intake: native documents reach the gateway as valid standard messages');
 
     check('intake deduplicates', async () => {
-      const envelope = envelopeOf(types()[0]!);
+      const envelope = envelopeOf(types()[0]!, participantId);
       const document = under.adapter.mapping.toNative(envelope, transmission);
       expect((await send(document)).accepted).toBe(true);
       expect((await send(document)).accepted, 'a repeated document is answered as taken').toBe(true);
@@ -282,7 +283,7 @@ export function runAdapterConformance(options: ConformanceOptions): void {
 
     check('intake refuses unreadable input', async () => {
       const before = intake.submitted.length;
-      const envelope = envelopeOf(types()[0]!);
+      const envelope = envelopeOf(types()[0]!, participantId);
       const native = under.adapter.mapping.toNative(envelope, transmission);
       const answer = await send({ contentType: native.contentType, body: native.body.slice(0, Math.floor(native.body.length / 2)) });
       expect(answer.accepted).toBe(false);

@@ -6,12 +6,14 @@
 import type { AdapterFactory } from './types.ts';
 import { httpsJson } from './https-json/index.ts';
 import { moi } from './moi/index.ts';
+import { ngo } from './ngo/index.ts';
 import { sacp } from './sacp/index.ts';
 // new-adapter: imports above this line
 
 export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'https-json': httpsJson,
   moi,
+  ngo,
   sacp,
   // new-adapter: registrations above this line
 };

@@ -1,0 +1,31 @@
+/**
+ * NGO webhooks carry the standard message itself (NGO case systems are small and read the
+ * contract's JSON directly), wrapped with what the NGO needs to confirm it and to check the
+ * gateway's seal: `{ "event": "message", "deliveryId", "envelopeDigest", "message": {…} }`.
+ * An NGO sends its own messages as `{ "message": {…} }`, without `sender`.
+ */
+import { canonicalize } from '../../schemas/index.ts';
+import { asStandardMessage, parseJson } from '../standard.ts';
+import { MappingError, type Mapping } from '../types.ts';
+
+export const JSON_TYPE = 'application/json';
+
+export const mapping: Mapping = {
+  toNative(envelope, transmission) {
+    const { id: _id, ...message } = envelope;
+    return {
+      contentType: JSON_TYPE,
+      body: `{"event":"message","deliveryId":${JSON.stringify(transmission.deliveryId)},"envelopeDigest":${JSON.stringify(transmission.envelopeDigest)},"message":${canonicalize(message)}}`,
+    };
+  },
+  fromNative(native, sender) {
+    const value = parseJson(native.body) as { message?: unknown } | null;
+    const message = value !== null && typeof value === 'object' ? value.message : undefined;
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      throw new MappingError('The body needs a "message" object', { code: 'NATIVE_INVALID', path: '/message' });
+    }
+    const { sender: stated, ...rest } = message as Record<string, unknown>;
+    if (stated !== undefined && stated !== sender) throw new MappingError('The message names another sender', { code: 'NATIVE_INVALID', path: '/message/sender' });
+    return asStandardMessage({ ...rest, sender }, (pointer) => `/message${pointer}`);
+  },
+};

@@ -1,0 +1,82 @@
+/** A simulated NGO case system: a webhook receiver that checks the HMAC, and a sender that signs what it posts to the adapter's intake. */
+import { Agent, request } from 'undici';
+import type { SimulatedSystem } from '../conformance.ts';
+import { serveHttps } from '../https.ts';
+import type { ClientTls, NativeDocument } from '../types.ts';
+import { JSON_TYPE } from './mapping.ts';
+import { SIGNATURE_HEADER, signBody, verifyBody } from './transport.ts';
+
+export interface NgoSimulator extends SimulatedSystem {
+  readonly endpoint: string;
+  /** Messages stored, by messageId. */
+  readonly messages: Map<string, Record<string, unknown>>;
+  /** Webhooks refused because their signature did not verify. */
+  readonly badSignatures: number;
+  intakeAt(url: () => string | undefined): void;
+  send(document: NativeDocument, options?: { secret?: Buffer }): Promise<{ accepted: boolean; detail: string }>;
+}
+
+/** `server`: the webhook's HTTPS certificate (its `caPem` is what the NGO trusts for the adapter's intake). */
+export async function createNgoSimulator(options: { server: ClientTls; secret: Buffer }): Promise<NgoSimulator> {
+  const messages = new Map<string, Record<string, unknown>>();
+  const taken: string[] = [];
+  let badSignatures = 0;
+  let failure: 'busy' | 'refuse' | undefined;
+  let intakeUrl: () => string | undefined = () => undefined;
+  const agent = new Agent({ connect: { ca: options.server.caPem } });
+
+  const host = await serveHttps({
+    tls: options.server, requireClientCertificate: false,
+    async handle(req) {
+      if (req.method !== 'POST' || req.path !== '/webhooks/referral-gateway') return { status: 404 };
+      if (!verifyBody(options.secret, req.body, req.headers[SIGNATURE_HEADER])) {
+        badSignatures++;
+        return { status: 401 };
+      }
+      if (failure) {
+        const kind = failure;
+        failure = undefined;
+        return kind === 'busy' ? { status: 503, headers: { 'retry-after': '1' } } : { status: 422 };
+      }
+      const { message } = JSON.parse(req.body) as { message: Record<string, unknown> & { messageId: string } };
+      if (!messages.has(message.messageId)) {
+        messages.set(message.messageId, message);
+        taken.push(message.messageId);
+      }
+      return { status: 200, contentType: JSON_TYPE, body: '{"stored":true}' };
+    },
+  });
+
+  return {
+    get endpoint() {
+      return `${host.url}/webhooks/referral-gateway`;
+    },
+    messages,
+    get badSignatures() {
+      return badSignatures;
+    },
+    taken: () => taken,
+    failNext(kind) {
+      failure = kind;
+    },
+    intakeAt(url) {
+      intakeUrl = url;
+    },
+    async send(document, sendOptions = {}) {
+      const url = intakeUrl();
+      if (!url) throw new RangeError('ngo simulator: the adapter has no intake yet');
+      const response = await request(url, {
+        method: 'POST', dispatcher: agent, body: document.body,
+        headers: { 'content-type': JSON_TYPE, [SIGNATURE_HEADER]: signBody(sendOptions.secret ?? options.secret, document.body) },
+      });
+      const detail = await response.body.text();
+      return { accepted: response.statusCode >= 200 && response.statusCode < 300, detail };
+    },
+    start: () => host.start(),
+    stop: () => host.stop(),
+    async close() {
+      await host.stop();
+      await agent.close();
+    },
+  };
+}
