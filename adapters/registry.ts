@@ -7,6 +7,7 @@ import type { AdapterFactory } from './types.ts';
 import { httpsJson } from './https-json/index.ts';
 import { moi } from './moi/index.ts';
 import { ngo } from './ngo/index.ts';
+import { saa } from './saa/index.ts';
 import { sacp } from './sacp/index.ts';
 // new-adapter: imports above this line
 
@@ -14,6 +15,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'https-json': httpsJson,
   moi,
   ngo,
+  saa,
   sacp,
   // new-adapter: registrations above this line
 };
