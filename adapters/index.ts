@@ -4,7 +4,7 @@ export type {
   Adapter, AdapterContext, AdapterFactory, AdapterMeta, ClientTls, DeliveryErrorOptions, DeliveryOutcome, Intake, IntakeAnswer,
   Mapping, NativeDocument, OutboundDelivery, Transmission,
 } from './types.ts';
-export { ADAPTERS, DEFAULT_ADAPTER } from './registry.ts';
+export { ADAPTERS, DEFAULT_ADAPTER, checkAdapterSettings } from './registry.ts';
 export { HEADERS as HTTPS_JSON_HEADERS } from './https-json/index.ts';
 export { createJsonPoster, parseRetryAfter } from './https.ts';
 export type { JsonPoster } from './https.ts';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ADAPTERS } from '../adapters/registry.ts';
+import { ADAPTERS, checkAdapterSettings, DEFAULT_ADAPTER } from '../adapters/registry.ts';
 import { DATA_CATEGORIES, type DataCategory, type Participant, type ParticipantKind } from '../schemas/index.ts';
 import type { Validators } from '../schemas/index.ts';
 import { DEMO_ADMINISTRATORS, DEMO_PARTICIPANTS } from './demo-participants.ts';
@@ -119,10 +119,12 @@ export interface Config {
   readonly exemptionCategories: Readonly<Record<ParticipantKind, readonly DataCategory[]>>;
   /** The participant added to every exchange about a child (DESIGN §6); must be a configured participant. */
   readonly childProtectionParticipant: string;
-  /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Absent: one is created under `dataDir` on first start. */
+  /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Required with `tls`; absent on embedded defaults: the well-known development key. */
   readonly pseudonymKeyFile?: string;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
   readonly demoAgencies: boolean;
+  /** What the demo agencies speak: each agency's own protocol through its adapter (`native`), or all the reference `https-json`. */
+  readonly demoProtocols: 'native' | 'https-json';
   readonly participants: readonly Participant[];
   /** Administrators the development PKI issues certificates for. */
   readonly devAdministrators: ReadonlyArray<{ readonly name: string; readonly roles: readonly string[] }>;
@@ -221,6 +223,7 @@ const CONFIG_SCHEMA = {
     },
     roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['api', 'relay', 'worker'] }, default: ['api', 'relay', 'worker'] },
     demoAgencies: { type: 'boolean' },
+    demoProtocols: { enum: ['native', 'https-json'], default: 'native' },
     delivery: {
       type: 'object',
       additionalProperties: false,
@@ -290,6 +293,7 @@ export const ENVIRONMENT = {
   RG_REDIS_URL: 'redisUrl',
   RG_ROLES: 'roles',
   RG_DEMO_AGENCIES: 'demoAgencies',
+  RG_DEMO_PROTOCOLS: 'demoProtocols',
   RG_PSEUDONYM_KEY_FILE: 'pseudonymKeyFile',
 } as const;
 
@@ -362,11 +366,8 @@ export function loadConfig(options: LoadConfigOptions): Config {
   for (const [id, delivery] of Object.entries((raw.delivery as { participants: Record<string, Record<string, unknown>> }).participants)) {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
     // Each adapter says what its settings look like; defaults are filled in here.
-    const factory = ADAPTERS[(delivery.adapter as string | undefined) ?? 'https-json']!;
-    const settings = (delivery.settings ??= {});
-    const checkSettings = ajv.compile(factory.settingsSchema);
-    if (!checkSettings(settings)) {
-      for (const e of checkSettings.errors ?? []) problems.push(`/delivery/participants/${id}/settings${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    for (const problem of checkAdapterSettings((delivery.adapter as string | undefined) ?? DEFAULT_ADAPTER, (delivery.settings ??= {}) as Record<string, unknown>)) {
+      problems.push(`/delivery/participants/${id}/settings${problem}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

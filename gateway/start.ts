@@ -1,12 +1,13 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRecipientSimulator, type ClientTls, type RecipientSimulator } from '../adapters/index.ts';
+import type { ClientTls } from '../adapters/index.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
+import { startDemoAgencies, type DemoAgency } from './demo-agencies.ts';
 import { DEMO_CONSENT, DEMO_CONSENT_ID } from './demo-participants.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -24,7 +25,7 @@ export interface RunningGateway {
   devCertsDir?: string;
   queues?: QueueSystem;
   /** The simulated agency systems of the demo participants, when they run. */
-  agencies: Map<string, RecipientSimulator>;
+  agencies: Map<string, DemoAgency>;
   /** Graceful stop: no new connections, in-flight requests finish, then the store closes. */
   stop(): Promise<void>;
 }
@@ -82,28 +83,26 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     }
 
     // Simulated agency systems answer for demo participants configured nowhere else.
-    const agencies = new Map<string, RecipientSimulator>();
-    if (config.demoAgencies && config.roles.includes('api')) {
-      for (const participant of config.participants) {
-        if (config.delivery.participants[participant.id] || !devCertsDir) continue;
-        const certs = join(devCertsDir, 'clients');
-        agencies.set(participant.id, await createRecipientSimulator({
-          participantId: participant.id,
-          server: { caPem: tls.caPem, certPem: tls.certPem, keyPem: tls.keyPem },
-          receipts: {
-            gatewayUrl: url.replace('127.0.0.1', 'localhost'),
-            tls: { caPem: tls.caPem, certPem: readFileSync(join(certs, `${participant.id}.pem`), 'utf8'), keyPem: readFileSync(join(certs, `${participant.id}-key.pem`), 'utf8') },
-          },
-        }));
-      }
-      shutdown.agencies = async () => void (await Promise.all([...agencies.values()].map((a) => a.close())));
+    let agencies = new Map<string, DemoAgency>();
+    if (config.demoAgencies && config.roles.includes('api') && devCertsDir) {
+      agencies = await startDemoAgencies({
+        participants: config.participants.filter((p) => !config.delivery.participants[p.id]),
+        protocols: config.demoProtocols, serverTls: tls, certsDir: devCertsDir, dataDir: config.dataDir, gatewayUrl: url.replace('127.0.0.1', 'localhost'),
+      });
+      const started = agencies;
+      shutdown.agencies = async () => void (await Promise.all([...started.values()].map((a) => a.system.close())));
     }
 
     if (redis) {
       queues = await startQueues(config, {
-        db, logger, redisUrl: redis.url, clientTls,
-        endpoints: Object.fromEntries([...agencies].map(([id, agency]) => [id, agency.endpoint])),
+        db, logger, redisUrl: redis.url, clientTls, serverTls: tls,
+        agencies: Object.fromEntries([...agencies].map(([id, agency]) => [id, { adapter: agency.adapter, endpoint: agency.endpoint, settings: agency.settings }])),
+        // Adapters hand what their agency systems send to this gateway's own API, with their own certificate.
+        intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
       });
+      const started = queues;
+      for (const [id, agency] of agencies) agency.system.intakeAt?.(() => started.adapter(id)?.intakeUrl);
+      if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, started);
       const running = queues;
       shutdown.queues = () => running.stop();
     }
@@ -118,6 +117,23 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     await stopAll();
     throw error;
   }
+}
+
+/** `dataDir/demo-agencies.json`: where each demo agency's adapter listens, for `npm run demo` in another process. */
+function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, queues: QueueSystem): void {
+  const listing = Object.fromEntries([...agencies].map(([id, a]) => [id, {
+    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: queues.adapter(id)?.intakeUrl, ...(a.directory ? { directory: a.directory } : {}),
+  }]));
+  writeFileSync(join(dataDir, 'demo-agencies.json'), `${JSON.stringify(listing, null, 2)}\n`);
+}
+
+/** The certificate a participant's adapter uses for intake: configured, or on embedded defaults the development one. */
+function intakeTls(config: Config, caPem: string, participantId: string, devCertsDir: string | undefined): ClientTls | undefined {
+  const files = config.delivery.participants[participantId]?.intake;
+  if (files) return { caPem, certPem: readFileSync(files.certFile, 'utf8'), keyPem: readFileSync(files.keyFile, 'utf8') };
+  if (!devCertsDir) return undefined;
+  const dir = join(devCertsDir, 'clients');
+  return { caPem, certPem: readFileSync(join(dir, `${participantId}.pem`), 'utf8'), keyPem: readFileSync(join(dir, `${participantId}-key.pem`), 'utf8') };
 }
 
 /**

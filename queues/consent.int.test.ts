@@ -11,7 +11,7 @@ const rositsa = { givenName: 'Росица', familyName: 'Измислена', d
 
 describe('consent at delivery time', () => {
   let system: TestSystem;
-  const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
+  const ngo = () => system.agency('BG-NGO-ANIMUS');
 
   beforeAll(async () => {
     system = await startTestSystem({ delivery: { concurrency: 4, attempts: 100, participants: { 'BG-SAA': { mode: 'pull' } } } });

@@ -15,7 +15,7 @@ const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.
 
 describe('queued delivery, end to end', () => {
   let system: TestSystem;
-  const ngo = () => system.running.agencies.get('BG-NGO-ANIMUS')!;
+  const ngo = () => system.agency('BG-NGO-ANIMUS');
   // Every line logged at debug level while the tests below deliver, retry, fail and expire.
   const logs = captureLogs();
 
@@ -70,7 +70,7 @@ describe('queued delivery, end to end', () => {
     });
     const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
     expect(exchange.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual(['BG-NGO-ANIMUS', 'BG-SACP']);
-    expect(system.running.agencies.get('BG-SACP')!.applied).toContain(`BG-NCCTHB/${accepted.messageId}`);
+    expect(system.agency('BG-SACP').applied).toContain(`BG-NCCTHB/${accepted.messageId}`);
   });
 
   it('retries while the recipient answers 503, then delivers', async () => {

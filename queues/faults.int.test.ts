@@ -45,7 +45,7 @@ async function load(system: TestSystem, count: number, midway: () => Promise<voi
 }
 
 async function expectAllApplied(system: TestSystem, messageIds: string[], timeout = 90_000): Promise<void> {
-  const agencies = ['BG-NGO-ANIMUS', 'BG-SACP'].map((id) => system.running.agencies.get(id)!);
+  const agencies = ['BG-NGO-ANIMUS', 'BG-SACP'].map((id) => system.agency(id));
   await vi.waitFor(() => {
     for (const agency of agencies) {
       const applied = new Set(agency.applied);

@@ -1,7 +1,7 @@
 /** Starts the queue machinery a process's roles call for, and stops it in order: relay, workers (finishing in-flight deliveries), queues, connections. */
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { ADAPTERS, DEFAULT_ADAPTER, createGatewayIntake, type Adapter, type ClientTls } from '../adapters/index.ts';
+import { ADAPTERS, checkAdapterSettings, DEFAULT_ADAPTER, createGatewayIntake, type Adapter, type ClientTls } from '../adapters/index.ts';
 import {
   createDeliveryStore,
   createWebhookStore,
@@ -27,8 +27,8 @@ export interface QueueDeps {
   clientTls: ClientTls;
   /** The gateway's server certificate, for adapters that listen for their agency system. */
   serverTls?: ClientTls;
-  /** Endpoints that override the configuration (the demo's simulated agencies). */
-  endpoints?: Record<string, string>;
+  /** Adapters that override the configuration (the demo's simulated agencies). */
+  agencies?: Record<string, { adapter: string; endpoint: string; settings: Record<string, unknown> }>;
   /**
    * Intake: where adapters hand what their agency systems send (the gateway's own URL), and
    * the certificate each participant's adapter uses for it. Adapters without one only deliver.
@@ -42,6 +42,8 @@ export interface QueueSystem {
   nudge(): void;
   /** Resolves while Redis answers. */
   ready(): Promise<void>;
+  /** The adapter delivering to `participantId` in this process, if any. */
+  adapter(participantId: string): Adapter | undefined;
   /** One reconciler pass now (tests and operators). */
   reconcile(): Promise<number>;
   stop(): Promise<void>;
@@ -67,8 +69,8 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
 
   const deliveries = createDeliveryStore(deps.db);
   const webhooks = createWebhookStore(deps.db);
-  const endpointOf = (id: string) => deps.endpoints?.[id] ?? config.delivery.participants[id]?.endpoint;
-  const channelOf = (id: string): Channel => (deps.endpoints?.[id] || config.delivery.participants[id]?.mode === 'push' ? 'push' : 'pull');
+  const endpointOf = (id: string) => deps.agencies?.[id]?.endpoint ?? config.delivery.participants[id]?.endpoint;
+  const channelOf = (id: string): Channel => (deps.agencies?.[id] || config.delivery.participants[id]?.mode === 'push' ? 'push' : 'pull');
   const policyOf = (id: string) => deliveryPolicy(config, id);
   const queues = new Map<string, Queue<DeliveryJob>>();
   const queueFor = (id: string) => {
@@ -94,7 +96,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
     );
   }
 
-  const adapters: Adapter[] = [];
+  const adapters = new Map<string, Adapter>();
   const intakes: Array<{ close(): Promise<void> }> = [];
   const workers: Array<{ close(force?: boolean): Promise<void> }> = [];
   if (workerConnection) {
@@ -102,19 +104,23 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       const endpoint = endpointOf(participant.id);
       if (channelOf(participant.id) !== 'push' || !endpoint) continue;
       const policy = policyOf(participant.id);
-      const settings = config.delivery.participants[participant.id];
-      const factory = ADAPTERS[settings?.adapter ?? DEFAULT_ADAPTER]!;
+      const configured = deps.agencies?.[participant.id] ?? config.delivery.participants[participant.id];
+      const name = configured?.adapter ?? DEFAULT_ADAPTER;
+      const settings = { ...configured?.settings };
+      const problems = checkAdapterSettings(name, settings);
+      if (problems.length > 0) throw new RangeError(`${participant.id}: adapter ${name} settings: ${problems.join('; ')}`);
+      const factory = ADAPTERS[name]!;
       const intakeTls = deps.intake?.tlsFor(participant.id);
       const intake = intakeTls && deps.intake ? createGatewayIntake({ gatewayUrl: deps.intake.gatewayUrl, tls: intakeTls, logger }) : undefined;
       if (intake) intakes.push(intake);
       const adapter = factory.create({
-        participantId: participant.id, endpoint, settings: settings?.settings ?? {}, tls: deps.clientTls, timeoutMs: policy.timeoutMs,
+        participantId: participant.id, endpoint, settings, tls: deps.clientTls, timeoutMs: policy.timeoutMs,
         ...(deps.serverTls ? { serverTls: deps.serverTls } : {}),
         logger: logger.child({ adapter: factory.meta.name, participant: participant.id }),
         ...(intake ? { intake } : {}),
       });
       await adapter.start?.();
-      adapters.push(adapter);
+      adapters.set(participant.id, adapter);
       workers.push(createDeliveryWorker({
         participantId: participant.id, adapter, policy, deliveries, connection: workerConnection, lockDurationMs: config.delivery.lockDurationMs, logger,
       }));
@@ -125,6 +131,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
 
   return {
     nudge: () => relay?.nudge(),
+    adapter: (id) => adapters.get(id),
     async ready() {
       if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
     },
@@ -139,7 +146,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');
         await within(2_000, Promise.all(workers.map((w) => w.close(true))));
       }
-      await Promise.all(adapters.map((a) => a.close()));
+      await Promise.all([...adapters.values()].map((a) => a.close()));
       await Promise.all(intakes.map((i) => i.close()));
       await within(2_000, Promise.all([...queues.values(), webhookQueue].map((q) => q.close())));
       await within(1_000, producer.quit()).catch(() => false);

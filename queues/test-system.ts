@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { vi } from 'vitest';
 import type { Agent } from 'undici';
+import type { RecipientSimulator } from '../adapters/index.ts';
 import type { KeyedCertificate } from '../certs/index.ts';
 import { startGateway, type RunningGateway } from '../gateway/start.ts';
 import { clientFor, createPostgresDatabase, example, uniqueId, type TestClient } from '../gateway/test-support.ts';
@@ -18,6 +19,8 @@ export interface TestSystem {
   dataDir: string;
   /** A client presenting `participantId`'s demo certificate (or the administrator's: `gateway-admin`). */
   as(participantId: string): TestClient;
+  /** The simulated `https-json` agency system of a demo participant. */
+  agency(participantId: string): RecipientSimulator;
   /** `participantId`'s demo certificate and key (to sign receipts). */
   certificate(participantId: string): KeyedCertificate;
   /** Submits a fresh copy of an example; returns the acceptance. */
@@ -53,6 +56,8 @@ export async function startTestSystem(
     ...(options.logs ? { logDestination: options.logs } : {}),
     overrides: {
       host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: options.logs ? 'debug' : 'silent', demoAgencies: true,
+      // Tests of the core drive the reference protocol's simulator; adapters' own tests ask for `native`.
+      demoProtocols: 'https-json',
       delivery: { ...FAST_DELIVERY, ...options.delivery },
       ...options.overrides,
     },
@@ -75,6 +80,11 @@ export async function startTestSystem(
 
   return {
     running, redis, databaseUrl: database.url, dataDir, as, certificate,
+    agency(participantId) {
+      const agency = running.agencies.get(participantId);
+      if (agency?.adapter !== 'https-json') throw new RangeError(`${participantId} has no https-json demo agency`);
+      return agency.system as RecipientSimulator;
+    },
     async submit(name, change) {
       const message = example(name);
       message.messageId = uniqueId('msg');

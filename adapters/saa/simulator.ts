@@ -187,9 +187,11 @@ export async function createSaaSimulator(): Promise<SaaSimulator> {
   }));
   await listen();
 
+  let dropped = 0;
   const drop = (batch: NativeDocument[]) =>
     batch.map((document) => {
-      const name = `ASP_${randomUUID().slice(0, 8)}.json`;
+      // Names sort in the order the agency wrote them, as its batch numbers do.
+      const name = `ASP_${String(++dropped).padStart(6, '0')}_${randomUUID().slice(0, 8)}.json`;
       const dir = join(root, DIRECTORIES.toGateway);
       writeFileSync(join(dir, `.${name}.part`), document.body);
       renameSync(join(dir, `.${name}.part`), join(dir, name));

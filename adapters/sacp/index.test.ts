@@ -11,7 +11,7 @@ runAdapterConformance({
       participantId, endpoint: system.endpoint, settings: { listenHost: '127.0.0.1', listenPort: 0 }, timeoutMs: 5_000, logger, intake,
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem }, serverTls: server,
     });
-    system.adapterAt(() => adapter.intakeUrl);
+    system.intakeAt(() => adapter.intakeUrl);
     return { adapter, system };
   },
 });

@@ -10,7 +10,7 @@ export interface SacpSimulator extends SimulatedSystem {
   /** Notifications registered, by notificationId. */
   readonly notifications: Map<string, Record<string, unknown>>;
   /** Where the adapter listens (its `intakeUrl`, known once started). */
-  adapterAt(url: () => string | undefined): void;
+  intakeAt(url: () => string | undefined): void;
   /** Hold registration callbacks back (the case worker has not registered yet); `true` again sends those held. */
   callBack(enabled: boolean): void;
   send(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
@@ -79,7 +79,7 @@ export async function createSacpSimulator(options: { server: ClientTls; client: 
     failNext(kind) {
       failure = kind;
     },
-    adapterAt(url) {
+    intakeAt(url) {
       adapterUrl = url;
     },
     callBack(enabled) {
