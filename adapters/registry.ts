@@ -8,6 +8,7 @@ import type { AdapterFactory } from './types.ts';
 import { httpsJson } from './https-json/index.ts';
 import { moi } from './moi/index.ts';
 import { ngo } from './ngo/index.ts';
+import { peer } from './peer/index.ts';
 import { saa } from './saa/index.ts';
 import { sacp } from './sacp/index.ts';
 // new-adapter: imports above this line
@@ -16,6 +17,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'https-json': httpsJson,
   moi,
   ngo,
+  peer,
   saa,
   sacp,
   // new-adapter: registrations above this line

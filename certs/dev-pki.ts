@@ -13,6 +13,8 @@ export interface DevelopmentPkiOptions {
   participants: ReadonlyArray<{ id: string; name: string }>;
   /** Administrator certificates, with their roles. */
   administrators: ReadonlyArray<{ name: string; roles: readonly AdminRole[] }>;
+  /** The gateway's name in its own certificates (`urn:nrm:gateway:<name>`); `referral-gateway` by default. */
+  gatewayName?: string;
   /** Host names the server certificate is valid for. */
   hostnames: readonly string[];
 }
@@ -50,7 +52,7 @@ export function ensureDevelopmentPki(options: DevelopmentPkiOptions): Developmen
       ...validity(3650),
     }),
   );
-  const own = { ca, hostnames: options.hostnames, name: 'referral-gateway', organization: 'Referral Gateway (development only)', ...validity(825) };
+  const own = { ca, hostnames: options.hostnames, name: options.gatewayName ?? 'referral-gateway', organization: 'Referral Gateway (development only)', ...validity(825) };
   const server = loadOrCreate(options.dir, 'server', () => issueGatewayCertificate('server', own));
   const gatewayClient = loadOrCreate(options.dir, 'gateway-client', () => issueGatewayCertificate('gateway-client', own));
   const seal = loadOrCreate(options.dir, 'seal', () => issueGatewayCertificate('seal', own));

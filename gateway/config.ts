@@ -94,6 +94,18 @@ export interface DeliveryConfig extends DeliveryPolicy {
   readonly participants: Readonly<Record<string, ParticipantDelivery>>;
 }
 
+/** A peer gateway in a partner country. */
+export interface PeerConfig {
+  /** Its name in its certificates (`urn:nrm:gateway:<name>`). */
+  readonly name: string;
+  /** Its CA certificate: trusted for this peer's gateway certificates only, never for participants. */
+  readonly caFile: string;
+  /** Its base URL, e.g. `https://gateway.nrm.hu`. */
+  readonly endpoint: string;
+  /** The participants reached through it; each must be a configured participant. */
+  readonly participants: readonly string[];
+}
+
 /** The validated configuration. Frozen; passed to whatever needs it. */
 export interface Config {
   readonly host: string;
@@ -119,6 +131,10 @@ export interface Config {
   readonly exemptionCategories: Readonly<Record<ParticipantKind, readonly DataCategory[]>>;
   /** The participant added to every exchange about a child (DESIGN §6); must be a configured participant. */
   readonly childProtectionParticipant: string;
+  /** This gateway's name in its certificates (`urn:nrm:gateway:<name>`): what peer gateways abroad know it by. */
+  readonly gatewayName: string;
+  /** Gateways abroad (TRM) whose CA is explicitly trusted, and the participants reached through each. */
+  readonly peers: readonly PeerConfig[];
   /** A file holding the pseudonym key (32 bytes or more, e.g. base64 of random bytes). Required with `tls`; absent on embedded defaults: the well-known development key. */
   readonly pseudonymKeyFile?: string;
   /** Run simulated agency systems for the demo participants (development only). Defaults to true without `tls`. */
@@ -197,6 +213,22 @@ const CONFIG_SCHEMA = {
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     pseudonymKeyFile: { type: 'string', minLength: 1 },
     childProtectionParticipant: { type: 'string', default: 'BG-SACP' },
+    gatewayName: { type: 'string', pattern: '^[a-z][a-z0-9-]{2,40}$', default: 'referral-gateway' },
+    peers: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'caFile', 'endpoint', 'participants'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][a-z0-9-]{2,40}$' },
+          caFile: { type: 'string', minLength: 1 },
+          endpoint: { type: 'string', pattern: '^https://' },
+          participants: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+        },
+      },
+    },
     exemptionCategories: {
       type: 'object',
       additionalProperties: false,
@@ -294,6 +326,7 @@ export const ENVIRONMENT = {
   RG_ROLES: 'roles',
   RG_DEMO_AGENCIES: 'demoAgencies',
   RG_DEMO_PROTOCOLS: 'demoProtocols',
+  RG_GATEWAY_NAME: 'gatewayName',
   RG_PSEUDONYM_KEY_FILE: 'pseudonymKeyFile',
 } as const;
 
@@ -363,7 +396,19 @@ export function loadConfig(options: LoadConfigOptions): Config {
   if (!ids.includes(raw.childProtectionParticipant as string)) {
     problems.push(`childProtectionParticipant ${String(raw.childProtectionParticipant)} is not a configured participant (every case about a child goes to it)`);
   }
-  for (const [id, delivery] of Object.entries((raw.delivery as { participants: Record<string, Record<string, unknown>> }).participants)) {
+  // A participant abroad is reached through its peer gateway, with the `peer` adapter, unless configured otherwise.
+  const deliveries = (raw.delivery as { participants: Record<string, Record<string, unknown>> }).participants;
+  const peerNames = new Set<string>();
+  for (const peer of raw.peers as PeerConfig[]) {
+    if (peerNames.has(peer.name)) problems.push(`peer ${peer.name} is listed twice`);
+    peerNames.add(peer.name);
+    if (peer.name === raw.gatewayName) problems.push(`peer ${peer.name} has this gateway's own name`);
+    for (const id of peer.participants) {
+      if (!ids.includes(id)) problems.push(`peer ${peer.name}: ${id} is not a configured participant`);
+      deliveries[id] ??= { mode: 'push', adapter: 'peer', endpoint: peer.endpoint };
+    }
+  }
+  for (const [id, delivery] of Object.entries(deliveries)) {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
     // Each adapter says what its settings look like; defaults are filled in here.
     for (const problem of checkAdapterSettings((delivery.adapter as string | undefined) ?? DEFAULT_ADAPTER, (delivery.settings ??= {}) as Record<string, unknown>)) {

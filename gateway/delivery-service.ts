@@ -1,11 +1,12 @@
 /** Cancel, status events, pull-mode inbox, receipts, webhooks and dead letters, on behalf of an authenticated caller. */
-import type { AdminRole, JwsVerifier } from '../certs/index.ts';
+import type { AdminRole, JwsVerifier, VerifiedJws } from '../certs/index.ts';
 import type { DeadLetter, Delivery, Exchange, InboxItem, Receipt, SignedReceipt, StatusEvent, Validators, Webhook } from '../schemas/index.ts';
 import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { DeliveryStore, ExchangeStore, StoredExchange, WebhookStore } from './store/index.ts';
 import { appendAudit, type Database } from './store/index.ts';
-import { verifyParticipantSignature } from './signatures.ts';
+import type { Peer } from './peers.ts';
+import { verifyParticipantSignature, verifyPeerSignature } from './signatures.ts';
 
 /** What the delivery routes need. */
 export interface DeliveryServiceDeps {
@@ -29,6 +30,8 @@ export interface DeliveryService {
   inbox(caller: Caller, limit: number): Promise<InboxItem[]>;
   acknowledgeInbox(caller: Caller, deliveryId: string, signed: SignedReceipt): Promise<Delivery>;
   receipt(caller: Caller, signed: SignedReceipt): Promise<Delivery>;
+  /** A peer gateway's receipt for a delivery to a participant reached through it (`POST /v1/peer/receipts`). */
+  peerReceipt(peer: Peer, signed: SignedReceipt): Promise<Delivery>;
   listWebhooks(caller: Caller): Promise<Webhook[]>;
   registerWebhook(caller: Caller, url: string): Promise<Webhook>;
   deleteWebhook(caller: Caller, id: string): Promise<void>;
@@ -63,7 +66,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
    */
   const readReceipt = (caller: Caller, signed: SignedReceipt): Receipt => {
     if (caller.kind !== 'participant') throw new GatewayError('GW_DELIVERY_NOT_FOUND');
-    const verified = verifyParticipantSignature(deps.verifier, { jws: signed.receipt, participant: caller.participantId, pointer: '/receipt' });
+    return statementOf(verifyParticipantSignature(deps.verifier, { jws: signed.receipt, participant: caller.participantId, pointer: '/receipt' }));
+  };
+  const statementOf = (verified: VerifiedJws): Receipt => {
     let statement: unknown;
     try {
       statement = JSON.parse(verified.payload.toString('utf8'));
@@ -84,11 +89,13 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
    * Acknowledges in one statement; on refusal, finds out why to say so. A receipt that
    * overtakes the worker's own record of the hand-over records `delivered` first.
    */
-  const acknowledge = async (caller: Caller, options: { deliveryId: string; envelopeDigest: string; receipt: string; pullOnly: boolean }): Promise<Delivery> => {
-    if (caller.kind !== 'participant' || !UUID.test(options.deliveryId)) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
-    const via = options.pullOnly ? 'inbox' : 'receipt';
+  const acknowledge = async (
+    by: { recipient: string; actor: string; via: string },
+    options: { deliveryId: string; envelopeDigest: string; receipt: string; pullOnly: boolean },
+  ): Promise<Delivery> => {
+    if (!UUID.test(options.deliveryId)) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
     const result = await deliveries.acknowledge({
-      deliveryId: options.deliveryId, recipient: caller.participantId, actor: callerLabel(caller), via,
+      deliveryId: options.deliveryId, recipient: by.recipient, actor: by.actor, via: by.via,
       envelopeDigest: options.envelopeDigest, receipt: options.receipt,
       ...(options.pullOnly ? { channel: 'pull' as const } : {}),
     });
@@ -99,6 +106,11 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
     if (!result.digestMatches) throw digestMismatch();
     if (result.moved || result.delivery.status === 'acknowledged') return result.delivery;
     throw new GatewayError('GW_DELIVERY_NOT_DELIVERED', { detail: `The delivery is ${result.delivery.status}; only a delivered envelope can be acknowledged.` });
+  };
+  /** Who acknowledges when a participant does: only its own deliveries. */
+  const acknowledger = (caller: Caller, via: string) => {
+    if (caller.kind !== 'participant') throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+    return { recipient: caller.participantId, actor: callerLabel(caller), via };
   };
   const digestMismatch = () =>
     new GatewayError('GW_RECEIPT_DIGEST_MISMATCH', {
@@ -138,12 +150,24 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
       if (statement.deliveryId !== deliveryId) {
         throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/receipt#payload/deliveryId', message: 'is not the delivery being acknowledged', keyword: 'receipt' }] });
       }
-      return acknowledge(caller, { deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: true });
+      return acknowledge(acknowledger(caller, 'inbox'), { deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: true });
     },
 
     async receipt(caller, signed) {
       const statement = readReceipt(caller, signed);
-      return acknowledge(caller, { deliveryId: statement.deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: false });
+      return acknowledge(acknowledger(caller, 'receipt'), { deliveryId: statement.deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: false });
+    },
+
+    async peerReceipt(peer, signed) {
+      const statement = statementOf(verifyPeerSignature(peer, { jws: signed.receipt, pointer: '/receipt' }));
+      const delivery = UUID.test(statement.deliveryId) ? await deliveries.get(statement.deliveryId) : undefined;
+      if (!delivery) throw new GatewayError('GW_DELIVERY_NOT_FOUND');
+      if (!peer.participants.has(delivery.recipient)) {
+        throw new GatewayError('GW_PEER_NOT_AUTHORISED', { detail: `The delivery's recipient is not reached through peer ${peer.name}.` });
+      }
+      return acknowledge({ recipient: delivery.recipient, actor: `peer:${peer.name}`, via: 'peer-receipt' }, {
+        deliveryId: statement.deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: false,
+      });
     },
 
     async listWebhooks(caller) {

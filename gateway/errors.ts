@@ -61,6 +61,8 @@ export const ERRORS = {
   GW_RECEIPT_DIGEST_MISMATCH: { status: 422, title: 'The receipt names another envelope digest than the one delivered', category: 'caller', retryable: false },
   GW_WEBHOOK_NOT_FOUND: { status: 404, title: 'No such webhook', category: 'caller', retryable: false },
   GW_ROLE_REQUIRED: { status: 403, title: 'This route needs an administrator certificate with another role', category: 'caller', retryable: false },
+  GW_PEER_ROUTES_ONLY: { status: 403, title: 'Peer gateways call the /v1/peer routes, and only they do', category: 'caller', retryable: false },
+  GW_PEER_NOT_AUTHORISED: { status: 403, title: 'The peer gateway does not speak for this participant', category: 'caller', retryable: false },
   GW_STORE_UNAVAILABLE: { status: 503, title: 'The gateway store is unavailable', category: 'gateway', retryable: true },
   GW_NOT_READY: { status: 503, title: 'The gateway is not ready to take requests', category: 'gateway', retryable: true },
   GW_INTERNAL: { status: 500, title: 'The gateway failed to handle the request', category: 'gateway', retryable: true },

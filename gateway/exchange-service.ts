@@ -9,7 +9,9 @@ import {
   type DeliveryStatus,
   type Exchange,
   type ExchangePage,
+  type Envelope,
   type NewExchange,
+  type PeerSubmission,
   type CategoryMap,
   type DataCategory,
   projectEnvelope,
@@ -20,7 +22,8 @@ import {
 import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';
 import type { ParticipantRegistry } from './participant-registry.ts';
-import { verifyParticipantSignature } from './signatures.ts';
+import type { Peer, Peers } from './peers.ts';
+import { verifyParticipantSignature, verifyPeerSignature } from './signatures.ts';
 import type { PseudonymAttributes, Pseudonymizer } from './pseudonym.ts';
 import type { Exemption } from './config.ts';
 import type { ConsentRow, ConsentStore, ExchangeStore, StoredAcceptance, StoredExchange } from './store/index.ts';
@@ -52,6 +55,10 @@ export interface ExchangeServiceDeps {
   ttlSeconds(recipient: string): number;
   /** Called after each new acceptance, so an in-process relay can move at once. */
   onAccepted?: () => void;
+  /** Gateways abroad, and who is reached through each. */
+  peers: Peers;
+  /** Records which peer delivery a relayed envelope's local delivery answers (for the receipt back). */
+  rememberPeerDelivery(exchangeId: string, recipient: string, peer: string, peerDeliveryId: string): Promise<void>;
   now?: () => Date;
 }
 
@@ -74,6 +81,8 @@ export interface ListQuery {
 export interface ExchangeService {
   /** `signature`: the sender's detached JWS over the canonical JSON of `body`, if it signed. */
   submit(caller: Caller, body: unknown, signature?: string): Promise<SubmitResult>;
+  /** An envelope a peer gateway abroad sealed, for recipients here (`POST /v1/peer/exchanges`). */
+  relay(peer: Peer, body: unknown): Promise<SubmitResult>;
   get(caller: Caller, id: string): Promise<Exchange>;
   list(caller: Caller, query: ListQuery): Promise<ExchangePage>;
 }
@@ -274,6 +283,72 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         deps.onAccepted?.();
       }
       return { acceptance: withReceipt(outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
+    },
+
+    async relay(peer, body) {
+      const violations = deps.validators.schema('PeerSubmission')(body);
+      if (violations.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { detail: `${violations.length} violation(s) of the contract.`, violations });
+      const submission = body as PeerSubmission;
+      const envelope = submission.envelope as Envelope;
+      const canonical = canonicalize(envelope);
+      verifyPeerSignature(peer, { jws: submission.seal, detachedPayload: canonical, pointer: '/seal' });
+      if (!peer.participants.has(envelope.sender)) {
+        throw new GatewayError('GW_PEER_NOT_AUTHORISED', { detail: `${envelope.sender} is not reached through peer ${peer.name}.`, violations: [{ pointer: '/envelope/sender', message: `is not reached through ${peer.name}`, keyword: 'peer' }] });
+      }
+      // The recipients here: those of the envelope that no peer reaches.
+      const local = envelope.recipients.filter((r) => registry.get(r) && !deps.peers.reaching(r));
+      if (!local.includes(submission.recipient)) {
+        throw new GatewayError('GW_UNKNOWN_RECIPIENT', { detail: `${submission.recipient} is not a recipient of this envelope served by this gateway.`, violations: [{ pointer: '/recipient', message: 'is not a local recipient of the envelope', keyword: 'peer' }] });
+      }
+      const refusing = local.filter((r) => !registry.accepts(r, envelope.type, envelope.schemaVersion));
+      if (refusing.length > 0) {
+        throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', { detail: `${refusing.join(', ')} does not accept ${envelope.type} ${envelope.schemaVersion}.` });
+      }
+      // The peer checked the consent or exemption it names, and sealed it: recorded as asserted by the peer.
+      const unbased = local.filter((r) => !(envelope.recipientLegalBasis?.[r] ?? envelope.legalBasis));
+      if (unbased.length > 0) {
+        throw new GatewayError('GW_LEGAL_BASIS_MISSING', { detail: `No legal basis for ${unbased.join(', ')} in the envelope.`, violations: [{ pointer: '/envelope/legalBasis', message: 'is required', keyword: 'legalBasis' }] });
+      }
+      const acceptedAt = now();
+      const deliveries = local.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000) }));
+      const acceptance: StoredAcceptance = {
+        id: envelope.id,
+        messageId: envelope.messageId,
+        status: 'accepted',
+        acceptedAt: acceptedAt.toISOString(),
+        trackingUrl: `${deps.publicUrl}/v1/exchanges/${envelope.id}`,
+        envelopeDigest: textDigest(canonical),
+        deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
+      };
+      const outcome = await store.accept({
+        id: envelope.id,
+        sender: envelope.sender,
+        messageId: envelope.messageId,
+        type: envelope.type,
+        schemaVersion: envelope.schemaVersion,
+        correlationId: envelope.correlationId,
+        ...(envelope.inReplyTo ? { inReplyTo: envelope.inReplyTo } : {}),
+        createdAt: envelope.createdAt,
+        acceptedAt,
+        envelope,
+        envelopeDigest: acceptance.envelopeDigest,
+        seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
+        ...(envelope.legalBasis ? { legalBasis: envelope.legalBasis } : {}),
+        requestDigest: textDigest(canonical),
+        deliveries,
+        response: acceptance,
+        actor: `peer:${peer.name}`,
+        auditDetails: {
+          type: envelope.type, messageId: envelope.messageId, recipients: local, relayedBy: peer.name,
+          legalBasis: envelope.legalBasis ? `${basisLabel(envelope.legalBasis)} (asserted by ${peer.name})` : 'per recipient (asserted by peer)',
+        },
+      });
+      if (outcome.outcome === 'conflict') {
+        throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', { detail: `messageId ${envelope.messageId} from ${envelope.sender} was already relayed with a different envelope.` });
+      }
+      await deps.rememberPeerDelivery(outcome.response.id, submission.recipient, peer.name, submission.deliveryId);
+      if (outcome.outcome === 'accepted') deps.onAccepted?.();
+      return { acceptance: withReceipt(outcome.response, envelope.sender), replayed: outcome.outcome === 'replayed' };
     },
 
     async get(caller, id) {

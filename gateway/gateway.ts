@@ -14,6 +14,7 @@ import { createRouteTemplates, mountContractFallbacks } from './http/contract-ro
 import { problemHandler } from './http/problems.ts';
 import type { Logger } from './logger.ts';
 import { createParticipantRegistry } from './participant-registry.ts';
+import { createPeers, type Peers } from './peers.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -22,6 +23,7 @@ import { receivingRoutes } from './routes/receiving.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { certificateRoutes, publicTrustRoutes } from './routes/certificates.ts';
 import { consentRoutes } from './routes/consents.ts';
+import { peerRoutes } from './routes/peer.ts';
 import { createConsentService, type ConsentService } from './consent-service.ts';
 import { createPseudonymizer } from './pseudonym.ts';
 import { createMetrics } from './metrics.ts';
@@ -60,6 +62,8 @@ export interface GatewayDeps {
   onAccepted?: () => void;
   /** Readiness of the queues, when this process runs them. */
   queuesReady?: () => Promise<void>;
+  /** Gateways abroad whose CA is trusted for their own certificates. None by default. */
+  peers?: Peers;
 }
 
 /** A built gateway, not yet listening. */
@@ -78,6 +82,8 @@ export interface Gateway {
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const registry = createParticipantRegistry(config.participants);
   const exchangeStore = createExchangeStore(deps.db);
+  const deliveryStore = createDeliveryStore(deps.db);
+  const peers = deps.peers ?? createPeers([], 0);
   const shutdown = new AbortController();
   const trust = createTrustService({
     store: createCertificateStore(deps.db), registry, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
@@ -100,13 +106,15 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     publicUrl: config.publicUrl,
     ttlSeconds: (recipient) => deliveryPolicy(config, recipient).ttlSeconds,
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+    peers,
+    rememberPeerDelivery: (...args) => deliveryStore.rememberPeerDelivery(...args),
   });
   const deliveries = createDeliveryService({
     db: deps.db,
     verifier: trust.verifier,
     validators: deps.validators,
     exchanges: exchangeStore,
-    deliveries: createDeliveryStore(deps.db),
+    deliveries: deliveryStore,
     webhooks: createWebhookStore(deps.db),
     ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
   });
@@ -144,7 +152,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   app.use(publicTrustRoutes(trust, deps.validators));
 
   const v1 = express.Router();
-  v1.use(authenticate(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked));
+  v1.use(authenticate(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked, peers));
   v1.use((req, _res, next) => {
     // `req.is` is false for a body of another type, null for no body (optional bodies may be left out).
     if (req.method === 'POST' && req.is('application/json') === false) {
@@ -160,6 +168,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(participantRoutes(registry));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
+  v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
   mountContractFallbacks(app.router, deps.contract.document);
   app.use(problemHandler());
@@ -168,7 +177,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     {
       key: deps.tls.keyPem,
       cert: deps.tls.certPem,
-      ca: deps.tls.caPem,
+      // Peers' CAs too: their gateway certificates are then read in `authenticate`, which lets them reach the peer routes only.
+      ca: [deps.tls.caPem, ...peers.list.map((p) => p.caPem)],
       requestCert: true,
       // Verified per request in `authenticate`, so a refusal can say why in problem+json.
       rejectUnauthorized: false,

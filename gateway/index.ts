@@ -9,4 +9,6 @@ export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { createParticipantRegistry } from './participant-registry.ts';
 export type { ParticipantRegistry } from './participant-registry.ts';
+export { createPeers } from './peers.ts';
+export type { Peer, Peers } from './peers.ts';
 export * from './store/index.ts';

@@ -1,5 +1,5 @@
 /** Participants' signatures as the gateway checks them: each refusal becomes a problem with its own code. */
-import { SignatureError, type JwsVerifier, type SignatureFailure, type VerifiedJws } from '../certs/index.ts';
+import { readGatewayName, SignatureError, type JwsVerifier, type SignatureFailure, type VerifiedJws } from '../certs/index.ts';
 import type { ErrorCode } from '../schemas/index.ts';
 import { GatewayError } from './errors.ts';
 
@@ -41,6 +41,27 @@ export function verifyParticipantSignature(verifier: JwsVerifier, check: Signatu
     throw new GatewayError('GW_SIGNER_MISMATCH', {
       detail: `Signed by a certificate naming ${named}; it must be ${check.participant}'s.`,
       violations: [{ pointer: check.pointer, message: `must be signed with ${check.participant}'s certificate`, keyword: 'signature' }],
+    });
+  }
+  return verified;
+}
+
+/**
+ * Verifies what a peer gateway signed (its seal over a relayed envelope, its receipts):
+ * chain to that peer's CA, validity, key usage, and a certificate naming that peer's gateway.
+ */
+export function verifyPeerSignature(peer: { name: string; verifier: JwsVerifier }, check: Omit<SignatureCheck, 'participant'>): VerifiedJws {
+  let verified: VerifiedJws;
+  try {
+    verified = peer.verifier.verify(check.jws, check.detachedPayload === undefined ? {} : { detachedPayload: check.detachedPayload });
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
+    throw new GatewayError(CODES[error.failure], { detail: `${error.message} (peer ${peer.name})`, violations: [{ pointer: check.pointer, message: error.message, keyword: 'signature' }] });
+  }
+  if (readGatewayName(verified.signer) !== peer.name) {
+    throw new GatewayError('GW_SIGNER_MISMATCH', {
+      detail: `Signed by a certificate that is not peer gateway ${peer.name}'s.`,
+      violations: [{ pointer: check.pointer, message: `must be signed by peer gateway ${peer.name}`, keyword: 'signature' }],
     });
   }
   return verified;

@@ -10,6 +10,7 @@ import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from './demo-agencies.ts';
 import { DEMO_CONSENT, DEMO_CONSENT_ID } from './demo-participants.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
+import { createPeers } from './peers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate, openDatabase, type Database } from './store/index.ts';
 import type { DestinationStream } from 'pino';
@@ -66,7 +67,12 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     if (redis?.server) shutdown.redis = () => redis.server!.stop();
 
     let queues: QueueSystem | undefined;
+    const peers = createPeers(
+      config.peers.map((peer) => ({ ...peer, caPem: readFileSync(peer.caFile, 'utf8') })),
+      config.trust.clockSkewSeconds * 1000,
+    );
     const gateway = createGateway(config, {
+      peers,
       logger, db, tls, authority, contract, validators, pseudonymKey: loadPseudonymKey(config),
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
@@ -95,7 +101,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 
     if (redis) {
       queues = await startQueues(config, {
-        db, logger, redisUrl: redis.url, clientTls, serverTls: tls,
+        db, logger, redisUrl: redis.url, clientTls, serverTls: tls, peers: { peers, sealer: gateway.trust.sealer },
         agencies: Object.fromEntries([...agencies].map(([id, agency]) => [id, { adapter: agency.adapter, endpoint: agency.endpoint, settings: agency.settings }])),
         // Adapters hand what their agency systems send to this gateway's own API, with their own certificate.
         intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
@@ -172,6 +178,7 @@ function loadTls(config: Config): { tls: TlsMaterial; clientTls: ClientTls; auth
     participants: config.participants,
     administrators: config.devAdministrators.map((a) => ({ name: a.name, roles: a.roles as AdminRole[] })),
     hostnames: ['localhost', '127.0.0.1', '::1'],
+    gatewayName: config.gatewayName,
   });
   return {
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },

@@ -9,7 +9,10 @@ import {
   type Channel,
   type Config,
   type Database,
+  type Peers,
 } from '../gateway/index.ts';
+import type { JwsSigner } from '../certs/index.ts';
+import { createPeerReceiptForwarder } from './peer-receipts.ts';
 import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './delivery-queue.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
@@ -34,6 +37,8 @@ export interface QueueDeps {
    * the certificate each participant's adapter uses for it. Adapters without one only deliver.
    */
   intake?: { gatewayUrl: string; tlsFor(participantId: string): ClientTls | undefined };
+  /** Gateways abroad, and the seal key that signs receipts back to them. */
+  peers?: { peers: Peers; sealer: JwsSigner };
 }
 
 /** The running queue machinery. */
@@ -83,6 +88,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
   let relay: OutboxRelay | undefined;
   let reconciler: Reconciler | undefined;
   let dispatcher: Periodic | undefined;
+  let peerReceipts: { task: Periodic; close(): Promise<void> } | undefined;
   if (config.roles.includes('relay')) {
     const channels = Object.fromEntries(config.participants.map((p) => [p.id, channelOf(p.id)]));
     relay = createOutboxRelay({ deliveries, queueFor, channels, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
@@ -94,6 +100,13 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       () => dispatchWebhooks(webhooks, webhookQueue, config.delivery),
       (error) => logger.warn({ err: error }, 'webhook dispatch failed'),
     );
+    if (deps.peers && deps.peers.peers.list.length > 0) {
+      const forwarder = createPeerReceiptForwarder({ deliveries, peers: deps.peers.peers, sealer: deps.peers.sealer, clientTls: deps.clientTls, logger });
+      peerReceipts = {
+        task: periodic(config.delivery.relayIntervalMs * 5, () => forwarder.forward(), (error) => logger.warn({ err: error }, 'receipts to peers failed')),
+        close: () => forwarder.close(),
+      };
+    }
   }
 
   const adapters = new Map<string, Adapter>();
@@ -114,7 +127,9 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       const intake = intakeTls && deps.intake ? createGatewayIntake({ gatewayUrl: deps.intake.gatewayUrl, tls: intakeTls, logger }) : undefined;
       if (intake) intakes.push(intake);
       const adapter = factory.create({
-        participantId: participant.id, endpoint, settings, tls: deps.clientTls, timeoutMs: policy.timeoutMs,
+        participantId: participant.id, endpoint, settings, timeoutMs: policy.timeoutMs,
+        // A participant abroad is reached through its peer gateway, whose certificate chains to the peer's CA.
+        tls: { ...deps.clientTls, caPem: deps.peers?.peers.reaching(participant.id)?.caPem ?? deps.clientTls.caPem },
         ...(deps.serverTls ? { serverTls: deps.serverTls } : {}),
         logger: logger.child({ adapter: factory.meta.name, participant: participant.id }),
         ...(intake ? { intake } : {}),
@@ -140,7 +155,8 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       // Every stage is bounded: with Redis gone, BullMQ would wait for it forever. What is
       // cut short is safe: outbox rows stay for the next relay, stalled jobs are redone.
       const grace = config.delivery.timeoutMs + 2_000;
-      await within(grace, Promise.all([relay?.stop(), reconciler?.stop(), dispatcher?.stop()]));
+      await within(grace, Promise.all([relay?.stop(), reconciler?.stop(), dispatcher?.stop(), peerReceipts?.task.stop()]));
+      await peerReceipts?.close();
       // In-flight deliveries get as long as one attempt may take, then are closed by force.
       if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
         logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');

@@ -47,9 +47,9 @@ export const QUICK_RECONCILER = { reconcileIntervalMs: 300, reconcileQuietMs: 30
 
 /** Starts the system; `delivery` is merged over {@link FAST_DELIVERY}. */
 export async function startTestSystem(
-  options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown>; logs?: Writable } = {},
+  options: { delivery?: Record<string, unknown>; redis?: PrivateRedis; overrides?: Record<string, unknown>; logs?: Writable; dataDir?: string } = {},
 ): Promise<TestSystem> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rg-system-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rg-system-'));
   const database = await createPostgresDatabase();
   const redis = options.redis ?? (await startRedisServer({ dir: join(dataDir, 'redis') }));
   const running = await startGateway({

@@ -41,5 +41,6 @@ export type ConsentReceiptDocument = Schemas['ConsentReceiptDocument'];
 export type Identity = Schemas['Identity'];
 export type Receipt = Schemas['Receipt'];
 export type InboxItem = Schemas['InboxItem'];
+export type PeerSubmission = Schemas['PeerSubmission'];
 export type Webhook = Schemas['Webhook'];
 export type DeadLetter = Schemas['DeadLetter'];

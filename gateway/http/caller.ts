@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { normalizeSerial, readIdentity, type CertificateIdentity } from '../../certs/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participant-registry.ts';
+import type { Peer, Peers } from '../peers.ts';
 
 /** The authenticated caller of a `/v1` request. */
 export type Caller = CertificateIdentity;
@@ -23,7 +24,7 @@ const VERIFY_ERRORS: Record<string, 'GW_CLIENT_CERT_EXPIRED' | 'GW_CLIENT_CERT_N
  * checked against the revocation list on every request (not once per connection), so a
  * revocation stops a kept-alive connection too.
  */
-export function authenticate(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean) {
+export function authenticate(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean, peers: Peers) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const socket = req.socket as TLSSocket;
     const certificate = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
@@ -33,6 +34,18 @@ export function authenticate(registry: ParticipantRegistry, ca: X509Certificate,
       // OpenSSL checks the purpose before trust, so a stranger's CA certificate is "wrong usage" to it; to us it is untrusted.
       const ours = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
       throw new GatewayError((ours && VERIFY_ERRORS[reason]) || 'GW_CLIENT_CERT_UNTRUSTED', { detail: `Certificate verification failed: ${reason}.` });
+    }
+    // Participants and administrators hold certificates of this gateway's CA. A peer CA is
+    // trusted for its own gateway's certificate, and that opens the peer routes only.
+    if (!(certificate.checkIssued(ca) && certificate.verify(ca.publicKey))) {
+      const peer = peers.ofCertificate(certificate);
+      if (!peer) throw new GatewayError('GW_CLIENT_CERT_UNTRUSTED', { detail: 'The certificate was not issued by this gateway\'s CA, nor is it a peer gateway\'s own.' });
+      if (!req.path.startsWith('/peer/')) {
+        throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: `Peer gateway ${peer.name} may call the /v1/peer routes only.` });
+      }
+      res.locals.peer = peer;
+      next();
+      return;
     }
     if (isRevoked(normalizeSerial(certificate.serialNumber))) {
       throw new GatewayError('GW_CLIENT_CERT_REVOKED', { detail: `Certificate ${normalizeSerial(certificate.serialNumber)} is revoked; ask the certificate officer for a new one.` });
@@ -48,9 +61,17 @@ export function authenticate(registry: ParticipantRegistry, ca: X509Certificate,
   };
 }
 
+/** The peer gateway `authenticate` recorded, on the peer routes; anyone else is refused there. */
+export function peerOf(res: Response): Peer {
+  const peer = res.locals.peer as Peer | undefined;
+  if (!peer) throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: 'Only a peer gateway, with its own gateway certificate, may call this route.' });
+  return peer;
+}
+
 /** The caller `authenticate` recorded. */
 export function callerOf(res: Response): Caller {
   const caller = res.locals.caller as Caller | undefined;
+  if (!caller && res.locals.peer) throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: 'A peer gateway may call the /v1/peer routes only.' });
   if (!caller) throw new GatewayError('GW_INTERNAL', { detail: 'Route reached without authentication.' });
   return caller;
 }

@@ -118,6 +118,12 @@ export interface DeliveryStore {
   inbox(recipient: string, limit: number): Promise<InboxRow[]>;
   /** One delivery as the API shows it. */
   get(deliveryId: string): Promise<Delivery | undefined>;
+  /** Records which peer delivery a relayed envelope's delivery to `recipient` answers (first one wins). */
+  rememberPeerDelivery(exchangeId: string, recipient: string, peer: string, peerDeliveryId: string): Promise<void>;
+  /** Acknowledged deliveries of relayed envelopes whose receipt has not gone back to the peer yet. */
+  peerReceiptsDue(limit: number): Promise<Array<{ deliveryId: string; peer: string; peerDeliveryId: string; envelopeDigest: string; acknowledgedAt: string }>>;
+  /** The receipt went back to the peer (or the peer refused it for good). */
+  peerReceiptSent(deliveryId: string): Promise<void>;
   deadLetters(filter: { recipient?: string; limit: number }): Promise<DeadLetterRow[]>;
   /** `failed` → `queued` with a new outbox row; returns the ids retried. */
   retryDeadLetters(filter: { deliveryId?: string; recipient?: string }): Promise<string[]>;
@@ -322,6 +328,28 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       );
       const row = rows[0];
       return row && { id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: asDate(row.status_changed_at) };
+    },
+
+    async rememberPeerDelivery(exchangeId, recipient, peer, peerDeliveryId) {
+      await db.query(
+        'UPDATE deliveries SET peer = $3, peer_delivery_id = $4 WHERE exchange_id = $1 AND recipient = $2 AND peer_delivery_id IS NULL',
+        [exchangeId, recipient, peer, peerDeliveryId],
+      );
+    },
+
+    async peerReceiptsDue(limit) {
+      const { rows } = await db.query<{ id: string; peer: string; peer_delivery_id: string; envelope_digest: string; status_changed_at: Date }>(
+        `SELECT d.id, d.peer, d.peer_delivery_id, e.envelope_digest, d.status_changed_at
+         FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+         WHERE d.peer_delivery_id IS NOT NULL AND d.peer_receipt_sent_at IS NULL AND d.status = 'acknowledged'
+         ORDER BY d.status_changed_at LIMIT $1`,
+        [limit],
+      );
+      return rows.map((r) => ({ deliveryId: r.id, peer: r.peer, peerDeliveryId: r.peer_delivery_id, envelopeDigest: r.envelope_digest, acknowledgedAt: asDate(r.status_changed_at) }));
+    },
+
+    async peerReceiptSent(deliveryId) {
+      await db.query('UPDATE deliveries SET peer_receipt_sent_at = clock_timestamp() WHERE id = $1', [deliveryId]);
     },
 
     async deadLetters({ recipient, limit }) {

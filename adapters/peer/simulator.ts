@@ -1,0 +1,76 @@
+/**
+ * A simulated peer gateway, for the conformance kit: the `/v1/peer/exchanges` route of a
+ * Referral Gateway abroad, checking the seal with `jose` against the sending gateway's CA.
+ * The real thing — two gateways on loopback — is in `index.int.test.ts`.
+ */
+import { X509Certificate } from 'node:crypto';
+import { compactVerify, importX509 } from 'jose';
+import type { SimulatedSystem } from '../conformance.ts';
+import { serveHttps } from '../https.ts';
+import type { ClientTls } from '../types.ts';
+
+export interface PeerSimulator extends SimulatedSystem {
+  readonly endpoint: string;
+  readonly sealsVerified: number;
+}
+
+/** `server.caPem` is the sending gateway's CA: its gateway certificate and its seals chain to it. */
+export async function createPeerSimulator(options: { server: ClientTls }): Promise<PeerSimulator> {
+  const taken: string[] = [];
+  let failure: 'busy' | 'refuse' | undefined;
+  let sealsVerified = 0;
+  const ca = new X509Certificate(options.server.caPem);
+
+  const sealVerifies = async (seal: string, canonical: string) => {
+    try {
+      const [header, , signature] = seal.split('.');
+      const { x5c } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { x5c: string[] };
+      const signer = new X509Certificate(Buffer.from(x5c[0]!, 'base64'));
+      if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) return false;
+      await compactVerify(`${header}.${Buffer.from(canonical).toString('base64url')}.${signature}`, await importX509(signer.toString(), 'RS256'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const host = await serveHttps({
+    tls: options.server,
+    async handle(req) {
+      if (req.method !== 'POST' || req.path !== '/v1/peer/exchanges') return { status: 404 };
+      if (failure) {
+        const kind = failure;
+        failure = undefined;
+        return kind === 'busy' ? { status: 503, headers: { 'retry-after': '1' } } : { status: 422, contentType: 'application/problem+json', body: '{"code":"GW_VALIDATION_FAILED"}' };
+      }
+      let submission: { envelope?: { id?: string; messageId?: string }; seal?: string };
+      try {
+        submission = JSON.parse(req.body) as typeof submission;
+      } catch {
+        return { status: 400 };
+      }
+      const canonical = /"envelope":(\{.*\}),"recipient"/s.exec(req.body)?.[1];
+      if (!submission.envelope?.messageId || !submission.seal || !canonical || !(await sealVerifies(submission.seal, canonical))) return { status: 422 };
+      sealsVerified++;
+      const first = !taken.includes(submission.envelope.messageId);
+      if (first) taken.push(submission.envelope.messageId);
+      return { status: first ? 202 : 200, contentType: 'application/json', body: JSON.stringify({ id: submission.envelope.id, status: 'accepted' }) };
+    },
+  });
+
+  return {
+    get endpoint() {
+      return host.url;
+    },
+    get sealsVerified() {
+      return sealsVerified;
+    },
+    taken: () => taken,
+    failNext(kind) {
+      failure = kind;
+    },
+    start: () => host.start(),
+    stop: () => host.stop(),
+    close: () => host.stop(),
+  };
+}
