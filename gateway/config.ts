@@ -141,6 +141,8 @@ export interface Config {
   readonly demoAgencies: boolean;
   /** What the demo agencies speak: each agency's own protocol through its adapter (`native`), or all the reference `https-json`. */
   readonly demoProtocols: 'native' | 'https-json';
+  /** Run a second, partner gateway abroad in the same process for the demo's TRM participants. Defaults to true with native demo agencies. */
+  readonly demoPartner: boolean;
   readonly participants: readonly Participant[];
   /** Administrators the development PKI issues certificates for. */
   readonly devAdministrators: ReadonlyArray<{ readonly name: string; readonly roles: readonly string[] }>;
@@ -256,6 +258,7 @@ const CONFIG_SCHEMA = {
     roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['api', 'relay', 'worker'] }, default: ['api', 'relay', 'worker'] },
     demoAgencies: { type: 'boolean' },
     demoProtocols: { enum: ['native', 'https-json'], default: 'native' },
+    demoPartner: { type: 'boolean' },
     delivery: {
       type: 'object',
       additionalProperties: false,
@@ -423,6 +426,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     dataDir: resolve(raw.dataDir as string),
     publicUrl: (raw.publicUrl as string | undefined) ?? `https://localhost:${port}`,
     demoAgencies: (raw.demoAgencies as boolean | undefined) ?? raw.tls === undefined,
+    demoPartner: (raw.demoPartner as boolean | undefined) ?? (((raw.demoAgencies as boolean | undefined) ?? raw.tls === undefined) && raw.demoProtocols === 'native'),
   });
 }
 

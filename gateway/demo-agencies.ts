@@ -30,6 +30,8 @@ export interface DemoAgency {
   };
   /** For SAA: the exchange directory on disk, where the agency drops its files. */
   readonly directory?: string;
+  /** For the NGO: the file holding the secret its intake messages are signed with. */
+  readonly secretFile?: string;
 }
 
 /** Which demo participant speaks which protocol. Participants not listed get an `https-json` system. */
@@ -65,7 +67,7 @@ export async function startDemoAgencies(options: DemoAgencyOptions): Promise<Map
         const system = await createSacpSimulator({ server: options.serverTls, client: clientOf(id) });
         agencies.set(id, { participantId: id, adapter: 'sacp', endpoint: system.endpoint, settings: { listenPort: 0 }, system });
       } else if (kind === 'saa') {
-        const system = await createSaaSimulator();
+        const system = await createSaaSimulator({ parentDir: join(options.dataDir, 'demo-saa') });
         agencies.set(id, { participantId: id, adapter: 'saa', endpoint: system.endpoint, settings: { ...system.settings, pollIntervalMs: 250 }, system, directory: system.directory });
       } else if (kind === 'ngo') {
         const secretDir = join(options.dataDir, 'demo-secrets');
@@ -74,7 +76,7 @@ export async function startDemoAgencies(options: DemoAgencyOptions): Promise<Map
         const secret = randomBytes(32);
         writeFileSync(secretFile, secret, { mode: 0o600 });
         const system = await createNgoSimulator({ server: options.serverTls, secret });
-        agencies.set(id, { participantId: id, adapter: 'ngo', endpoint: system.endpoint, settings: { secretFile, intakePort: 0 }, system });
+        agencies.set(id, { participantId: id, adapter: 'ngo', endpoint: system.endpoint, settings: { secretFile, intakePort: 0 }, system, secretFile });
       } else {
         const system = await createRecipientSimulator({ participantId: id, server: options.serverTls, receipts: { gatewayUrl: options.gatewayUrl, tls: clientOf(id) } });
         agencies.set(id, { participantId: id, adapter: 'https-json', endpoint: system.endpoint, settings: {}, system });

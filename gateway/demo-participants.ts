@@ -18,6 +18,16 @@ export const DEMO_PARTICIPANTS: readonly Participant[] = [
   { id: 'HU-NBI', name: 'National Bureau of Investigation, Hungary (TRM partner)', kind: 'foreign-partner', country: 'HU', accepts: accepting(...CASEWORK), sends: ALL },
 ];
 
+/**
+ * The demo's partner gateway abroad (`npm start` runs it beside the main one): Hungary's
+ * police, and the Bulgarian participants, reached back through the Bulgarian gateway.
+ */
+export const DEMO_PARTNER_NAME = 'hu-demo';
+export const DEMO_PARTNER_PARTICIPANTS: readonly Participant[] = [
+  { id: 'HU-NBI', name: 'National Bureau of Investigation, Hungary (demo)', kind: 'law-enforcement', country: 'HU', accepts: accepting(...CASEWORK), sends: ALL },
+  ...DEMO_PARTICIPANTS.filter((p) => p.country === 'BG').map((p) => ({ ...p, kind: 'foreign-partner' as const })),
+];
+
 /** The development administrator, holding every role. */
 export const DEMO_ADMINISTRATORS: ReadonlyArray<{ name: string; roles: readonly AdminRole[] }> = [
   { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor'] },

@@ -68,14 +68,18 @@ describe('npm start on embedded defaults', () => {
     await agent.close();
   });
 
-  it('runs the NRM demo scenario to the end: four exchanges, each acknowledged', async () => {
+  it('runs the demo scenario to the end over every agency protocol and the partner gateway abroad, each delivery acknowledged', async () => {
     const demo = spawn(TSX, ['gateway/demo.ts'], { cwd: ROOT, env: { ...process.env, RG_URL: url, RG_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     demo.stdout!.on('data', (c) => (output += c));
     demo.stderr!.on('data', (c) => (output += c));
     const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
     expect({ code, output }).toMatchObject({ code: 0 });
-    expect(output.match(/ acknowledged$/gm)).toHaveLength(4);
+    // Six exchanges; the transfer abroad is about a child, so SACP gets it too: seven deliveries.
+    expect(output.match(/ acknowledged$/gm)).toHaveLength(7);
+    expect(output).toMatch(/HU-NBI +acknowledged$/m);
+    expect(output).toMatch(/acknowledgement file .*: ACCEPTED/);
+    expect(output).not.toMatch(/ (failed|withheld|expired)$/m);
   }, 60_000);
 
   it('stops cleanly on SIGTERM', async () => {

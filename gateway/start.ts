@@ -8,6 +8,7 @@ import { createValidators, loadContract } from '../schemas/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from './demo-agencies.ts';
+import { partnerOverrides, planDemoPartner } from './demo-partner.ts';
 import { DEMO_CONSENT, DEMO_CONSENT_ID } from './demo-participants.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from './gateway.ts';
 import { createPeers } from './peers.ts';
@@ -42,18 +43,21 @@ export interface StartOptions {
 export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
   const contract = loadContract();
   const validators = createValidators(contract.document);
-  const config = loadConfig({ env: options.env ?? {}, ...(options.overrides ? { overrides: options.overrides } : {}), validators });
+  let config = loadConfig({ env: options.env ?? {}, ...(options.overrides ? { overrides: options.overrides } : {}), validators });
+  // The demo's partner gateway abroad is known to this one before it starts (a peer's CA and address).
+  const partnerPlan = await planDemoPartner(config);
+  if (partnerPlan) config = loadConfig({ env: options.env ?? {}, overrides: { ...options.overrides, ...partnerPlan.mainOverrides }, validators });
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
 
   const { tls, clientTls, authority, devCertsDir, devIssued } = loadTls(config);
   const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
   // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
   // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
-  const shutdown: Record<'api' | 'queues' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
-    api: undefined, queues: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
+  const shutdown: Record<'partner' | 'api' | 'queues' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
+    partner: undefined, api: undefined, queues: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
   };
   const stopAll = async () => {
-    for (const step of [shutdown.api, shutdown.queues, shutdown.agencies, shutdown.redis, shutdown.db]) {
+    for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.agencies, shutdown.redis, shutdown.db]) {
       await step?.().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
     }
   };
@@ -107,10 +111,17 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
       });
       const started = queues;
+      shutdown.queues = () => started.stop();
       for (const [id, agency] of agencies) agency.system.intakeAt?.(() => started.adapter(id)?.intakeUrl);
       if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, started);
-      const running = queues;
-      shutdown.queues = () => running.stop();
+    }
+    if (partnerPlan && devCertsDir) {
+      const partner = await startGateway({
+        overrides: partnerOverrides(partnerPlan, { config, caFile: join(devCertsDir, 'ca.pem'), redisUrl: redis?.url }),
+        ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+      });
+      shutdown.partner = () => partner.stop();
+      logger.info({ url: partner.url, gateway: partner.config.gatewayName }, 'demo partner gateway abroad started');
     }
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
@@ -128,7 +139,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 /** `dataDir/demo-agencies.json`: where each demo agency's adapter listens, for `npm run demo` in another process. */
 function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, queues: QueueSystem): void {
   const listing = Object.fromEntries([...agencies].map(([id, a]) => [id, {
-    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: queues.adapter(id)?.intakeUrl, ...(a.directory ? { directory: a.directory } : {}),
+    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: queues.adapter(id)?.intakeUrl,
+    ...(a.directory ? { directory: a.directory } : {}), ...(a.secretFile ? { secretFile: a.secretFile } : {}),
   }]));
   writeFileSync(join(dataDir, 'demo-agencies.json'), `${JSON.stringify(listing, null, 2)}\n`);
 }

@@ -18,7 +18,7 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
   };
 
   beforeAll(async () => {
-    system = await startTestSystem({ overrides: { demoProtocols: 'native' } });
+    system = await startTestSystem({ overrides: { demoProtocols: 'native', demoPartner: false } });
   });
   afterAll(() => system?.close());
 

@@ -12,7 +12,7 @@ describe('ngo adapter against the gateway (HMAC-signed webhooks)', () => {
     Number((await system.running.db.query<{ n: string }>('SELECT count(*) AS n FROM exchanges WHERE sender = $1 AND message_id = $2', ['BG-NGO-ANIMUS', messageId])).rows[0]!.n);
 
   beforeAll(async () => {
-    system = await startTestSystem({ overrides: { demoProtocols: 'native' } });
+    system = await startTestSystem({ overrides: { demoProtocols: 'native', demoPartner: false } });
   });
   afterAll(() => system?.close());
 

@@ -12,7 +12,7 @@ describe('saa adapter against the gateway (SFTP batches)', () => {
   const saa = () => system.running.agencies.get('BG-SAA')!.system as SaaSimulator;
 
   beforeAll(async () => {
-    system = await startTestSystem({ overrides: { demoProtocols: 'native' } });
+    system = await startTestSystem({ overrides: { demoProtocols: 'native', demoPartner: false } });
   });
   afterAll(() => system?.close());
 

@@ -45,8 +45,10 @@ function sshKeyPair(): { private: string; public: string } {
   }
 }
 
-export async function createSaaSimulator(): Promise<SaaSimulator> {
-  const base = mkdtempSync(join(tmpdir(), 'rg-saa-'));
+/** `parentDir`: where the agency's disk lives (a temporary directory by default). */
+export async function createSaaSimulator(options: { parentDir?: string } = {}): Promise<SaaSimulator> {
+  if (options.parentDir) mkdirSync(options.parentDir, { recursive: true });
+  const base = mkdtempSync(join(options.parentDir ?? tmpdir(), 'rg-saa-'));
   // What the SFTP server shows (`/exchange/…`), and, apart from it, the gateway's key.
   const sftpRoot = join(base, 'sftp');
   const root = join(sftpRoot, 'exchange');

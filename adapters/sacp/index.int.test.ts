@@ -13,7 +13,7 @@ describe('sacp adapter against the gateway (REST, receipts by callback)', () => 
   };
 
   beforeAll(async () => {
-    system = await startTestSystem({ overrides: { demoProtocols: 'native' } });
+    system = await startTestSystem({ overrides: { demoProtocols: 'native', demoPartner: false } });
   });
   afterAll(() => system?.close());
 

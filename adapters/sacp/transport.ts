@@ -18,7 +18,10 @@ function answerNotification(outcome: IntakeOutcome): HttpsAnswer {
   switch (outcome.outcome) {
     case 'accepted':
     case 'replayed':
-      return json(outcome.outcome === 'accepted' ? 202 : 200, { notificationId: outcome.messageId, state: outcome.outcome === 'accepted' ? 'FORWARDED' : 'ALREADY_FORWARDED' });
+      return json(outcome.outcome === 'accepted' ? 202 : 200, {
+        notificationId: outcome.messageId, state: outcome.outcome === 'accepted' ? 'FORWARDED' : 'ALREADY_FORWARDED',
+        ...(outcome.exchangeId ? { gatewayReference: outcome.exchangeId } : {}),
+      });
     case 'refused':
       return json(outcome.status === 400 ? 400 : 422, { state: 'REJECTED', errorCode: outcome.code, errorDescription: outcome.detail });
     case 'unavailable':
