@@ -7,7 +7,8 @@ import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import { createJwsSigner } from '../certs/index.ts';
 import type { Problem } from '../schemas/index.ts';
-import { MappingError, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument, type Transmission } from './types.ts';
+import type { HttpsHost } from './https.ts';
+import { MappingError, type AdapterContext, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument, type Transmission } from './types.ts';
 
 /** Options for {@link createGatewayIntake}. */
 export interface GatewayIntakeOptions {
@@ -122,5 +123,46 @@ export function createReceiptSender(context: { intake?: Intake; logger: Logger }
       void receipt.finally(() => pending.delete(receipt));
     },
     settled: () => Promise.allSettled([...pending]),
+  };
+}
+
+/** What an adapter's intake server is started with. */
+export interface IntakeServerOptions {
+  participantId: string;
+  mapping: Mapping;
+  intake: Intake;
+  logger: Logger;
+  /** The gateway's server certificate and CA. */
+  tls: ClientTls;
+  host: string;
+  port: number;
+}
+
+/**
+ * The listening side of an adapter: `start()` serves when the participant has intake and a
+ * port is configured (else the adapter only delivers); `url` is where the agency system
+ * sends, `path` under the server.
+ */
+export function createIntakeListener(
+  context: AdapterContext,
+  mapping: Mapping,
+  listen: { host: string; port: number | undefined; path: string },
+  serve: (options: IntakeServerOptions) => Promise<HttpsHost>,
+) {
+  let host: HttpsHost | undefined;
+  return {
+    get url(): string | undefined {
+      return host ? `${host.url}${listen.path}` : undefined;
+    },
+    async start(): Promise<void> {
+      if (!context.intake || listen.port === undefined) return;
+      if (!context.serverTls) throw new RangeError(`${context.participantId}: an intake needs the gateway's server certificate (serverTls)`);
+      host = await serve({
+        participantId: context.participantId, mapping, intake: context.intake, logger: context.logger, tls: context.serverTls, host: listen.host, port: listen.port,
+      });
+    },
+    stop: async (): Promise<void> => {
+      await host?.stop();
+    },
   };
 }

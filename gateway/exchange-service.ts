@@ -17,7 +17,6 @@ import {
   projectEnvelope,
   type ParticipantKind,
   type Validators,
-  type Violation,
 } from '../schemas/index.ts';
 import { GatewayError } from './errors.ts';
 import { callerLabel, type Caller } from './http/caller.ts';

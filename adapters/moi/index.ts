@@ -1,6 +1,5 @@
 /** The `moi` adapter: the Ministry of Interior's XML over HTTPS, both ways. */
-import type { HttpsHost } from '../https.ts';
-import { createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createMoiClient, startMoiIntake } from './transport.ts';
@@ -38,12 +37,12 @@ export const moi: AdapterFactory = {
     const settings = context.settings as unknown as MoiSettings;
     const client = createMoiClient(context);
     const receipts = createReceiptSender(context);
-    let host: HttpsHost | undefined;
+    const listener = createIntakeListener(context, mapping, { host: settings.intakeHost, port: settings.intakePort, path: '/nrm/signals' }, startMoiIntake);
     return {
       meta,
       mapping,
       get intakeUrl() {
-        return host ? `${host.url}/nrm/signals` : undefined;
+        return listener.url;
       },
       async deliver(delivery) {
         const document = mapping.toNative(delivery.envelope, delivery);
@@ -52,16 +51,9 @@ export const moi: AdapterFactory = {
         receipts.send(delivery);
         return registrationNumber ? { remoteReference: registrationNumber } : {};
       },
-      async start() {
-        if (!context.intake || settings.intakePort === undefined) return;
-        if (!context.serverTls) throw new RangeError('moi: intake needs the gateway server certificate (serverTls)');
-        host = await startMoiIntake({
-          participantId: context.participantId, mapping, intake: context.intake, logger: context.logger,
-          tls: context.serverTls, host: settings.intakeHost, port: settings.intakePort,
-        });
-      },
+      start: () => listener.start(),
       async close() {
-        await host?.stop();
+        await listener.stop();
         await receipts.settled();
         await client.close();
       },

@@ -3,10 +3,9 @@
  * with an `<Acknowledgement>` (or a `<Rejection>`); the ministry POSTs its signals to the
  * adapter's intake and gets the same two answers back.
  */
-import type { Logger } from 'pino';
 import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome } from '../intake.ts';
-import { TransientDeliveryError, type AdapterContext, type Intake, type Mapping } from '../types.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { TransientDeliveryError, type AdapterContext } from '../types.ts';
 import { readDocument, writeDocument, XML } from './mapping.ts';
 
 /** The ministry's answer to a document, as XML. */
@@ -55,10 +54,7 @@ export function createMoiClient(context: Pick<AdapterContext, 'endpoint' | 'tls'
 }
 
 /** The intake the ministry POSTs its signals to: `https://<host>:<port>/nrm/signals`. */
-export async function startMoiIntake(options: {
-  participantId: string; mapping: Mapping; intake: Intake; logger: Logger;
-  tls: NonNullable<AdapterContext['serverTls']>; host: string; port: number;
-}): Promise<HttpsHost> {
+export async function startMoiIntake(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
     tls: options.tls, host: options.host, port: options.port,
     async handle(request) {

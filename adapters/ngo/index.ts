@@ -1,7 +1,6 @@
 /** The `ngo` adapter: signed webhooks to an NGO's case system, and an intake for what the NGO sends. NGOs without a server pull from the inbox instead (`mode: pull`). */
 import { readFileSync } from 'node:fs';
-import type { HttpsHost } from '../https.ts';
-import { createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createWebhookClient, startNgoIntake } from './transport.ts';
@@ -43,12 +42,12 @@ export const ngo: AdapterFactory = {
     if (secret.length < 32) throw new RangeError(`ngo: ${settings.secretFile} must hold at least 32 bytes`);
     const client = createWebhookClient(context, secret, settings.publicCertificate);
     const receipts = createReceiptSender(context);
-    let host: HttpsHost | undefined;
+    const listener = createIntakeListener(context, mapping, { host: settings.intakeHost, port: settings.intakePort, path: '/ngo/messages' }, (options) => startNgoIntake({ ...options, secret }));
     return {
       meta,
       mapping,
       get intakeUrl() {
-        return host ? `${host.url}/ngo/messages` : undefined;
+        return listener.url;
       },
       async deliver(delivery) {
         await client.send(mapping.toNative(delivery.envelope, delivery).body, delivery.signal, delivery.deliveryId);
@@ -56,16 +55,9 @@ export const ngo: AdapterFactory = {
         receipts.send(delivery);
         return {};
       },
-      async start() {
-        if (!context.intake || settings.intakePort === undefined) return;
-        if (!context.serverTls) throw new RangeError('ngo: intake needs the gateway server certificate');
-        host = await startNgoIntake({
-          participantId: context.participantId, mapping, intake: context.intake, logger: context.logger,
-          tls: context.serverTls, host: settings.intakeHost, port: settings.intakePort, secret,
-        });
-      },
+      start: () => listener.start(),
       async close() {
-        await host?.stop();
+        await listener.stop();
         await receipts.settled();
         await client.close();
       },

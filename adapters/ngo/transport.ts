@@ -6,10 +6,9 @@
  * than five minutes are refused, so a captured request cannot be replayed later.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Logger } from 'pino';
 import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome } from '../intake.ts';
-import type { AdapterContext, ClientTls, Intake, Mapping } from '../types.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import type { AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
 export const SIGNATURE_HEADER = 'referral-webhook-signature';
@@ -57,9 +56,7 @@ export function createWebhookClient(context: Pick<AdapterContext, 'endpoint' | '
 }
 
 /** The intake NGOs post to: `https://<host>:<port>/ngo/messages`, signed with the shared secret instead of a client certificate. */
-export async function startNgoIntake(options: {
-  participantId: string; mapping: Mapping; intake: Intake; logger: Logger; tls: ClientTls; host: string; port: number; secret: Buffer;
-}): Promise<HttpsHost> {
+export async function startNgoIntake(options: IntakeServerOptions & { secret: Buffer }): Promise<HttpsHost> {
   return serveHttps({
     tls: options.tls, host: options.host, port: options.port, requireClientCertificate: false,
     async handle(request) {

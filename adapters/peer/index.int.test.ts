@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwsSigner, ensureDevelopmentPki } from '../../certs/index.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { DEMO_PARTICIPANTS } from '../../gateway/demo-participants.ts';
 import { clientFor, uniqueId } from '../../gateway/test-support.ts';
 import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
 import type { Participant } from '../../schemas/index.ts';

@@ -96,9 +96,27 @@ export function createSftpSession(target: SftpTarget, logger: Logger) {
       });
     });
   const sftp = async () => (await (session ??= connect())).sftp;
+  /** Drops the connection, so the next call opens a new one. */
+  const drop = () => {
+    const open = session;
+    session = undefined;
+    void open?.then(({ client }) => client.end(), () => {});
+  };
+  // A server that stops answering without closing the connection must not hold a call (or the poller) forever.
   const call = <T>(operation: string, run: (s: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void) =>
     sftp().then(
-      (s) => new Promise<T>((resolve, reject) => run(s, (error, value) => (error ? reject(classify(operation, error)) : resolve(value as T)))),
+      (s) =>
+        new Promise<T>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            drop();
+            reject(new TransientDeliveryError(`SFTP ${operation} timed out`, { code: 'TIMEOUT' }));
+          }, target.timeoutMs);
+          run(s, (error, value) => {
+            clearTimeout(timer);
+            if (error) reject(classify(operation, error));
+            else resolve(value as T);
+          });
+        }),
       (error: unknown) => Promise.reject(classify('connect', error as Error)),
     );
 
@@ -123,8 +141,8 @@ export function createSftpSession(target: SftpTarget, logger: Logger) {
     ...api,
     async close() {
       const open = session;
-      session = undefined;
-      if (open) (await open.catch(() => undefined))?.client.end();
+      drop();
+      await open?.catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The `sacp` adapter: the State Agency for Child Protection's REST API; receipts come back by callback. */
-import type { HttpsHost } from '../https.ts';
+import { createIntakeListener } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createSacpClient, startSacpServer } from './transport.ts';
@@ -28,27 +28,20 @@ export const sacp: AdapterFactory = {
   create(context): Adapter {
     const settings = context.settings as unknown as SacpSettings;
     const client = createSacpClient(context);
-    let host: HttpsHost | undefined;
+    const listener = createIntakeListener(context, mapping, { host: settings.listenHost, port: settings.listenPort, path: '/sacp' }, startSacpServer);
     return {
       meta,
       mapping,
       get intakeUrl() {
-        return host ? `${host.url}/sacp` : undefined;
+        return listener.url;
       },
       async deliver(delivery) {
         const trackingId = await client.send(mapping.toNative(delivery.envelope, delivery).body, delivery.signal);
         return trackingId ? { remoteReference: trackingId } : {};
       },
-      async start() {
-        if (!context.intake || settings.listenPort === undefined) return;
-        if (!context.serverTls) throw new RangeError('sacp: the callback and notification server needs the gateway server certificate');
-        host = await startSacpServer({
-          participantId: context.participantId, mapping, intake: context.intake, logger: context.logger,
-          tls: context.serverTls, host: settings.listenHost, port: settings.listenPort,
-        });
-      },
+      start: () => listener.start(),
       async close() {
-        await host?.stop();
+        await listener.stop();
         await client.close();
       },
     };

@@ -5,10 +5,9 @@
  * Inbound: the agency POSTs its own notifications to `<adapter>/sacp/notifications`.
  * Both calls come with the agency's certificate, which must name the participant.
  */
-import type { Logger } from 'pino';
 import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome } from '../intake.ts';
-import type { AdapterContext, ClientTls, Intake, Mapping } from '../types.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import type { AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
 const json = (status: number, body: object, headers: Record<string, string> = {}): HttpsAnswer => ({ status, contentType: JSON_TYPE, headers, body: JSON.stringify(body) });
@@ -47,9 +46,7 @@ export function createSacpClient(context: Pick<AdapterContext, 'endpoint' | 'tls
 }
 
 /** The adapter's side: notifications in, registration callbacks in. */
-export async function startSacpServer(options: {
-  participantId: string; mapping: Mapping; intake: Intake; logger: Logger; tls: ClientTls; host: string; port: number;
-}): Promise<HttpsHost> {
+export async function startSacpServer(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
     tls: options.tls, host: options.host, port: options.port,
     async handle(request) {

@@ -1,6 +1,5 @@
 /** An adapter for one agency system: factory and `meta`. Register it in `../registry.ts`. */
-import type { HttpsHost } from '../https.ts';
-import { createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createClient, startIntake } from './transport.ts';
@@ -33,12 +32,12 @@ export const template: AdapterFactory = {
     const settings = context.settings as unknown as Settings;
     const client = createClient(context);
     const receipts = createReceiptSender(context);
-    let host: HttpsHost | undefined;
+    const listener = createIntakeListener(context, mapping, { host: settings.intakeHost, port: settings.intakePort, path: '/intake' }, startIntake);
     return {
       meta,
       mapping,
       get intakeUrl() {
-        return host ? `${host.url}/intake` : undefined;
+        return listener.url;
       },
       async deliver(delivery) {
         const reference = await client.send(mapping.toNative(delivery.envelope, delivery).body, delivery.signal);
@@ -46,16 +45,9 @@ export const template: AdapterFactory = {
         receipts.send(delivery);
         return reference ? { remoteReference: reference } : {};
       },
-      async start() {
-        if (!context.intake || settings.intakePort === undefined) return;
-        if (!context.serverTls) throw new RangeError(`${meta.name}: intake needs the gateway's server certificate`);
-        host = await startIntake({
-          participantId: context.participantId, mapping, intake: context.intake, logger: context.logger,
-          tls: context.serverTls, host: settings.intakeHost, port: settings.intakePort,
-        });
-      },
+      start: () => listener.start(),
       async close() {
-        await host?.stop();
+        await listener.stop();
         await receipts.settled();
         await client.close();
       },

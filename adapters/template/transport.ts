@@ -4,10 +4,9 @@
  * POSTs its own documents to the adapter's intake (`/intake`) and is answered
  * `{ "status": "accepted" | "already-accepted" | "refused" | "unavailable", … }`.
  */
-import type { Logger } from 'pino';
 import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome } from '../intake.ts';
-import { TransientDeliveryError, type AdapterContext, type ClientTls, type Intake, type Mapping } from '../types.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { TransientDeliveryError, type AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
 /** The answer the agency system gets from the intake. */
@@ -45,9 +44,7 @@ export function createClient(context: Pick<AdapterContext, 'endpoint' | 'tls' | 
 }
 
 /** The intake: the agency system POSTs its documents to `https://<host>:<port>/intake` with a certificate naming the participant. */
-export async function startIntake(options: {
-  participantId: string; mapping: Mapping; intake: Intake; logger: Logger; tls: ClientTls; host: string; port: number;
-}): Promise<HttpsHost> {
+export async function startIntake(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
     tls: options.tls, host: options.host, port: options.port,
     async handle(request) {
