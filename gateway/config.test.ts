@@ -88,6 +88,26 @@ describe('configuration', () => {
     expect(unknown).toEqual(['/delivery/participants/BG-NOBODY is not a configured participant']);
   });
 
+  it('checks each adapter\'s settings against its own schema, filling in its defaults', () => {
+    const saa = (settings: object) => ({ delivery: { participants: { 'BG-SAA': { mode: 'push', adapter: 'saa', endpoint: 'sftp://saa.example/exchange', settings } } } });
+    expect(problemsOf(() => loadConfig({ validators, overrides: saa({ username: 'gateway', privateKeyFile: '/k' }) })))
+      .toEqual(["/delivery/participants/BG-SAA/settings must have required property 'hostKeySha256'"]);
+    expect(problemsOf(() => loadConfig({ validators, overrides: saa({ username: 'gateway', privateKeyFile: '/k', hostKeySha256: 'SHA256:' + 'A'.repeat(43), colour: 'red' }) })))
+      .toEqual(['/delivery/participants/BG-SAA/settings must NOT have additional properties (colour)']);
+    const config = loadConfig({ validators, overrides: saa({ username: 'gateway', privateKeyFile: '/k', hostKeySha256: 'SHA256:' + 'A'.repeat(43) }) });
+    expect(config.delivery.participants['BG-SAA']!.settings).toMatchObject({ pollIntervalMs: 5000 });
+    expect(problemsOf(() => loadConfig({ validators, overrides: { delivery: { participants: { 'BG-MOI': { mode: 'push', adapter: 'fax', endpoint: 'https://x' } } } } })))
+      .toEqual([expect.stringMatching(/^\/delivery\/participants\/BG-MOI\/adapter must be equal to one of the allowed values/)]);
+  });
+
+  it('reaches participants abroad through their peer gateway, and refuses a peer naming unknown participants or this gateway', () => {
+    const peer = { name: 'hu-nrm', caFile: '/etc/hu-ca.pem', endpoint: 'https://gateway.hu.example', participants: ['HU-NBI'] };
+    const config = loadConfig({ validators, overrides: { gatewayName: 'bg-nrm', peers: [peer] } });
+    expect(config.delivery.participants['HU-NBI']).toEqual({ mode: 'push', adapter: 'peer', endpoint: 'https://gateway.hu.example', settings: {} });
+    expect(problemsOf(() => loadConfig({ validators, overrides: { gatewayName: 'hu-nrm', peers: [{ ...peer, participants: ['HU-NOBODY'] }] } })))
+      .toEqual(['peer hu-nrm has this gateway\'s own name', 'peer hu-nrm: HU-NOBODY is not a configured participant']);
+  });
+
   it('gives each participant its own delivery policy over the defaults', () => {
     const config = loadConfig({ validators, overrides: { delivery: { attempts: 4, participants: { 'BG-MOI': { mode: 'push', endpoint: 'https://moi.example/in', attempts: 9 } } } } });
     expect(deliveryPolicy(config, 'BG-MOI').attempts).toBe(9);

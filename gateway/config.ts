@@ -408,7 +408,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     if (peer.name === raw.gatewayName) problems.push(`peer ${peer.name} has this gateway's own name`);
     for (const id of peer.participants) {
       if (!ids.includes(id)) problems.push(`peer ${peer.name}: ${id} is not a configured participant`);
-      deliveries[id] ??= { mode: 'push', adapter: 'peer', endpoint: peer.endpoint };
+      else deliveries[id] ??= { mode: 'push', adapter: 'peer', endpoint: peer.endpoint };
     }
   }
   for (const [id, delivery] of Object.entries(deliveries)) {
