@@ -30,6 +30,8 @@ export interface Dialect {
   toStandard(native: unknown, types?: LeafTypes): unknown;
   /** Where a standard JSON pointer lands in the native tree, as a pointer (for error messages in the agency's terms). */
   nativePointer(pointer: string): string;
+  /** The table it was made from. */
+  readonly table: DialectTable;
 }
 
 interface Rule {
@@ -55,6 +57,7 @@ export function createDialect(table: DialectTable): Dialect {
   }));
 
   return {
+    table,
     toNative(standard) {
       const leaves = flatten(standard).map(([path, value]): Leaf => {
         const code = codes.find((c) => matches(c.path, path));
@@ -93,14 +96,26 @@ export type LeafTypes = ReadonlyMap<string, 'boolean' | 'integer' | 'number'>;
 
 /** The non-string leaves of the contract's messages, read from its schemas (`payload.subject.child.age` → integer). */
 export function leafTypes(document: OpenApiDocument): LeafTypes {
+  return contractLeaves(document).types;
+}
+
+/**
+ * What the contract says about each leaf of its messages: the JSON type of those that are
+ * not strings, and the code list (`enum`) of those that have one, by dot path with `*`.
+ */
+export function contractLeaves(document: OpenApiDocument): { types: LeafTypes; enums: ReadonlyMap<string, readonly string[]> } {
   const schemas = document.components.schemas;
   const types = new Map<string, 'boolean' | 'integer' | 'number'>();
+  const enums = new Map<string, string[]>();
   const walk = (node: SchemaNode | undefined, path: string, depth: number): void => {
     if (!node || depth > 30) return;
     const ref = node.$ref;
     if (typeof ref === 'string') return walk(schemas[ref.replace('#/components/schemas/', '')], path, depth + 1);
     const type = node.type;
     if (type === 'boolean' || type === 'integer' || type === 'number') types.set(path, type);
+    if (Array.isArray(node.enum) && node.enum.every((v) => typeof v === 'string')) {
+      enums.set(path, [...new Set([...(enums.get(path) ?? []), ...(node.enum as string[])])]);
+    }
     for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
       for (const branch of (node[key] as SchemaNode[] | undefined) ?? []) walk(branch, path, depth + 1);
     }
@@ -110,7 +125,7 @@ export function leafTypes(document: OpenApiDocument): LeafTypes {
     if (node.items) walk(node.items as SchemaNode, `${path}.*`, depth + 1);
   };
   walk(schemas.Message, '', 0);
-  return types;
+  return { types, enums };
 }
 
 /** `PascalCase` ↔ `camelCase`, the usual XML naming. */
