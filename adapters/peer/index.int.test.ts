@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createJwsSigner, ensureDevelopmentPki } from '../../certs/index.ts';
 import { canonicalize } from '../../schemas/index.ts';
 import { clientFor, uniqueId } from '../../gateway/test-support.ts';
@@ -17,6 +17,31 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+/** A TCP relay in front of a port, to take a gateway off the network and bring it back. */
+function tcpRelay(listenPort: number, targetPort: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const start = () =>
+    new Promise<void>((resolve) => {
+      if (server?.listening) return resolve();
+      server = createServer((socket) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        for (const s of [socket, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => {});
+        }
+        socket.pipe(upstream).pipe(socket);
+      }).listen(listenPort, '127.0.0.1', () => resolve());
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (server) server.close(() => resolve());
+      else resolve();
+    });
+  return { start, stop };
+}
 const CASEWORK = ['referral', 'referral-response', 'case-transfer', 'case-update'] as const;
 const accepting = (types: readonly string[]) => types.map((type) => ({ type, schemaVersions: ['1.0'] })) as Participant['accepts'];
 
@@ -29,6 +54,8 @@ const HU_PARTICIPANTS: Participant[] = [
 describe('two gateways on loopback, each with its own CA (TRM)', () => {
   let bg: TestSystem;
   let hu: TestSystem;
+  /** The Bulgarian gateway reaches Hungary's through this relay. */
+  let network: ReturnType<typeof tcpRelay>;
   const dirs = { bg: mkdtempSync(join(tmpdir(), 'rg-bg-')), hu: mkdtempSync(join(tmpdir(), 'rg-hu-')) };
   const caOf = (dir: string) => join(dir, 'certs', 'ca.pem');
   const gatewayCertOf = (dir: string) => ({ certPem: readFileSync(join(dir, 'certs', 'gateway-client.pem'), 'utf8'), keyPem: readFileSync(join(dir, 'certs', 'gateway-client-key.pem'), 'utf8') });
@@ -38,13 +65,17 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     for (const [dir, name] of [[dirs.bg, 'bg-nrm'], [dirs.hu, 'hu-nrm']] as const) {
       ensureDevelopmentPki({ dir: join(dir, 'certs'), participants: [], administrators: [], hostnames: ['localhost', '127.0.0.1', '::1'], gatewayName: name });
     }
-    const [bgPort, huPort] = [await freePort(), await freePort()];
+    const [bgPort, huPort, relayPort] = [await freePort(), await freePort(), await freePort()];
+    network = tcpRelay(relayPort, huPort);
+    await network.start();
     [bg, hu] = await Promise.all([
       startTestSystem({
         dataDir: dirs.bg,
+        // Enough attempts to outlast the outage below.
+        delivery: { attempts: 40 },
         overrides: {
           port: bgPort, gatewayName: 'bg-nrm',
-          peers: [{ name: 'hu-nrm', caFile: caOf(dirs.hu), endpoint: `https://localhost:${huPort}`, participants: ['HU-NBI'] }],
+          peers: [{ name: 'hu-nrm', caFile: caOf(dirs.hu), endpoint: `https://localhost:${relayPort}`, participants: ['HU-NBI'] }],
         },
       }),
       startTestSystem({
@@ -58,6 +89,7 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
   });
   afterAll(async () => {
     await Promise.all([bg?.close(), hu?.close()]);
+    await network?.stop();
   });
 
   it('transfers a case for a safe return end to end, and the peer\'s signed receipt comes back', async () => {
@@ -79,6 +111,23 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     expect(new X509Certificate(Buffer.from(header.x5c[0], 'base64')).subjectAltName).toContain('urn:nrm:gateway:hu-nrm');
     expect(payload).toMatchObject({ deliveryId: toHungary.id, envelopeDigest: atBg.envelopeDigest });
   });
+
+  it('retries while the peer gateway cannot be reached, then delivers', async () => {
+    await network.stop();
+    try {
+      const accepted = await bg.submit('CaseTransfer', (m) => {
+        m.recipients = ['HU-NBI'];
+        m.purpose = 'safe-return';
+      });
+      const toHungary = async () => (await bg.track(accepted.id, 'BG-NCCTHB')).deliveries.find((d: { recipient: string }) => d.recipient === 'HU-NBI');
+      await vi.waitFor(async () => expect((await toHungary()).status).toBe('retrying'), { timeout: 15_000, interval: 100 });
+      await network.start();
+      await bg.settle(accepted.id, 'BG-NCCTHB', ['acknowledged'], 30_000);
+      expect((await toHungary()).history.filter((h: { status: string }) => h.status === 'retrying').length).toBeGreaterThan(0);
+    } finally {
+      await network.start();
+    }
+  }, 60_000);
 
   it('carries the answer back the same way', async () => {
     const update = await hu.submit('CaseUpdate', (m) => {
