@@ -37,6 +37,8 @@ export interface NativeDocument {
 export interface Transmission {
   readonly deliveryId: string;
   readonly envelopeDigest: string;
+  /** The gateway's seal over the envelope's canonical JSON, for formats that carry the envelope as it is (absent in the kit's mapping checks). */
+  readonly seal?: string;
 }
 
 /** Native ↔ standard. Pure: no I/O, no clock, no randomness, so a document maps the same way every time. */

@@ -3,9 +3,10 @@ import { createHash, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { compactVerify, CompactSign, importPKCS8, importX509 } from 'jose';
+import { CompactSign, importPKCS8 } from 'jose';
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
+import { createSealCheck } from '../seal-check.ts';
 import type { ClientTls } from '../types.ts';
 import { HEADERS } from './transport.ts';
 
@@ -56,7 +57,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   const applied: string[] = [];
   const received = new Map<string, Record<string, unknown>>();
   let sealsVerified = 0;
-  const gatewayCa = new X509Certificate(options.server.caPem);
+  const sealVerifies = createSealCheck(options.server.caPem);
   let behaviour: Behaviour = {};
   let receipts = options.receipts;
   let receiptAgent: Agent | undefined;
@@ -120,32 +121,8 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
-  // Keys are imported once: the sealer's per distinct certificate, the participant's own per configuration.
-  const sealerKeys = new Map<string, Promise<CryptoKey | undefined>>();
-  const sealerKey = (der: string) => {
-    let key = sealerKeys.get(der);
-    if (!key) {
-      const sealer = new X509Certificate(Buffer.from(der, 'base64'));
-      const trusted = sealer.checkIssued(gatewayCa) && sealer.verify(gatewayCa.publicKey);
-      sealerKeys.set(der, (key = trusted ? importX509(sealer.toString(), 'RS256') : Promise.resolve(undefined)));
-    }
-    return key;
-  };
+  // The participant's own key is imported once per configuration.
   let signing: { certPem: string; key: Promise<CryptoKey>; leaf: string } | undefined;
-
-  async function sealVerifies(seal: string | string[] | undefined, body: Buffer): Promise<boolean> {
-    if (typeof seal !== 'string') return false;
-    const [header, , signature] = seal.split('.');
-    try {
-      const { x5c } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { x5c: string[] };
-      const key = await sealerKey(x5c[0]!);
-      if (!key) return false;
-      await compactVerify(`${header}.${body.toString('base64url')}.${signature}`, key);
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   /** A receipt signed with the participant's own key, with `jose`: what the gateway requires. */
   async function signReceipt(statement: object): Promise<string> {

@@ -21,6 +21,7 @@ describe('ngo adapter against the gateway (HMAC-signed webhooks)', () => {
     await system.settle(id, 'BG-NCCTHB', ['acknowledged']);
     expect(shelter().messages.get(messageId)).toMatchObject({ type: 'referral', sender: 'BG-NCCTHB' });
     expect(shelter().badSignatures).toBe(0);
+    expect(shelter().sealsVerified).toBeGreaterThan(0);
   });
 
   it('retries while the shelter\'s system is down, then delivers', async () => {

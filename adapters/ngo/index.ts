@@ -50,6 +50,7 @@ export const ngo: AdapterFactory = {
         return listener.url;
       },
       async deliver(delivery) {
+        // The delivery carries the seal: the NGO can check it over the message it receives.
         await client.send(mapping.toNative(delivery.envelope, delivery).body, delivery.signal, delivery.deliveryId);
         // The NGO's 2xx says its system stored the message: the receipt, signed by the adapter's key.
         receipts.send(delivery);

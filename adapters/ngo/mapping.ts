@@ -1,8 +1,10 @@
 /**
- * NGO webhooks carry the standard message itself (NGO case systems are small and read the
- * contract's JSON directly), wrapped with what the NGO needs to confirm it and to check the
- * gateway's seal: `{ "event": "message", "deliveryId", "envelopeDigest", "message": {…} }`.
- * An NGO sends its own messages as `{ "message": {…} }`, without `sender`.
+ * NGO webhooks carry the standard envelope itself (NGO case systems are small and read the
+ * contract's JSON directly), as its canonical JSON, wrapped with what the NGO needs to
+ * confirm it and to check it: `{ "event": "message", "deliveryId", "envelopeDigest",
+ * "seal", "message": {…} }` — `envelopeDigest` is the SHA-256 of `message`'s RFC 8785
+ * form, `seal` the gateway's detached JWS over it. An NGO sends its own messages as
+ * `{ "message": {…} }`, without `sender`.
  */
 import { canonicalize } from '../../schemas/index.ts';
 import { asStandardMessage, parseJson } from '../standard.ts';
@@ -12,10 +14,10 @@ export const JSON_TYPE = 'application/json';
 
 export const mapping: Mapping = {
   toNative(envelope, transmission) {
-    const { id: _id, ...message } = envelope;
+    const seal = transmission.seal ? `"seal":${JSON.stringify(transmission.seal)},` : '';
     return {
       contentType: JSON_TYPE,
-      body: `{"event":"message","deliveryId":${JSON.stringify(transmission.deliveryId)},"envelopeDigest":${JSON.stringify(transmission.envelopeDigest)},"message":${canonicalize(message)}}`,
+      body: `{"event":"message","deliveryId":${JSON.stringify(transmission.deliveryId)},"envelopeDigest":${JSON.stringify(transmission.envelopeDigest)},${seal}"message":${canonicalize(envelope)}}`,
     };
   },
   fromNative(native, sender) {
@@ -24,7 +26,8 @@ export const mapping: Mapping = {
     if (message === null || typeof message !== 'object' || Array.isArray(message)) {
       throw new MappingError('The body needs a "message" object', { code: 'NATIVE_INVALID', path: '/message' });
     }
-    const { sender: stated, ...rest } = message as Record<string, unknown>;
+    // A delivered envelope's `id` is the gateway's, not part of a submission.
+    const { sender: stated, id: _id, ...rest } = message as Record<string, unknown>;
     if (stated !== undefined && stated !== sender) throw new MappingError('The message names another sender', { code: 'NATIVE_INVALID', path: '/message/sender' });
     return asStandardMessage({ ...rest, sender }, (pointer) => `/message${pointer}`);
   },

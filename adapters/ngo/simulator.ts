@@ -1,7 +1,9 @@
 /** A simulated NGO case system: a webhook receiver that checks the HMAC, and a sender that signs what it posts to the adapter's intake. */
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
+import { canonicalize } from '../../schemas/index.ts';
 import { serveHttps } from '../https.ts';
+import { createSealCheck } from '../seal-check.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 import { SIGNATURE_HEADER, signBody, verifyBody } from './transport.ts';
@@ -12,6 +14,8 @@ export interface NgoSimulator extends SimulatedSystem {
   readonly messages: Map<string, Record<string, unknown>>;
   /** Webhooks refused because their signature did not verify. */
   readonly badSignatures: number;
+  /** Messages whose gateway seal verified (with `jose`, against the gateway CA). */
+  readonly sealsVerified: number;
   intakeAt(url: () => string | undefined): void;
   send(document: NativeDocument, options?: { secret?: Buffer }): Promise<{ accepted: boolean; detail: string }>;
 }
@@ -21,6 +25,8 @@ export async function createNgoSimulator(options: { server: ClientTls; secret: B
   const messages = new Map<string, Record<string, unknown>>();
   const taken: string[] = [];
   let badSignatures = 0;
+  let sealsVerified = 0;
+  const sealVerifies = createSealCheck(options.server.caPem);
   let failure: 'busy' | 'refuse' | undefined;
   let intakeUrl: () => string | undefined = () => undefined;
   const agent = new Agent({ connect: { ca: options.server.caPem } });
@@ -38,7 +44,12 @@ export async function createNgoSimulator(options: { server: ClientTls; secret: B
         failure = undefined;
         return kind === 'busy' ? { status: 503, headers: { 'retry-after': '1' } } : { status: 422 };
       }
-      const { message } = JSON.parse(req.body) as { message: Record<string, unknown> & { messageId: string } };
+      const { message, seal } = JSON.parse(req.body) as { message: Record<string, unknown> & { messageId: string }; seal?: string };
+      // What a careful NGO does: the seal must be the gateway's, over the message's canonical form.
+      if (seal !== undefined) {
+        if (!(await sealVerifies(seal, canonicalize(message)))) return { status: 400 };
+        sealsVerified++;
+      }
       if (!messages.has(message.messageId)) {
         messages.set(message.messageId, message);
         taken.push(message.messageId);
@@ -54,6 +65,9 @@ export async function createNgoSimulator(options: { server: ClientTls; secret: B
     messages,
     get badSignatures() {
       return badSignatures;
+    },
+    get sealsVerified() {
+      return sealsVerified;
     },
     taken: () => taken,
     failNext(kind) {

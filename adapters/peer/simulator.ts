@@ -3,10 +3,9 @@
  * Referral Gateway abroad, checking the seal with `jose` against the sending gateway's CA.
  * The real thing — two gateways on loopback — is in `index.int.test.ts`.
  */
-import { X509Certificate } from 'node:crypto';
-import { compactVerify, importX509 } from 'jose';
 import type { SimulatedSystem } from '../conformance.ts';
 import { serveHttps } from '../https.ts';
+import { createSealCheck } from '../seal-check.ts';
 import type { ClientTls } from '../types.ts';
 
 export interface PeerSimulator extends SimulatedSystem {
@@ -19,20 +18,7 @@ export async function createPeerSimulator(options: { server: ClientTls }): Promi
   const taken: string[] = [];
   let failure: 'busy' | 'refuse' | undefined;
   let sealsVerified = 0;
-  const ca = new X509Certificate(options.server.caPem);
-
-  const sealVerifies = async (seal: string, canonical: string) => {
-    try {
-      const [header, , signature] = seal.split('.');
-      const { x5c } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { x5c: string[] };
-      const signer = new X509Certificate(Buffer.from(x5c[0]!, 'base64'));
-      if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) return false;
-      await compactVerify(`${header}.${Buffer.from(canonical).toString('base64url')}.${signature}`, await importX509(signer.toString(), 'RS256'));
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const sealVerifies = createSealCheck(options.server.caPem);
 
   const host = await serveHttps({
     tls: options.server,
