@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createIntakeListener, createReceiptSender } from '../intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
-import { mapping } from './mapping.ts';
+import { mapping, webhookBody } from './mapping.ts';
 import { createWebhookClient, startNgoIntake } from './transport.ts';
 
 export const meta: AdapterMeta = {
@@ -50,8 +50,8 @@ export const ngo: AdapterFactory = {
         return listener.url;
       },
       async deliver(delivery) {
-        // The delivery carries the seal: the NGO can check it over the message it receives.
-        await client.send(mapping.toNative(delivery.envelope, delivery).body, delivery.signal, delivery.deliveryId);
+        // The mapping's native form, from the canonical JSON the core already made; with the seal, which the NGO can check.
+        await client.send(webhookBody(delivery.canonical, delivery), delivery.signal, delivery.deliveryId);
         // The NGO's 2xx says its system stored the message: the receipt, signed by the adapter's key.
         receipts.send(delivery);
         return {};

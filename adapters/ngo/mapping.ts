@@ -8,18 +8,18 @@
  */
 import { canonicalize } from '../../schemas/index.ts';
 import { asStandardMessage, parseJson } from '../standard.ts';
-import { MappingError, type Mapping } from '../types.ts';
+import { MappingError, type Mapping, type Transmission } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';
 
+/** The webhook body around an envelope's canonical JSON (which the core has already made for each delivery). */
+export function webhookBody(canonical: string, transmission: Transmission): string {
+  const seal = transmission.seal ? `"seal":${JSON.stringify(transmission.seal)},` : '';
+  return `{"event":"message","deliveryId":${JSON.stringify(transmission.deliveryId)},"envelopeDigest":${JSON.stringify(transmission.envelopeDigest)},${seal}"message":${canonical}}`;
+}
+
 export const mapping: Mapping = {
-  toNative(envelope, transmission) {
-    const seal = transmission.seal ? `"seal":${JSON.stringify(transmission.seal)},` : '';
-    return {
-      contentType: JSON_TYPE,
-      body: `{"event":"message","deliveryId":${JSON.stringify(transmission.deliveryId)},"envelopeDigest":${JSON.stringify(transmission.envelopeDigest)},${seal}"message":${canonicalize(envelope)}}`,
-    };
-  },
+  toNative: (envelope, transmission) => ({ contentType: JSON_TYPE, body: webhookBody(canonicalize(envelope), transmission) }),
   fromNative(native, sender) {
     const value = parseJson(native.body) as { message?: unknown } | null;
     const message = value !== null && typeof value === 'object' ? value.message : undefined;

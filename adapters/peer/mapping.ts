@@ -10,11 +10,14 @@ import { MappingError, type Mapping } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';
 
+/** The `PeerSubmission` body around an envelope's canonical JSON; `recipient` and `seal` when relaying a delivery. */
+export function submissionBody(canonical: string, transmission: { deliveryId: string; recipient?: string; seal?: string }): string {
+  const extra = `${transmission.recipient ? `,"recipient":${JSON.stringify(transmission.recipient)}` : ''}${transmission.seal ? `,"seal":${JSON.stringify(transmission.seal)}` : ''}`;
+  return `{"deliveryId":${JSON.stringify(transmission.deliveryId)},"envelope":${canonical}${extra}}`;
+}
+
 export const mapping: Mapping = {
-  toNative: (envelope, transmission) => ({
-    contentType: JSON_TYPE,
-    body: `{"deliveryId":${JSON.stringify(transmission.deliveryId)},"envelope":${canonicalize(envelope)}}`,
-  }),
+  toNative: (envelope, transmission) => ({ contentType: JSON_TYPE, body: submissionBody(canonicalize(envelope), { deliveryId: transmission.deliveryId }) }),
   fromNative(document, sender) {
     const value = parseJson(document.body) as { envelope?: unknown } | null;
     const envelope = value !== null && typeof value === 'object' ? value.envelope : undefined;

@@ -4,6 +4,7 @@
  * The real thing — two gateways on loopback — is in `index.int.test.ts`.
  */
 import type { SimulatedSystem } from '../conformance.ts';
+import { canonicalize } from '../../schemas/index.ts';
 import { serveHttps } from '../https.ts';
 import { createSealCheck } from '../seal-check.ts';
 import type { ClientTls } from '../types.ts';
@@ -35,8 +36,8 @@ export async function createPeerSimulator(options: { server: ClientTls }): Promi
       } catch {
         return { status: 400 };
       }
-      const canonical = /"envelope":(\{.*\}),"recipient"/s.exec(req.body)?.[1];
-      if (!submission.envelope?.messageId || !submission.seal || !canonical || !(await sealVerifies(submission.seal, canonical))) return { status: 422 };
+      // As the receiving gateway does: the seal over the envelope's RFC 8785 form.
+      if (!submission.envelope?.messageId || !submission.seal || !(await sealVerifies(submission.seal, canonicalize(submission.envelope)))) return { status: 422 };
       sealsVerified++;
       const first = !taken.includes(submission.envelope.messageId);
       if (first) taken.push(submission.envelope.messageId);

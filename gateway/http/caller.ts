@@ -71,7 +71,6 @@ export function peerOf(res: Response): Peer {
 /** The caller `authenticate` recorded. */
 export function callerOf(res: Response): Caller {
   const caller = res.locals.caller as Caller | undefined;
-  if (!caller && res.locals.peer) throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: 'A peer gateway may call the /v1/peer routes only.' });
   if (!caller) throw new GatewayError('GW_INTERNAL', { detail: 'Route reached without authentication.' });
   return caller;
 }
