@@ -45,6 +45,15 @@ describe('dialect', () => {
   });
 });
 
+it('keeps keys that are data, such as the participant ids of recipientLegalBasis, through a renaming dialect', () => {
+  const envelope = { recipientLegalBasis: { 'BG-SACP': { exemption: 'child-protection', justification: 'Child Protection Act, Art. 7 (synthetic)' } }, payload: { source: 'hotline' } };
+  const native = moi.toNative(envelope) as Record<string, any>;
+  expect(native.LegalGroundByAddressee).toHaveProperty('BG-SACP.Exemption', 'child-protection');
+  expect(moi.toStandard(native)).toEqual(envelope);
+  const lower = createDialect({ paths: [], names: PASCAL_CASE, dataKeys: ['byId'] });
+  expect(lower.toStandard(lower.toNative({ byId: { 'x-1': { name: 'a' } } }))).toEqual({ byId: { 'x-1': { name: 'a' } } });
+});
+
 describe.each([['moi', moi], ['sacp', sacp], ['saa', saa]] as Array<[string, Dialect]>)('the %s code lists against the contract', (_name, dialect) => {
   it('give every value the contract allows a native code, one to one', () => {
     for (const [path, codes] of Object.entries(dialect.table.codes ?? {})) {

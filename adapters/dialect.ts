@@ -20,6 +20,8 @@ export interface DialectTable {
   readonly names?: { readonly toNative: (name: string) => string; readonly toStandard: (name: string) => string };
   /** Code lists: standard leaf path → standard value → native value. Every value the contract allows there must be listed. */
   readonly codes?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Objects whose keys are data, not names (`recipientLegalBasis`: keyed by participant id): their keys are kept as they are. */
+  readonly dataKeys?: readonly string[];
 }
 
 /** The table, compiled for both directions. */
@@ -50,6 +52,8 @@ export function createDialect(table: DialectTable): Dialect {
   const reversed: Rule[] = rules.map((r) => ({ from: r.to, to: r.from }));
   const toNativeName = table.names?.toNative ?? ((n: string) => n);
   const toStandardName = table.names?.toStandard ?? ((n: string) => n);
+  const standardDataKeys = (table.dataKeys ?? []).map(split);
+  const nativeDataKeys = standardDataKeys.map((k) => rewrite(k, rules, toNativeName).map(String));
   const codes = Object.entries(table.codes ?? {}).map(([path, values]) => ({
     path: split(path),
     forward: new Map(Object.entries(values)),
@@ -66,17 +70,17 @@ export function createDialect(table: DialectTable): Dialect {
           native = code.forward.get(value);
           if (native === undefined) throw new MappingError(`The value at ${pattern(path)} has no code in the agency's list`, { code: 'UNMAPPABLE_VALUE', path: pattern(path) });
         }
-        return [rewrite(path, rules, toNativeName), native];
+        return [rewrite(path, rules, toNativeName, standardDataKeys), native];
       });
       return unflatten(leaves);
     },
     nativePointer(pointer) {
       const segments = pointer.split('/').slice(1).map((s): Segment => (/^\d+$/.test(s) ? Number(s) : s));
-      return `/${rewrite(segments, rules, toNativeName).join('/')}`;
+      return `/${rewrite(segments, rules, toNativeName, standardDataKeys).join('/')}`;
     },
     toStandard(native, types) {
       const leaves = flatten(native).map(([nativePath, value]): Leaf => {
-        const path = rewrite(nativePath, reversed, toStandardName);
+        const path = rewrite(nativePath, reversed, toStandardName, nativeDataKeys);
         const code = codes.find((c) => matches(c.path, path));
         let standard = value;
         if (code) {
@@ -131,8 +135,7 @@ export function contractLeaves(document: OpenApiDocument): { types: LeafTypes; e
 /** `PascalCase` ↔ `camelCase`, the usual XML naming. */
 export const PASCAL_CASE = {
   toNative: (name: string) => name.charAt(0).toUpperCase() + name.slice(1),
-  // Names that start with two capitals are identifiers (`BG-SACP` as a map key) and stay as they are.
-  toStandard: (name: string) => (/^[A-Z][A-Z]/.test(name) ? name : name.charAt(0).toLowerCase() + name.slice(1)),
+  toStandard: (name: string) => name.charAt(0).toLowerCase() + name.slice(1),
 } as const;
 
 function typed(text: string, type: 'boolean' | 'integer' | 'number' | undefined, nativePath: Segment[]): unknown {
@@ -153,14 +156,16 @@ function matchesPrefix(rule: string[], path: Segment[]): boolean {
 const matches = (rule: string[], path: Segment[]) => rule.length === path.length && matchesPrefix(rule, path);
 
 /** The path under the longest matching rule, the rest renamed one segment at a time. */
-function rewrite(path: Segment[], rules: Rule[], rename: (name: string) => string): Segment[] {
+function rewrite(path: Segment[], rules: Rule[], rename: (name: string) => string, dataKeys: string[][] = []): Segment[] {
   let best: Rule | undefined;
   for (const rule of rules) if (matchesPrefix(rule.from, path) && (!best || rule.from.length > best.from.length)) best = rule;
-  const renameRest = (segments: Segment[]) => segments.map((s) => (typeof s === 'number' ? s : rename(s)));
-  if (!best) return renameRest(path);
+  const start = best?.from.length ?? 0;
+  // A segment right under a data-key object is a value (a participant id), never renamed.
+  const rest = path.slice(start).map((s, i) => (typeof s === 'number' || dataKeys.some((k) => matches(k, path.slice(0, start + i))) ? s : rename(s)));
+  if (!best) return rest;
   const indices = path.slice(0, best.from.length).filter((s): s is number => typeof s === 'number');
   const head = best.to.map((s) => (s === '*' ? indices.shift()! : s));
-  return [...head, ...renameRest(path.slice(best.from.length))];
+  return [...head, ...rest];
 }
 
 /** The path as a pattern: indices become `*`. */

@@ -47,6 +47,7 @@ export const dialect = createDialect({
     ['payload.immediateNeeds.*.need', 'Needs.*.Kind'],
   ],
   names: PASCAL_CASE,
+  dataKeys: ['recipientLegalBasis'],
   codes: {
     purpose: {
       'protection-and-assistance': 'ZASHTITA', reintegration: 'REINTEGRATSIYA', 'safe-return': 'BEZOPASNO_ZAVRASHTANE',
