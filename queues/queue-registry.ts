@@ -117,10 +117,13 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       const endpoint = endpointOf(participant.id);
       if (channelOf(participant.id) !== 'push' || !endpoint) continue;
       const policy = policyOf(participant.id);
-      const configured = deps.agencies?.[participant.id] ?? config.delivery.participants[participant.id];
+      // Configured settings were checked (and their defaults filled) when the configuration
+      // loaded; the demo's simulated agencies bring their own, checked here the same way.
+      const override = deps.agencies?.[participant.id];
+      const configured = override ?? config.delivery.participants[participant.id];
       const name = configured?.adapter ?? DEFAULT_ADAPTER;
       const settings = { ...configured?.settings };
-      const problems = checkAdapterSettings(name, settings);
+      const problems = override ? checkAdapterSettings(name, settings) : [];
       if (problems.length > 0) throw new RangeError(`${participant.id}: adapter ${name} settings: ${problems.join('; ')}`);
       const factory = ADAPTERS[name]!;
       const intakeTls = deps.intake?.tlsFor(participant.id);
