@@ -180,9 +180,27 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     const bgSeal = { certPem: readFileSync(join(dirs.bg, 'certs', 'seal.pem'), 'utf8'), keyPem: readFileSync(join(dirs.bg, 'certs', 'seal-key.pem'), 'utf8') };
     expect((await relaySealed(bg.certificate('BG-NCCTHB'), () => {})).body.code).toBe('GW_SIGNER_MISMATCH');
     expect((await relaySealed(bgSeal, (e) => (e.sender = 'BG-MOI'))).body.code).toBe('GW_PEER_NOT_AUTHORISED');
+    // Sealed properly, but with no legal basis for the recipient here.
+    const unbased = await relaySealed(bgSeal, (e) => {
+      delete e.legalBasis;
+      delete e.recipientLegalBasis;
+    });
+    expect(unbased.body.code).toBe('GW_LEGAL_BASIS_MISSING');
+    // Addressed, by the peer's word, to someone this gateway does not serve.
+    const elsewhere = await fromBgGateway.post('/v1/peer/exchanges', { envelope, seal, deliveryId: atBg.deliveries[0].id, recipient: 'BG-NCCTHB' });
+    expect(elsewhere.body.code).toBe('GW_UNKNOWN_RECIPIENT');
     // And the same, sealed by the peer, for a sender it serves, is taken.
-    expect((await relaySealed(bgSeal, () => {})).status).toBe(202);
+    const taken = await relaySealed(bgSeal, () => {});
+    expect(taken.status).toBe(202);
     const stored = await hu.running.db.query<{ n: string }>("SELECT count(*) AS n FROM exchanges WHERE message_id LIKE 'tampered-%'");
     expect(Number(stored.rows[0]!.n)).toBe(1); // the properly sealed one only
+
+    // A peer may acknowledge only deliveries to participants reached through it, with its own gateway's signature.
+    const local = taken.body.deliveries[0];
+    const statement = JSON.stringify({ deliveryId: local.id, envelopeDigest: taken.body.envelopeDigest, receivedAt: new Date().toISOString() });
+    const byPeer = await fromBgGateway.post('/v1/peer/receipts', { receipt: createJwsSigner(bgSeal, [bgCa]).sign(statement) });
+    expect(byPeer.body.code).toBe('GW_PEER_NOT_AUTHORISED');
+    const byParticipant = await fromBgGateway.post('/v1/peer/receipts', { receipt: createJwsSigner(bg.certificate('BG-NCCTHB'), [bgCa]).sign(statement) });
+    expect(byParticipant.body.code).toBe('GW_SIGNER_MISMATCH');
   });
 });
