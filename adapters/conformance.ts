@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, createJwsSigner, issueKeyedCertificate, participantUri, type KeyedCertificate } from '../certs/index.ts';
-import { canonicalDigest, canonicalize, createValidators, loadContract, type Envelope, type MessageType, type NewExchange, type Problem } from '../schemas/index.ts';
+import { canonicalDigest, canonicalize, sharedContract, type Envelope, type MessageType, type NewExchange, type Problem } from '../schemas/index.ts';
 import {
   MappingError,
   PermanentDeliveryError,
@@ -110,8 +110,7 @@ export function runAdapterConformance(options: ConformanceOptions): void {
     else it(title, body, 30_000);
   };
 
-  const contract = loadContract();
-  const validators = createValidators(contract.document);
+  const { contract, validators } = sharedContract();
   const examples = contract.document.components.examples as Record<string, { value: NewExchange }>;
   const logLines: string[] = [];
   const logger = pino({ level: 'trace' }, new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }));

@@ -1,14 +1,14 @@
 /** What every mapping ends with: the message it read must be a valid standard message, or the agency system is told where it is not. */
-import { createValidators, loadContract, type NewExchange, type Validators } from '../schemas/index.ts';
+import { sharedContract, type NewExchange, type Validators } from '../schemas/index.ts';
 import { leafTypes, type LeafTypes } from './dialect.ts';
 import { MappingError } from './types.ts';
 
 let compiled: { validators: Validators; types: LeafTypes } | undefined;
-/** The contract's validators and leaf types, compiled on first use (tens of milliseconds, once per process). */
+/** The contract's validators (the process's shared ones) and leaf types, on first use. */
 function contract() {
   if (!compiled) {
-    const { document } = loadContract();
-    compiled = { validators: createValidators(document), types: leafTypes(document) };
+    const { contract, validators } = sharedContract();
+    compiled = { validators, types: leafTypes(contract.document) };
   }
   return compiled;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClientTls } from '../adapters/index.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
-import { createValidators, loadContract } from '../schemas/index.ts';
+import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from './pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from './demo-agencies.ts';
@@ -41,8 +41,7 @@ export interface StartOptions {
 
 /** Loads configuration and starts a gateway on it. */
 export async function startGateway(options: StartOptions = {}): Promise<RunningGateway> {
-  const contract = loadContract();
-  const validators = createValidators(contract.document);
+  const { contract, validators } = sharedContract();
   let config = loadConfig({ env: options.env ?? {}, ...(options.overrides ? { overrides: options.overrides } : {}), validators });
   // The demo's partner gateway abroad is known to this one before it starts (a peer's CA and address).
   const partnerPlan = await planDemoPartner(config);

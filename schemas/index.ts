@@ -3,7 +3,7 @@ import type { components } from './generated/openapi.ts';
 
 export { loadContract, listOperations, CONTRACT_PATH } from './contract.ts';
 export type { Contract, OpenApiDocument, OpenApiOperation, SchemaNode } from './contract.ts';
-export { createValidators } from './validators.ts';
+export { createValidators, sharedContract } from './validators.ts';
 export type { Check, Validators, Violation } from './validators.ts';
 export { buildCategoryMaps, DATA_CATEGORIES, fieldPresent, projectEnvelope } from './data-categories.ts';
 export type { CategoryMap, CategorisedField, DataCategory, Projection } from './data-categories.ts';

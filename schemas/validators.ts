@@ -1,8 +1,8 @@
 /** ajv validators compiled once from the contract: request bodies and query strings. */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
-import type { OpenApiDocument, OpenApiParameter, SchemaNode } from './contract.ts';
-import { listOperations } from './contract.ts';
+import type { Contract, OpenApiDocument, OpenApiParameter, SchemaNode } from './contract.ts';
+import { listOperations, loadContract } from './contract.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
@@ -191,4 +191,18 @@ function describeAlternatives(error: ErrorObject): string {
 
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+let shared: { contract: Contract; validators: Validators } | undefined;
+/**
+ * The contract in `openapi.yaml` and its validators, read and compiled once per process:
+ * compiling takes a few hundred milliseconds, and the gateway, the demo's partner gateway
+ * and the adapters' mappings all validate against the same contract.
+ */
+export function sharedContract(): { contract: Contract; validators: Validators } {
+  if (!shared) {
+    const contract = loadContract();
+    shared = { contract, validators: createValidators(contract.document) };
+  }
+  return shared;
 }
