@@ -4,9 +4,9 @@
  * database — standing for Hungary's, and the two trust each other's CA as peers. Demo
  * participants abroad are then reached the TRM way, through the `peer` adapter.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevelopmentPki } from '../certs/index.ts';
+import { freePort } from '../queues/index.ts';
 import type { Config } from './config.ts';
 import { DEMO_PARTNER_NAME, DEMO_PARTNER_PARTICIPANTS } from './demo-participants.ts';
 
@@ -52,11 +52,3 @@ export function partnerOverrides(plan: DemoPartnerPlan, main: { config: Config; 
     }],
   };
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });

@@ -3,6 +3,6 @@ export { startQueues } from './queue-registry.ts';
 export type { QueueDeps, QueueSystem } from './queue-registry.ts';
 export { resolveRedis, checkRedis, connectRedis, RedisRefusedError } from './redis.ts';
 export type { ResolvedRedis } from './redis.ts';
-export { startRedisServer, REDIS_MISSING } from './redis-server.ts';
+export { startRedisServer, freePort, REDIS_MISSING } from './redis-server.ts';
 export type { PrivateRedis, RedisServerOptions } from './redis-server.ts';
 export { backoffDelay, deliveryQueueName, deliveryJobKey, QUEUE_PREFIX } from './delivery-queue.ts';

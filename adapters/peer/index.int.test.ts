@@ -7,16 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createJwsSigner, ensureDevelopmentPki } from '../../certs/index.ts';
 import { canonicalize } from '../../schemas/index.ts';
 import { clientFor, uniqueId } from '../../gateway/test-support.ts';
+import { freePort } from '../../queues/index.ts';
 import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
 import type { Participant } from '../../schemas/index.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 /** A TCP relay in front of a port, to take a gateway off the network and bring it back. */
 function tcpRelay(listenPort: number, targetPort: number) {
   const sockets = new Set<Socket>();
