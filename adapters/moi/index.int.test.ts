@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { example, uniqueId } from '../../gateway/test-support.ts';
+import { createTestPki, example, uniqueId } from '../../gateway/test-support.ts';
 import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
 import { mapping, MOI_NAMESPACE } from './mapping.ts';
 import type { MoiSimulator } from './simulator.ts';
@@ -73,5 +76,25 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
     expect(refused.detail).toMatch(/<Code>GW_LEGAL_BASIS_MISSING<\/Code>/);
 
     for (const { messageId } of [broken, unknownCode, noBasis]) expect(await accepted(messageId)).toBe(0);
+  });
+
+  it('lets in only the ministry\'s own certificate: another participant\'s is answered FORBIDDEN, a stranger\'s CA fails the handshake', async () => {
+    const { document, messageId } = signal();
+    const intakeUrl = system.running.queues!.adapter('BG-MOI')!.intakeUrl!;
+    const caPem = readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8');
+    const post = async (cert: { certPem: string; keyPem: string }) => {
+      const agent = new Agent({ connect: { ca: caPem, cert: cert.certPem, key: cert.keyPem } });
+      try {
+        const response = await request(intakeUrl, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/xml' }, body: document.body });
+        return { status: response.statusCode, text: await response.body.text() };
+      } finally {
+        await agent.close();
+      }
+    };
+    const other = await post(system.certificate('BG-NCCTHB'));
+    expect(other.status).toBe(403);
+    expect(other.text).toContain('<Code>FORBIDDEN</Code>');
+    await expect(post(createTestPki().foreign)).rejects.toThrow();
+    expect(await accepted(messageId)).toBe(0);
   });
 });
