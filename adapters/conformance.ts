@@ -18,6 +18,7 @@ import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, createJwsSigner, issueKeyedCertificate, participantUri, type KeyedCertificate } from '../certs/index.ts';
 import { canonicalDigest, canonicalize, sharedContract, type Envelope, type MessageType, type NewExchange, type Problem } from '../schemas/index.ts';
+import type { SendAnswer } from './https.ts';
 import {
   MappingError,
   PermanentDeliveryError,
@@ -41,6 +42,7 @@ export const CONFORMANCE_TESTS = [
   'intake',
   'intake deduplicates',
   'intake refuses unreadable input',
+  'intake while the gateway is down',
   'acknowledges',
   'logs no payload',
 ] as const;
@@ -68,7 +70,7 @@ export interface SimulatedSystem {
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Hands a native document to the adapter's intake, as the agency system does. Resolves with what the system was told. */
-  send?(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
+  send?(document: NativeDocument): Promise<SendAnswer>;
   close(): Promise<void>;
 }
 
@@ -291,6 +293,20 @@ export function runAdapterConformance(options: ConformanceOptions): void {
       expect(intake.submitted.length, 'nothing reaches the gateway').toBe(before);
     }, 'intake refuses unreadable input with a clear answer, and hands nothing on');
 
+    check('intake while the gateway is down', async () => {
+      const envelope = envelopeOf(types()[0]!, participantId);
+      const document = under.adapter.mapping.toNative(envelope, transmission);
+      intake.unreachableFor(1);
+      // The agency system is told to send again (or the adapter keeps the document and tries again itself).
+      let answer = await send(document);
+      if (!answer.accepted) {
+        expect(answer.again, `the agency system must be told to send again, not that the document was refused: ${answer.detail}`).toBe(true);
+        answer = await send(document);
+      }
+      expect(answer.accepted, answer.detail).toBe(true);
+      expect(intake.accepted.filter((m) => m === envelope.messageId), 'accepted once, not lost').toHaveLength(1);
+    }, 'intake while the gateway is down: nothing lost, nothing accepted twice');
+
     check('acknowledges', async () => {
       const envelope = envelopeOf(types()[0]!);
       const delivery = deliveryOf(envelope);
@@ -315,11 +331,20 @@ function createRecordingIntake(check: (value: unknown) => unknown[]) {
   const accepted: string[] = [];
   const acknowledged: Transmission[] = [];
   const bodies = new Map<string, string>();
+  let unreachable = 0;
   return {
     submitted,
     accepted,
     acknowledged,
+    /** The next `times` submissions fail as a gateway that cannot be reached does. */
+    unreachableFor(times: number) {
+      unreachable = times;
+    },
     async submit(exchange: NewExchange): Promise<IntakeAnswer> {
+      if (unreachable > 0) {
+        unreachable--;
+        throw new Error('ECONNREFUSED (the conformance kit\'s gateway is down)');
+      }
       submitted.push(exchange);
       const violations = check(exchange);
       if (violations.length > 0) {

@@ -86,6 +86,19 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** What an agency system was told when it sent a document: taken, or not — and whether to send it again. */
+export interface SendAnswer {
+  accepted: boolean;
+  detail: string;
+  /** The gateway (or adapter) was unavailable: the system should send the document again later. */
+  again: boolean;
+}
+
+/** A send's answer from an HTTP status and body (the simulated agency systems' view). */
+export const sendAnswer = (status: number, detail: string): SendAnswer => ({
+  accepted: status >= 200 && status < 300, detail, again: status === 429 || status >= 500,
+});
+
 /** What a handler answers. */
 export interface HttpsAnswer {
   status: number;

@@ -25,7 +25,7 @@ describe('npm run new-adapter', () => {
     await run('npx', ['tsc', '--noEmit', '-p', tsconfig], { cwd: root });
     const { stdout } = await run('npx', ['vitest', 'run', `adapters/${name}/`], { cwd: root, env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
     const tests = stdout.replace(/\x1b\[[0-9;]*m/g, '');
-    expect(tests).toMatch(/Tests\s+\S*11 passed/);
+    expect(tests).toMatch(/Tests\s+\S*12 passed/);
     expect(tests).not.toMatch(/skipped|failed/);
   }, 120_000);
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecipientSimulator, type ClientTls, type NativeDocument } from '../adapters/index.ts';
+import type { SendAnswer } from '../adapters/https.ts';
 import type { SimulatedSystem } from '../adapters/conformance.ts';
 import { createMoiSimulator } from '../adapters/moi/simulator.ts';
 import { createNgoSimulator } from '../adapters/ngo/simulator.ts';
@@ -24,7 +25,7 @@ export interface DemoAgency {
   readonly settings: Record<string, unknown>;
   readonly system: SimulatedSystem & {
     /** Sends a native document to the adapter's intake, as the agency's system would (not for `https-json`). */
-    send?(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
+    send?(document: NativeDocument): Promise<SendAnswer>;
     /** Tells the system where its adapter's intake is, once the adapter has started. */
     intakeAt?(url: () => string | undefined): void;
   };

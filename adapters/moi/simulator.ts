@@ -2,7 +2,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
-import { serveHttps } from '../https.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { MOI_NAMESPACE, writeDocument, XML } from './mapping.ts';
 
@@ -13,7 +13,7 @@ export interface MoiSimulator extends SimulatedSystem {
   readonly documents: Map<string, string>;
   /** Tells the simulator where the adapter's intake is (known once the adapter started). */
   intakeAt(url: () => string | undefined): void;
-  send(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
+  send(document: NativeDocument): Promise<SendAnswer>;
 }
 
 /** Starts the ministry: `server` is its HTTPS certificate, `client` the one it presents to the adapter's intake. */
@@ -70,7 +70,7 @@ export async function createMoiSimulator(options: { server: ClientTls; client: C
       if (!url) throw new Error('moi simulator: the adapter has no intake address yet');
       const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': XML }, body: document.body });
       const text = await response.body.text();
-      return { accepted: response.statusCode >= 200 && response.statusCode < 300, detail: text };
+      return sendAnswer(response.statusCode, text);
     },
     start: () => host.start(),
     stop: () => host.stop(),

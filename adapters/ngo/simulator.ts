@@ -2,7 +2,7 @@
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { serveHttps } from '../https.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
 import { createSealCheck } from '../seal-check.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
@@ -17,7 +17,7 @@ export interface NgoSimulator extends SimulatedSystem {
   /** Messages whose gateway seal verified (with `jose`, against the gateway CA). */
   readonly sealsVerified: number;
   intakeAt(url: () => string | undefined): void;
-  send(document: NativeDocument, options?: { secret?: Buffer }): Promise<{ accepted: boolean; detail: string }>;
+  send(document: NativeDocument, options?: { secret?: Buffer }): Promise<SendAnswer>;
 }
 
 /** `server`: the webhook's HTTPS certificate (its `caPem` is what the NGO trusts for the adapter's intake). */
@@ -84,7 +84,7 @@ export async function createNgoSimulator(options: { server: ClientTls; secret: B
         headers: { 'content-type': JSON_TYPE, [SIGNATURE_HEADER]: signBody(sendOptions.secret ?? options.secret, document.body) },
       });
       const detail = await response.body.text();
-      return { accepted: response.statusCode >= 200 && response.statusCode < 300, detail };
+      return sendAnswer(response.statusCode, detail);
     },
     start: () => host.start(),
     stop: () => host.stop(),

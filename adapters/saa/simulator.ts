@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import ssh2, { type Connection } from 'ssh2';
 import type { SimulatedSystem } from '../conformance.ts';
+import type { SendAnswer } from '../https.ts';
 import type { NativeDocument } from '../types.ts';
 import { DIRECTORIES, hostKeyFingerprint } from './transport.ts';
 
@@ -29,7 +30,7 @@ export interface SaaSimulator extends SimulatedSystem {
   /** Stops the agency's batch job from taking documents (they stay in `from-gateway/`). */
   pause(paused: boolean): void;
   /** Drops a document in `to-gateway/` (temporary name, then rename) and waits until the gateway acknowledged it. */
-  send(document: NativeDocument, name?: string): Promise<{ accepted: boolean; detail: string }>;
+  send(document: NativeDocument): Promise<SendAnswer>;
   /** Drops documents without waiting, as a batch. Returns their file names. */
   drop(documents: NativeDocument[]): string[];
 }
@@ -220,9 +221,10 @@ export async function createSaaSimulator(options: { parentDir?: string } = {}): 
       const [name] = drop([document]);
       const ackFile = join(root, DIRECTORIES.toGatewayAck, `${name}.ack.json`);
       for (let i = 0; i < 400 && !existsSync(ackFile); i++) await new Promise((r) => setTimeout(r, 25));
-      if (!existsSync(ackFile)) return { accepted: false, detail: 'no acknowledgement file' };
+      // No acknowledgement yet: the file waits in to-gateway/ for the next pass; nothing to send again.
+      if (!existsSync(ackFile)) return { accepted: false, detail: 'no acknowledgement file', again: false };
       const ack = JSON.parse(readFileSync(ackFile, 'utf8')) as { status: string; reason?: string };
-      return { accepted: ack.status === 'ACCEPTED', detail: ack.reason ?? ack.status };
+      return { accepted: ack.status === 'ACCEPTED', detail: ack.reason ?? ack.status, again: false };
     },
     start: listen,
     stop: () =>

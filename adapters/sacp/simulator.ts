@@ -1,7 +1,7 @@
 /** A simulated SACP case system: takes notifications, confirms registration by calling the adapter back, and sends its own notifications. */
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
-import { serveHttps } from '../https.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
@@ -13,7 +13,7 @@ export interface SacpSimulator extends SimulatedSystem {
   intakeAt(url: () => string | undefined): void;
   /** Hold registration callbacks back (the case worker has not registered yet); `true` again sends those held. */
   callBack(enabled: boolean): void;
-  send(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
+  send(document: NativeDocument): Promise<SendAnswer>;
 }
 
 export async function createSacpSimulator(options: { server: ClientTls; client: ClientTls }): Promise<SacpSimulator> {
@@ -88,7 +88,7 @@ export async function createSacpSimulator(options: { server: ClientTls; client: 
     },
     async send(document) {
       const answer = await post('/notifications', document.body);
-      return { accepted: answer.status >= 200 && answer.status < 300, detail: answer.text };
+      return sendAnswer(answer.status, answer.text);
     },
     start: () => host.start(),
     stop: () => host.stop(),

@@ -1,7 +1,7 @@
 /** The agency system, simulated: takes documents over HTTPS and confirms them, and sends its own to the adapter's intake. Tests and the demo use it. */
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance.ts';
-import { serveHttps } from '../https.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
@@ -12,7 +12,7 @@ export interface AgencySimulator extends SimulatedSystem {
   readonly documents: Map<string, unknown>;
   /** Where the adapter's intake is (known once the adapter has started). */
   intakeAt(url: () => string | undefined): void;
-  send(document: NativeDocument): Promise<{ accepted: boolean; detail: string }>;
+  send(document: NativeDocument): Promise<SendAnswer>;
 }
 
 /** `server`: the system's HTTPS certificate; `client`: the one it presents to the adapter's intake. */
@@ -65,7 +65,7 @@ export async function createSimulator(options: { server: ClientTls; client: Clie
       if (!url) throw new RangeError('simulator: the adapter has no intake address yet');
       const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': document.contentType }, body: document.body });
       const detail = await response.body.text();
-      return { accepted: response.statusCode >= 200 && response.statusCode < 300, detail };
+      return sendAnswer(response.statusCode, detail);
     },
     start: () => host.start(),
     stop: () => host.stop(),
