@@ -6,8 +6,8 @@ export type {
 } from './types.ts';
 export { ADAPTERS, DEFAULT_ADAPTER, checkAdapterSettings } from './registry.ts';
 export { HEADERS as HTTPS_JSON_HEADERS } from './https-json/index.ts';
-export { createJsonPoster, parseRetryAfter } from './https.ts';
-export type { JsonPoster } from './https.ts';
-export { createGatewayIntake } from './intake.ts';
+export { createJsonPoster, parseRetryAfter } from './shared/https.ts';
+export type { JsonPoster } from './shared/https.ts';
+export { createGatewayIntake } from './shared/intake.ts';
 export { createRecipientSimulator } from './https-json/simulator.ts';
 export type { RecipientSimulator, SimulatorOptions } from './https-json/simulator.ts';

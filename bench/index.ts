@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { ensureDevelopmentPki } from '../certs/index.ts';
-import { DEMO_PARTICIPANTS } from '../gateway/demo-participants.ts';
-import { createPostgresDatabase } from '../gateway/test-support.ts';
+import { DEMO_PARTICIPANTS } from '../demo/participants.ts';
+import { createPostgresDatabase } from '../testing/test-gateway.ts';
 import { openDatabase } from '../gateway/store/index.ts';
 import { startRedisServer } from '../queues/index.ts';
 import { loadContract } from '../schemas/index.ts';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const pipeline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-pipeline.ts', certs, redis.url, sink.url], {}, /pipeline is up at (\S+)/);
     const gateway = await spawnServer(
       children,
-      [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'gateway/main.ts'],
+      [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'app/main.ts'],
       { RG_DATA_DIR: dataDir, RG_PORT: '0', RG_LOG_LEVEL: 'warn', RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_CONFIG: configFile, RG_DEMO_AGENCIES: 'false' },
       /is up at (\S+)/,
     );

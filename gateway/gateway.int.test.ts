@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOperations } from '../schemas/index.ts';
 import { toExpressPath } from './http/contract-routes.ts';
 import type { Queryable } from './store/index.ts';
-import { contract, createTestPki, example, freshExample, startTestGateway, STORE_KINDS, uniqueId, validators, type TestGateway } from './test-support.ts';
+import { contract, createTestPki, example, freshExample, startTestGateway, STORE_KINDS, uniqueId, validators, type TestGateway } from '../testing/test-gateway.ts';
 
 const pki = createTestPki();
 const checkAcceptance = validators.schema('Acceptance');

@@ -1,14 +1,14 @@
 /** The gateway: HTTP API, configuration, errors, logging and the store. */
 export { createGateway } from './gateway.ts';
 export type { Authority, Gateway, GatewayDeps, TlsMaterial } from './gateway.ts';
-export type { TrustService } from './trust-service.ts';
-export { loadConfig, deliveryPolicy, ConfigError } from './config.ts';
-export type { Config, DeliveryPolicy, DeliveryConfig, ParticipantDelivery, Role, TlsFiles, TrustConfig } from './config.ts';
+export type { TrustService } from './trust/trust-service.ts';
+export { loadConfig, deliveryPolicy, ConfigError, ENVIRONMENT } from './config/config.ts';
+export type { AdapterCatalogue, Config, DeliveryPolicy, DeliveryConfig, Exemption, LoadConfigOptions, ParticipantDelivery, PeerConfig, Role, TlsFiles, TrustConfig } from './config/config.ts';
 export { ERRORS, GatewayError, toProblem } from './errors.ts';
 export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
-export { createParticipantRegistry } from './participant-registry.ts';
-export type { ParticipantRegistry } from './participant-registry.ts';
-export { createPeers } from './peers.ts';
-export type { Peer, Peers } from './peers.ts';
+export { createParticipantRegistry } from './participants/participant-registry.ts';
+export type { ParticipantRegistry } from './participants/participant-registry.ts';
+export { createPeers } from './federation/peers.ts';
+export type { Peer, Peers } from './federation/peers.ts';
 export * from './store/index.ts';

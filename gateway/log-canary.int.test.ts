@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureLogs, createTestPki, example, startTestGateway, uniqueId, type TestGateway } from './test-support.ts';
+import { captureLogs, createTestPki, example, startTestGateway, uniqueId, type TestGateway } from '../testing/test-gateway.ts';
 
 /** Invented identity data; none of it may ever appear in a log line. */
 const CANARIES = {

@@ -1,7 +1,7 @@
 /** Prometheus metrics of one gateway process (`GET /metrics`). */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CertificateRow } from './store/index.ts';
-import type { TrustService } from './trust-service.ts';
+import type { TrustService } from './trust/trust-service.ts';
 
 /** The gateway's metrics and what the services record into them. */
 export interface Metrics {

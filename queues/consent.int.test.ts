@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { flattenedVerify, importX509 } from 'jose';
 import { canonicalize } from '../schemas/index.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestSystem, type TestSystem } from './test-system.ts';
+import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
 const evidence = { formDigest: `sha256:${'cd'.repeat(32)}`, language: 'bg', interpreter: true };
 // An invented person, distinct from the examples' subject.

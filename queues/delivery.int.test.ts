@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { flattenedVerify, importX509 } from 'jose';
 import { canonicalize } from '../schemas/index.ts';
-import { captureLogs, signedReceipt } from '../gateway/test-support.ts';
-import { startTestSystem, type TestSystem } from './test-system.ts';
+import { captureLogs, signedReceipt } from '../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
 const statuses = (delivery: { history: Array<{ status: string }> }) => delivery.history.map((h) => h.status);
 

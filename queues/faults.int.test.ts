@@ -7,13 +7,13 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRecipientSimulator, type RecipientSimulator } from '../adapters/index.ts';
-import { loadConfig } from '../gateway/config.ts';
+import { loadAppConfig } from '../app/config.ts';
 import { migrate, openDatabase } from '../gateway/store/index.ts';
-import { startGateway, type RunningGateway } from '../gateway/start.ts';
-import { clientFor, createPostgresDatabase, example, uniqueId, validators } from '../gateway/test-support.ts';
+import { startGateway, type RunningGateway } from '../app/start.ts';
+import { clientFor, createPostgresDatabase, example, uniqueId, validators } from '../testing/test-gateway.ts';
 import { resolveRedis, RedisRefusedError, startQueues } from './index.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
-import { FAST_DELIVERY, QUICK_RECONCILER, startTestSystem, type TestSystem } from './test-system.ts';
+import { FAST_DELIVERY, QUICK_RECONCILER, startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const silent = pino({ level: 'silent' });
@@ -85,7 +85,7 @@ describe('processes killed mid-way', () => {
   /** The gateway as a separate process, as in production. */
   function spawnGateway(env: Record<string, string>): { child: ChildProcess; output: () => string; started: Promise<void>; exited: Promise<void> } {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c) => (output += c));
     child.stderr!.on('data', (c) => (output += c));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -235,7 +235,7 @@ describe('Redis checks at start', () => {
     const db = await openDatabase({ url: database.url });
     cleanups.push(() => db.close());
     await migrate(db);
-    const config = loadConfig({ validators, overrides: { port: 0, demoAgencies: false } });
+    const config = loadAppConfig({ validators, overrides: { port: 0, demoAgencies: false } });
     const pem = { caPem: '', certPem: '', keyPem: '' };
     await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem })).rejects.toThrow(RedisRefusedError);
     await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem })).rejects.toThrow(/noeviction/);

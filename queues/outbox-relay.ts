@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Channel, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
-import { periodic } from './periodic.ts';
+import { periodic } from './jobs/periodic.ts';
 import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
 /** Options for {@link createOutboxRelay}. */

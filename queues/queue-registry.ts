@@ -17,7 +17,7 @@ import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './d
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
 import { checkRedis, connectRedis } from './redis.ts';
-import { periodic, type Periodic } from './periodic.ts';
+import { periodic, type Periodic } from './jobs/periodic.ts';
 import { within } from './time-limit.ts';
 import { createWebhookQueue, createWebhookWorker, dispatchWebhooks } from './webhook-queue.ts';
 

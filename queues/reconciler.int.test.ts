@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryStore, createExchangeStore } from '../gateway/store/index.ts';
-import { openTestDatabase } from '../gateway/test-support.ts';
+import { openTestDatabase } from '../testing/test-gateway.ts';
 import { createDeliveryQueue, deliveryJobKey, type DeliveryJob } from './delivery-queue.ts';
 import { createReconciler } from './reconciler.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { deliveryJobKey, enqueueDeliveries, type DeliveryJob } from './delivery-queue.ts';
-import { periodic } from './periodic.ts';
+import { periodic } from './jobs/periodic.ts';
 
 /** Options for {@link createReconciler}. */
 export interface ReconcilerOptions {

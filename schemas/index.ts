@@ -8,6 +8,7 @@ export type { Check, Validators, Violation } from './validators.ts';
 export { buildCategoryMaps, DATA_CATEGORIES, fieldPresent, projectEnvelope } from './data-categories.ts';
 export type { CategoryMap, CategorisedField, DataCategory, Projection } from './data-categories.ts';
 export { canonicalize, canonicalDigest, textDigest } from './canonical-json.ts';
+export { isUuid } from './ids.ts';
 export type { components, paths, operations } from './generated/openapi.ts';
 
 type Schemas = components['schemas'];

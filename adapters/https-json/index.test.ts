@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { httpsJson } from './index.ts';
 import { createRecipientSimulator } from './simulator.ts';
 

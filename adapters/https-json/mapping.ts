@@ -1,6 +1,6 @@
 /** The `https-json` mapping: the agency system reads the standard envelope itself, as RFC 8785 canonical JSON. */
 import { canonicalize } from '../../schemas/index.ts';
-import { asStandardMessage, parseJson } from '../standard.ts';
+import { asStandardMessage, parseJson } from '../shared/standard.ts';
 import { MappingError, type Mapping } from '../types.ts';
 
 export const mapping: Mapping = {

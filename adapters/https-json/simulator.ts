@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CompactSign, importPKCS8 } from 'jose';
 import { Agent, request } from 'undici';
-import type { SimulatedSystem } from '../conformance.ts';
-import { createSealCheck } from '../seal-check.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
+import { createSealCheck } from '../shared/seal-check.ts';
 import type { ClientTls } from '../types.ts';
 import { HEADERS } from './transport.ts';
 

@@ -1,5 +1,5 @@
 /** `https-json` on the wire: one POST per delivery, the body and its digest, the seal, and ids in headers. */
-import { createJsonPoster } from '../https.ts';
+import { createJsonPoster } from '../shared/https.ts';
 import type { AdapterContext, OutboundDelivery } from '../types.ts';
 
 /** Headers the recipient reads besides the body. */

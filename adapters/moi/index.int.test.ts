@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, example, uniqueId } from '../../gateway/test-support.ts';
-import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
+import { createTestPki, example, uniqueId } from '../../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { mapping, MOI_NAMESPACE } from './mapping.ts';
 import type { MoiSimulator } from './simulator.ts';
 

@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { moi } from './index.ts';
 import { createMoiSimulator } from './simulator.ts';
 

@@ -1,5 +1,5 @@
 /** The `moi` adapter: the Ministry of Interior's XML over HTTPS, both ways. */
-import { createIntakeListener, createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../shared/intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createMoiClient, startMoiIntake } from './transport.ts';

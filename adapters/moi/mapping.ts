@@ -7,8 +7,8 @@
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { MessageType } from '../../schemas/index.ts';
-import { createDialect, PASCAL_CASE } from '../dialect.ts';
-import { asStandardMessage, standardLeafTypes } from '../standard.ts';
+import { createDialect, PASCAL_CASE } from '../shared/dialect.ts';
+import { asStandardMessage, standardLeafTypes } from '../shared/standard.ts';
 import { MappingError, type Mapping, type Transmission } from '../types.ts';
 
 export const MOI_NAMESPACE = 'urn:bg:mvr:nrm:1';

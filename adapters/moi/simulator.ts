@@ -1,8 +1,8 @@
 /** A simulated Ministry of Interior system: takes MoI XML over HTTPS, acknowledges it, and sends signals to the adapter's intake. */
 import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
-import type { SimulatedSystem } from '../conformance.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { MOI_NAMESPACE, writeDocument, XML } from './mapping.ts';
 

@@ -3,8 +3,8 @@
  * with an `<Acknowledgement>` (or a `<Rejection>`); the ministry POSTs its signals to the
  * adapter's intake and gets the same two answers back.
  */
-import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../shared/https.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../shared/intake.ts';
 import { TransientDeliveryError, type AdapterContext } from '../types.ts';
 import { readDocument, writeDocument, XML } from './mapping.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { example, uniqueId } from '../../gateway/test-support.ts';
-import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
+import { example, uniqueId } from '../../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { mapping } from './mapping.ts';
 import type { NgoSimulator } from './simulator.ts';
 

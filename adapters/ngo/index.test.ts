@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { ngo } from './index.ts';
 import { createNgoSimulator } from './simulator.ts';
 import { signBody, verifyBody } from './transport.ts';

@@ -1,6 +1,6 @@
 /** The `ngo` adapter: signed webhooks to an NGO's case system, and an intake for what the NGO sends. NGOs without a server pull from the inbox instead (`mode: pull`). */
 import { readFileSync } from 'node:fs';
-import { createIntakeListener, createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../shared/intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping, webhookBody } from './mapping.ts';
 import { createWebhookClient, startNgoIntake } from './transport.ts';

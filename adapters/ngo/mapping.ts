@@ -7,7 +7,7 @@
  * `{ "message": {…} }`, without `sender`.
  */
 import { canonicalize } from '../../schemas/index.ts';
-import { asStandardMessage, parseJson } from '../standard.ts';
+import { asStandardMessage, parseJson } from '../shared/standard.ts';
 import { MappingError, type Mapping, type Transmission } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';

@@ -1,9 +1,9 @@
 /** A simulated NGO case system: a webhook receiver that checks the HMAC, and a sender that signs what it posts to the adapter's intake. */
 import { Agent, request } from 'undici';
-import type { SimulatedSystem } from '../conformance.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
-import { createSealCheck } from '../seal-check.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
+import { createSealCheck } from '../shared/seal-check.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 import { SIGNATURE_HEADER, signBody, verifyBody } from './transport.ts';

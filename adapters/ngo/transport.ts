@@ -6,8 +6,8 @@
  * than five minutes are refused, so a captured request cannot be replayed later.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../shared/https.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../shared/intake.ts';
 import type { AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

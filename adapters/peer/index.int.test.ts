@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createJwsSigner, ensureDevelopmentPki } from '../../certs/index.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { clientFor, uniqueId } from '../../gateway/test-support.ts';
+import { clientFor, uniqueId } from '../../testing/test-gateway.ts';
 import { freePort } from '../../queues/index.ts';
-import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
+import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import type { Participant } from '../../schemas/index.ts';
 
 /** A TCP relay in front of a port, to take a gateway off the network and bring it back. */

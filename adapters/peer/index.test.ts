@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { peer } from './index.ts';
 import { createPeerSimulator } from './simulator.ts';
 

@@ -5,7 +5,7 @@
  * which the adapter adds from the delivery.
  */
 import { canonicalize } from '../../schemas/index.ts';
-import { asStandardMessage, parseJson } from '../standard.ts';
+import { asStandardMessage, parseJson } from '../shared/standard.ts';
 import { MappingError, type Mapping } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';

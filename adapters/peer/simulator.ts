@@ -3,10 +3,10 @@
  * Referral Gateway abroad, checking the seal with `jose` against the sending gateway's CA.
  * The real thing — two gateways on loopback — is in `index.int.test.ts`.
  */
-import type { SimulatedSystem } from '../conformance.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { serveHttps } from '../https.ts';
-import { createSealCheck } from '../seal-check.ts';
+import { serveHttps } from '../shared/https.ts';
+import { createSealCheck } from '../shared/seal-check.ts';
 import type { ClientTls } from '../types.ts';
 
 export interface PeerSimulator extends SimulatedSystem {

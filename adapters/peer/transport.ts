@@ -1,5 +1,5 @@
 /** To a peer gateway: `POST <peer>/v1/peer/exchanges` over mutual TLS, the gateway's own certificate against the peer's CA. */
-import { createJsonPoster } from '../https.ts';
+import { createJsonPoster } from '../shared/https.ts';
 import type { AdapterContext, OutboundDelivery } from '../types.ts';
 import { submissionBody } from './mapping.ts';
 

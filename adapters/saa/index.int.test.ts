@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { example, uniqueId } from '../../gateway/test-support.ts';
-import { startTestSystem, type TestSystem } from '../../queues/test-system.ts';
+import { example, uniqueId } from '../../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { mapping } from './mapping.ts';
 import type { SaaSimulator } from './simulator.ts';
 import { DIRECTORIES } from './transport.ts';

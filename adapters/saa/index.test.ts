@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../schemas/index.ts';
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import type { Intake } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createSftpSession, DIRECTORIES, pollOnce, sftpTarget } from './transport.ts';

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import ssh2, { type Connection } from 'ssh2';
-import type { SimulatedSystem } from '../conformance.ts';
-import type { SendAnswer } from '../https.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
+import type { SendAnswer } from '../shared/https.ts';
 import type { NativeDocument } from '../types.ts';
 import { DIRECTORIES, hostKeyFingerprint } from './transport.ts';
 

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Logger } from 'pino';
 import { Client, type SFTPWrapper } from 'ssh2';
-import { takeIn } from '../intake.ts';
+import { takeIn } from '../shared/intake.ts';
 import { TransientDeliveryError, type Intake, type Mapping } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

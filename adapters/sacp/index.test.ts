@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { sacp } from './index.ts';
 import { createSacpSimulator } from './simulator.ts';
 

@@ -1,5 +1,5 @@
 /** The `sacp` adapter: the State Agency for Child Protection's REST API; receipts come back by callback. */
-import { createIntakeListener } from '../intake.ts';
+import { createIntakeListener } from '../shared/intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createSacpClient, startSacpServer } from './transport.ts';

@@ -5,8 +5,8 @@
  * best-interests assessment — with its own codes for notification types and guardianship.
  */
 import type { MessageType } from '../../schemas/index.ts';
-import { createDialect } from '../dialect.ts';
-import { asStandardMessage, parseJson } from '../standard.ts';
+import { createDialect } from '../shared/dialect.ts';
+import { asStandardMessage, parseJson } from '../shared/standard.ts';
 import { MappingError, type Mapping } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';

@@ -1,7 +1,7 @@
 /** A simulated SACP case system: takes notifications, confirms registration by calling the adapter back, and sends its own notifications. */
 import { Agent, request } from 'undici';
-import type { SimulatedSystem } from '../conformance.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

@@ -5,8 +5,8 @@
  * Inbound: the agency POSTs its own notifications to `<adapter>/sacp/notifications`.
  * Both calls come with the agency's certificate, which must name the participant.
  */
-import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../shared/https.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../shared/intake.ts';
 import type { AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '../conformance.ts';
+import { runAdapterConformance } from '../conformance/kit.ts';
 import { template } from './index.ts';
 import { createSimulator } from './simulator.ts';
 

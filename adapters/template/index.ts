@@ -1,5 +1,5 @@
 /** An adapter for one agency system: factory and `meta`. Register it in `../registry.ts`. */
-import { createIntakeListener, createReceiptSender } from '../intake.ts';
+import { createIntakeListener, createReceiptSender } from '../shared/intake.ts';
 import type { Adapter, AdapterFactory, AdapterMeta } from '../types.ts';
 import { mapping } from './mapping.ts';
 import { createClient, startIntake } from './transport.ts';

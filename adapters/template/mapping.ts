@@ -6,8 +6,8 @@
  * (`codes`) — and the mapping follows both ways; `../moi/mapping.ts` shows a full one.
  */
 import type { MessageType } from '../../schemas/index.ts';
-import { createDialect } from '../dialect.ts';
-import { asStandardMessage, parseJson } from '../standard.ts';
+import { createDialect } from '../shared/dialect.ts';
+import { asStandardMessage, parseJson } from '../shared/standard.ts';
 import { MappingError, type Mapping } from '../types.ts';
 
 export const JSON_TYPE = 'application/json';

@@ -1,7 +1,7 @@
 /** The agency system, simulated: takes documents over HTTPS and confirms them, and sends its own to the adapter's intake. Tests and the demo use it. */
 import { Agent, request } from 'undici';
-import type { SimulatedSystem } from '../conformance.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../https.ts';
+import type { SimulatedSystem } from '../conformance/simulated-system.ts';
+import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

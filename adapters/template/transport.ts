@@ -4,8 +4,8 @@
  * POSTs its own documents to the adapter's intake (`/intake`) and is answered
  * `{ "status": "accepted" | "already-accepted" | "refused" | "unavailable", … }`.
  */
-import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../https.ts';
-import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../intake.ts';
+import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../shared/https.ts';
+import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../shared/intake.ts';
 import { TransientDeliveryError, type AdapterContext } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 

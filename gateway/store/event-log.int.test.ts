@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../test-support.ts';
+import { openTestDatabase } from '../../testing/test-gateway.ts';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createExchangeStore } from './exchange-store.ts';
 import { createWebhookStore } from './webhook-store.ts';

@@ -8,8 +8,8 @@ export { createDeliveryStore, NOT_YET_SENT, DELIVERABLE } from './delivery-store
 export type { DeliveryStore, DeliveryWork, AttemptRecord, AttemptError, OutboxEntry, StatusEventRow, DeadLetterRow, InboxRow, Channel } from './delivery-store.ts';
 export { createWebhookStore } from './webhook-store.ts';
 export type { WebhookStore, WebhookRow } from './webhook-store.ts';
-export { appendAudit } from './audit-log.ts';
-export type { AuditEntry } from './audit-log.ts';
+export { appendAudit } from '../audit/audit-writer.ts';
+export type { AuditEntry } from '../audit/audit-writer.ts';
 export { createCertificateStore } from './certificate-store.ts';
 export type { CertificateStore, CertificateRecord, CertificateRow, CertificateFilter, CertificateSubjectKind, RevokeOutcome } from './certificate-store.ts';
 export { createConsentStore } from './consent-store.ts';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, openTestDatabase, STORE_KINDS } from '../test-support.ts';
+import { createPostgresDatabase, openTestDatabase, STORE_KINDS } from '../../testing/test-gateway.ts';
 import { createExchangeStore, type ExchangeRecord } from './exchange-store.ts';
 import { migrate } from './migrate.ts';
 import { openDatabase, type Database } from './database.ts';

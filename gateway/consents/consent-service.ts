@@ -1,0 +1,132 @@
+/** The consent registry on behalf of callers: pseudonyms, recording, reading and withdrawing consents. */
+import { randomUUID } from 'node:crypto';
+import type { JwsSigner } from '../../certs/index.ts';
+import { canonicalize, isUuid, type Consent, type ConsentReceiptDocument, type ConsentRequest, type Identity } from '../../schemas/index.ts';
+import { GatewayError } from '../errors.ts';
+import { callerLabel, hasRole, type Caller } from '../access/caller.ts';
+import type { ParticipantRegistry } from '../participants/participant-registry.ts';
+import type { Pseudonymizer } from './pseudonym.ts';
+import type { ConsentRow, ConsentStore } from '../store/index.ts';
+
+/** What the consent service needs. */
+export interface ConsentServiceDeps {
+  store: ConsentStore;
+  registry: ParticipantRegistry;
+  pseudonyms: Pseudonymizer;
+  /** Signs consent receipts (the gateway's seal key). */
+  sealer: JwsSigner;
+  now?: () => Date;
+}
+
+/** Consent operations. */
+export interface ConsentService {
+  pseudonym(identity: Identity): string;
+  record(caller: Caller, request: ConsentRequest): Promise<Consent>;
+  get(caller: Caller, id: string): Promise<Consent>;
+  bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
+  withdraw(caller: Caller, id: string, reason: string): Promise<Consent>;
+  /** Records a consent with a fixed id unless it exists (the demo consent); no caller. */
+  seed(id: string, request: ConsentRequest, recordedBy: string): Promise<void>;
+}
+
+const WITHDRAW_HOW = 'You may withdraw this consent at any time, without giving reasons, through the agency that recorded it or the National Commission\'s consent officer. Withdrawal stops every transfer not yet made.';
+
+/** The consent service. */
+export function createConsentService(deps: ConsentServiceDeps): ConsentService {
+  const now = deps.now ?? (() => new Date());
+  const { store, registry } = deps;
+
+  /** Recorded by this participant's system or by an adapter acting for it (`adapter:<name>@<participant>`). */
+  const recordedBy = (row: ConsentRow, participantId: string) => row.recordedBy === `participant:${participantId}` || row.recordedBy.endsWith(`@${participantId}`);
+  /** Who may read a consent: officers and auditors, the participant that recorded it, and participants its scope names (they rely on it). */
+  const mayRead = (caller: Caller, row: ConsentRow) => {
+    if (caller.kind === 'administrator') return hasRole(caller, 'consent-officer', 'auditor');
+    const kind = registry.get(caller.participantId)?.kind;
+    return recordedBy(row, caller.participantId)
+      || row.scope.some((s) => s.recipients?.includes(caller.participantId) || (kind !== undefined && s.participantKinds?.includes(kind)));
+  };
+  const mayWithdraw = (caller: Caller, row: ConsentRow) =>
+    caller.kind === 'administrator' ? hasRole(caller, 'consent-officer') : recordedBy(row, caller.participantId);
+
+  const view = (row: ConsentRow): Consent => {
+    const at = now().getTime();
+    const status = row.withdrawnAt ? 'withdrawn' : row.validUntil && row.validUntil.getTime() <= at ? 'expired' : row.validFrom.getTime() > at ? 'not-yet-valid' : 'active';
+    return {
+      id: row.id, subject: row.subject, givenBy: row.givenBy, recordedBy: row.recordedBy, recordedAt: row.recordedAt.toISOString(),
+      scope: row.scope, validFrom: row.validFrom.toISOString(), ...(row.validUntil ? { validUntil: row.validUntil.toISOString() } : {}),
+      evidence: row.evidence, status,
+      ...(row.withdrawnAt ? { withdrawnAt: row.withdrawnAt.toISOString(), withdrawalReason: row.withdrawalReason! } : {}),
+      receipt: receiptOf(row), receiptSignature: row.receiptSignature,
+    };
+  };
+
+  return {
+    pseudonym(identity) {
+      return deps.pseudonyms.pseudonym(identity);
+    },
+
+    async record(caller, request) {
+      if (caller.kind === 'administrator' && !hasRole(caller, 'consent-officer')) {
+        throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Recording consents needs the consent-officer role (or a participant system).' });
+      }
+      return view(await recordAs(randomUUID(), request, callerLabel(caller)));
+    },
+
+    async seed(id, request, recordedBy) {
+      if (!(await store.get(id))) await recordAs(id, request, recordedBy);
+    },
+
+    async get(caller, id) {
+      const row = isUuid(id) ? await store.get(id) : undefined;
+      if (!row || !mayRead(caller, row)) throw new GatewayError('GW_CONSENT_NOT_FOUND');
+      return view(row);
+    },
+
+    async bySubject(caller, subject, limit) {
+      return (await store.bySubject(subject, limit)).filter((row) => mayRead(caller, row)).map(view);
+    },
+
+    async withdraw(caller, id, reason) {
+      const existing = isUuid(id) ? await store.get(id) : undefined;
+      if (!existing || !mayWithdraw(caller, existing)) throw new GatewayError('GW_CONSENT_NOT_FOUND');
+      return view((await store.withdraw({ id, reason, actor: callerLabel(caller) }))!);
+    },
+  };
+
+  async function recordAs(id: string, request: ConsentRequest, recordedBy: string): Promise<ConsentRow> {
+    const validFrom = new Date(request.validFrom);
+    const validUntil = request.validUntil ? new Date(request.validUntil) : undefined;
+    if (validUntil && validUntil <= validFrom) {
+      throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/validUntil', message: 'must be after validFrom', keyword: 'consent' }] });
+    }
+    const unaddressed = request.scope.flatMap((s, i) => (s.recipients || s.participantKinds ? [] : [i]));
+    if (unaddressed.length > 0) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        violations: unaddressed.map((i) => ({ pointer: `/scope/${i}`, message: 'must name recipients or participantKinds', keyword: 'consent' })),
+      });
+    }
+    const unknown = request.scope.flatMap((s, i) => (s.recipients ?? []).map((r, j) => ({ r, pointer: `/scope/${i}/recipients/${j}` }))).filter(({ r }) => !registry.get(r));
+    if (unknown.length > 0) {
+      throw new GatewayError('GW_UNKNOWN_RECIPIENT', { violations: unknown.map(({ pointer }) => ({ pointer, message: 'is not a registered participant', keyword: 'registry' })) });
+    }
+    const subject = 'pseudonym' in request.subject && request.subject.pseudonym
+      ? request.subject.pseudonym
+      : deps.pseudonyms.pseudonym((request.subject as { identity: Identity }).identity, '/subject/identity');
+    const row: ConsentRow = {
+      id, subject, givenBy: request.givenBy, recordedBy, recordedAt: now(), scope: request.scope,
+      validFrom, ...(validUntil ? { validUntil } : {}), evidence: request.evidence, receiptSignature: '',
+    };
+    row.receiptSignature = deps.sealer.sign(canonicalize(receiptOf(row)), { signedAt: row.recordedAt });
+    await store.record(row);
+    return row;
+  }
+}
+
+/** The receipt the person is given: what was recorded, and how to withdraw. */
+function receiptOf(row: ConsentRow): ConsentReceiptDocument {
+  return {
+    receiptType: 'consent', consentId: row.id, subject: row.subject, givenBy: row.givenBy, recordedBy: row.recordedBy,
+    recordedAt: row.recordedAt.toISOString(), scope: row.scope, validFrom: row.validFrom.toISOString(),
+    ...(row.validUntil ? { validUntil: row.validUntil.toISOString() } : {}), evidence: row.evidence, withdrawHow: WITHDRAW_HOW,
+  };
+}

@@ -1,0 +1,34 @@
+/** `/v1/pseudonyms` and `/v1/consents`: the subject's pseudonym and the consent registry. */
+import express, { type Router } from 'express';
+import type { ConsentRequest, Identity, Validators } from '../../../schemas/index.ts';
+import type { ConsentService } from '../../consents/consent-service.ts';
+import { callerOf } from '../authenticate.ts';
+import { bodyReader, queryReader } from '../query.ts';
+
+/** The consent routes, relative to `/v1`. */
+export function consentRoutes(consents: ConsentService, validators: Validators): Router {
+  const router = express.Router();
+  const pseudonymBody = bodyReader<{ identity: Identity }>(validators, 'PseudonymRequest');
+  const consentBody = bodyReader<ConsentRequest>(validators, 'ConsentRequest');
+  const withdrawalBody = bodyReader<{ reason: string }>(validators, 'ConsentWithdrawal');
+  const listQuery = queryReader<{ subject: string; limit: number }>(validators, 'listConsents');
+
+  router.post('/pseudonyms', (req, res) => {
+    res.json({ pseudonym: consents.pseudonym(pseudonymBody(req).identity) });
+  });
+  router.post('/consents', async (req, res) => {
+    const consent = await consents.record(callerOf(res), consentBody(req));
+    res.status(201).location(`/v1/consents/${consent.id}`).json(consent);
+  });
+  router.get('/consents', async (req, res) => {
+    const { subject, limit } = listQuery(req);
+    res.json({ items: await consents.bySubject(callerOf(res), subject, limit) });
+  });
+  router.get('/consents/:consentId', async (req, res) => {
+    res.json(await consents.get(callerOf(res), req.params.consentId));
+  });
+  router.post('/consents/:consentId/withdraw', async (req, res) => {
+    res.json(await consents.withdraw(callerOf(res), req.params.consentId, withdrawalBody(req).reason));
+  });
+  return router;
+}

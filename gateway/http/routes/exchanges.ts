@@ -1,0 +1,78 @@
+/** `/v1/exchanges`: submit, track one, list, cancel, stream status events. */
+import express, { type Router } from 'express';
+import type { Validators } from '../../../schemas/index.ts';
+import type { DeliveryService } from '../../deliveries/delivery-service.ts';
+import { GatewayError } from '../../errors.ts';
+import { callerOf } from '../authenticate.ts';
+import { pause, queryReader } from '../query.ts';
+import type { ExchangeService, ListQuery } from '../../exchanges/exchange-service.ts';
+
+/** Options for {@link exchangeRoutes}. */
+export interface ExchangeRouteOptions {
+  exchanges: ExchangeService;
+  deliveries: DeliveryService;
+  validators: Validators;
+  /** Aborted when the gateway shuts down: open event streams end. */
+  shutdown: AbortSignal;
+  /** How often an open event stream looks for new events. */
+  pollMs?: number;
+}
+
+/** The exchange routes, relative to `/v1`. */
+export function exchangeRoutes(options: ExchangeRouteOptions): Router {
+  const { exchanges, deliveries, validators, shutdown } = options;
+  const router = express.Router();
+  const listQuery = queryReader<ListQuery>(validators, 'listExchanges');
+  const cancelBody = (body: unknown) => {
+    const violations = validators.schema('CancelRequest')(body ?? {});
+    if (violations.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { violations });
+    return (body ?? {}) as { reason?: string };
+  };
+
+  router.post('/exchanges', async (req, res) => {
+    const { acceptance, replayed } = await exchanges.submit(callerOf(res), req.body, req.get('referral-signature'));
+    res.locals.exchangeId = acceptance.id;
+    if (replayed) res.setHeader('Idempotent-Replay', 'true');
+    res.status(202).location(acceptance.trackingUrl).json(acceptance);
+  });
+
+  router.get('/exchanges', async (req, res) => {
+    res.json(await exchanges.list(callerOf(res), listQuery(req)));
+  });
+
+  router.get('/exchanges/:id', async (req, res) => {
+    res.json(await exchanges.get(callerOf(res), req.params.id));
+  });
+
+  router.post('/exchanges/:id/cancel', async (req, res) => {
+    const { reason } = cancelBody(req.body);
+    res.json(await deliveries.cancel(callerOf(res), req.params.id, reason));
+  });
+
+  router.get('/exchanges/:id/events', async (req, res) => {
+    const caller = callerOf(res);
+    const { recipient } = await deliveries.followable(caller, req.params.id);
+    const lastEventId = req.get('last-event-id');
+    let after = lastEventId && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : 0n;
+    res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    const closed = new AbortController();
+    req.on('close', () => closed.abort());
+    const stop = AbortSignal.any([closed.signal, shutdown]);
+    let quiet = 0;
+    while (!stop.aborted) {
+      const events = await deliveries.events(req.params.id, after, recipient);
+      for (const event of events) {
+        res.write(`id: ${event.eventId}\nevent: status\ndata: ${JSON.stringify(event)}\n\n`);
+        after = BigInt(event.eventId);
+      }
+      quiet = events.length > 0 ? 0 : quiet + 1;
+      // A comment now and then keeps proxies from closing an idle stream.
+      if (quiet > 0 && quiet % 60 === 0) res.write(': keep-alive\n\n');
+      await pause(options.pollMs ?? 250, stop);
+    }
+    res.end();
+  });
+
+  return router;
+}

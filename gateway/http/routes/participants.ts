@@ -1,0 +1,18 @@
+/** `/v1/participants`: the registry, readable by every authenticated caller. */
+import express, { type Router } from 'express';
+import { GatewayError } from '../../errors.ts';
+import type { ParticipantRegistry } from '../../participants/participant-registry.ts';
+
+/** The registry routes, relative to `/v1`. */
+export function participantRoutes(registry: ParticipantRegistry): Router {
+  const router = express.Router();
+  router.get('/participants', (_req, res) => {
+    res.json({ items: registry.list() });
+  });
+  router.get('/participants/:id', (req, res) => {
+    const participant = registry.get(req.params.id);
+    if (!participant) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+    res.json(participant);
+  });
+  return router;
+}

@@ -1,0 +1,305 @@
+/** Certificates on behalf of callers: issuing from CSRs, listing, revoking, the CA and CRL, and the revocation state every request is checked against. */
+import { createHash, X509Certificate } from 'node:crypto';
+import {
+  administratorUri,
+  adapterUri,
+  buildCrl,
+  CertificateRequestError,
+  createJwsSigner,
+  createJwsVerifier,
+  crlToPem,
+  issueCertificate,
+  normalizeSerial,
+  participantUri,
+  readCertificationRequest,
+  readGatewayName,
+  readIdentity,
+  roleUri,
+  type AdminRole,
+  type JwsSigner,
+  type JwsVerifier,
+  type KeyedCertificate,
+  type RevocationReason,
+} from '../../certs/index.ts';
+import type { CertificateRequest, CertificateView } from '../../schemas/index.ts';
+import type { TrustConfig } from '../config/config.ts';
+import { GatewayError } from '../errors.ts';
+import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
+import type { Logger } from '../logger.ts';
+import type { ParticipantRegistry } from '../participants/participant-registry.ts';
+import type { CertificateRecord, CertificateRow, CertificateStore, CertificateSubjectKind } from '../store/index.ts';
+
+/** What the trust service needs. */
+export interface TrustServiceDeps {
+  store: CertificateStore;
+  registry: ParticipantRegistry;
+  /** The gateway CA, with its key. */
+  ca: KeyedCertificate;
+  /** The gateway's seal certificate and key. */
+  seal: KeyedCertificate;
+  policy: TrustConfig;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** A DER document and its PEM form. */
+export interface Published {
+  der: Buffer;
+  pem: string;
+}
+
+/** Certificates and the revocation state. */
+export interface TrustService {
+  /** Signs seals and acceptance receipts. */
+  readonly sealer: JwsSigner;
+  /** Verifies participants' signatures against the CA and the current revocation state. */
+  readonly verifier: JwsVerifier;
+  /** Whether a (normalised) serial is revoked, as of the last reload or this process's own revocation. */
+  isRevoked(serial: string): boolean;
+  issue(caller: Caller, request: CertificateRequest): Promise<CertificateView>;
+  list(caller: Caller, filter: { participant?: string; expiringWithinDays?: number; limit: number }): Promise<CertificateView[]>;
+  get(caller: Caller, serial: string): Promise<CertificateView>;
+  revoke(caller: Caller, serial: string, reason: RevocationReason): Promise<CertificateView>;
+  /** Records certificates issued outside the API (the development PKI, the gateway's own). */
+  register(certificates: ReadonlyArray<{ certPem: string; issuedBy: string }>): Promise<void>;
+  caCertificate(): Published;
+  /** The current CRL; re-signed when the revocations changed or half its validity has passed. */
+  crl(): Promise<Published>;
+  /** Valid certificates whose validity ends within the warning period. */
+  expiring(): Promise<CertificateRow[]>;
+  /** Revokes superseded certificates whose rotation overlap ended and logs a warning for each expiring one; hourly after `start`. */
+  maintain(): Promise<void>;
+  /** Loads the revocation list, maintains, and keeps both current until `stop`. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+const DAY = 86_400_000;
+const SERIAL = /^[0-9a-fA-F]{1,40}$/;
+
+/** The trust service. */
+export function createTrustService(deps: TrustServiceDeps): TrustService {
+  const { store, policy, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const caCert = new X509Certificate(deps.ca.certPem);
+  const caNotAfter = Date.parse(caCert.validTo);
+  let revoked = new Set<string>();
+  /** Revoked by this process: kept across reloads, so a reload that read the store just before a revocation committed cannot undo it here. */
+  const revokedHere = new Set<string>();
+  let published: { crl: Published; version: string; thisUpdate: number } | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  const isRevoked = (serial: string) => revoked.has(serial);
+  const sealer = createJwsSigner(deps.seal, [deps.ca.certPem]);
+  const verifier = createJwsVerifier({ caPem: deps.ca.certPem, isRevoked, clockSkewMs: policy.clockSkewSeconds * 1000 });
+
+  const reload = async () => {
+    const rows = await store.revocations();
+    revoked = new Set([...rows.map((r) => r.serial), ...revokedHere]);
+    return rows;
+  };
+  const markRevoked = (serial: string) => {
+    revokedHere.add(serial);
+    revoked.add(serial);
+  };
+
+  /** A participant system manages its own certificates (an adapter's certificate does not); administrators need the role. */
+  const mayManage = (caller: Caller, row: CertificateRow): boolean =>
+    caller.kind === 'administrator' ? caller.roles.includes('certificate-officer') : row.participant === caller.participantId && caller.adapter === undefined;
+
+  const expiringBefore = () => new Date(now().getTime() + policy.expiryWarningDays * DAY);
+
+  const warnExpiring = async () => {
+    for (const c of await store.list({ expiringBefore: expiringBefore(), limit: 1000 })) {
+      logger.warn({ serial: c.serial, subject: subjectLabel(c), notAfter: c.notAfter.toISOString() }, 'certificate expires soon');
+    }
+  };
+
+  const retireSuperseded = async () => {
+    const retired = await store.retireSuperseded({ issuedBefore: new Date(now().getTime() - policy.rotationOverlapDays * DAY), actor: 'gateway:rotation' });
+    for (const serial of retired) {
+      markRevoked(serial);
+      logger.info({ serial }, 'superseded certificate revoked after the rotation overlap');
+    }
+  };
+
+  return {
+    sealer,
+    verifier,
+    isRevoked,
+
+    async issue(caller, request) {
+      const subject = request.subject;
+      if (caller.kind === 'participant') {
+        // A participant system renews its own certificate; anything else is the certificate officer's.
+        if (subject.kind !== 'participant' || subject.participantId !== caller.participantId || caller.adapter) {
+          throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'A participant may only request a renewal of its own participant certificate; other certificates need a certificate officer.' });
+        }
+      } else {
+        requireRole(caller, 'certificate-officer');
+      }
+      if (subject.kind !== 'administrator' && !deps.registry.get(subject.participantId)) {
+        throw new GatewayError('GW_PARTICIPANT_NOT_FOUND', { detail: `${subject.participantId} is not a registered participant.`, violations: [{ pointer: '/subject/participantId', message: 'is not a registered participant', keyword: 'registry' }] });
+      }
+      let replaced: CertificateRow | undefined;
+      if (request.replaces) {
+        replaced = await store.get(normalizeSerial(request.replaces));
+        if (!replaced || !sameSubject(replaced, subject) || replaced.revokedAt) {
+          throw new GatewayError('GW_CERTIFICATE_NOT_FOUND', {
+            detail: 'replaces must name a certificate of the same subject that is not revoked.',
+            violations: [{ pointer: '/replaces', message: 'names no unrevoked certificate of this subject', keyword: 'rotation' }],
+          });
+        }
+      }
+      let publicKeyPem: string;
+      try {
+        ({ publicKeyPem } = readCertificationRequest(request.csr));
+      } catch (error) {
+        if (!(error instanceof CertificateRequestError)) throw error;
+        throw new GatewayError('GW_CSR_INVALID', { detail: error.message, violations: [{ pointer: '/csr', message: error.message, keyword: 'csr' }] });
+      }
+      const issuedAt = now().getTime();
+      const notAfter = Math.min(issuedAt + policy.validityDays[subject.kind] * DAY, caNotAfter);
+      const uris = subject.kind === 'participant' ? [participantUri(subject.participantId)]
+        : subject.kind === 'adapter' ? [participantUri(subject.participantId), adapterUri(subject.name)]
+        : [administratorUri(subject.name), ...subject.roles.map((r) => roleUri(r))];
+      const commonName = subject.kind === 'participant' ? subject.participantId : subject.kind === 'adapter' ? `${subject.name} for ${subject.participantId}` : subject.name;
+      const certPem = issueCertificate({
+        ca: deps.ca, publicKeyPem, purpose: 'client', subject: { commonName }, uris,
+        notBefore: new Date(issuedAt - 60_000), notAfter: new Date(notAfter),
+      });
+      const record = describeCertificate(certPem, callerLabel(caller));
+      await store.record({ ...record, ...(replaced ? { replaces: replaced.serial } : {}) });
+      return toView((await store.get(record.serial))!, now());
+    },
+
+    async list(caller, filter) {
+      const participant = caller.kind === 'participant' ? caller.participantId : filter.participant;
+      if (caller.kind === 'administrator') requireRole(caller, 'certificate-officer', 'auditor');
+      const rows = await store.list({
+        ...(participant ? { participant } : {}),
+        ...(filter.expiringWithinDays !== undefined ? { expiringBefore: new Date(now().getTime() + filter.expiringWithinDays * DAY) } : {}),
+        limit: filter.limit,
+      });
+      return rows.map((r) => toView(r, now()));
+    },
+
+    async get(caller, serial) {
+      const row = SERIAL.test(serial) ? await store.get(normalizeSerial(serial)) : undefined;
+      const visible = row && (caller.kind === 'administrator' ? caller.roles.includes('certificate-officer') || caller.roles.includes('auditor') : row.participant === caller.participantId);
+      if (!row || !visible) throw new GatewayError('GW_CERTIFICATE_NOT_FOUND');
+      return toView(row, now());
+    },
+
+    async revoke(caller, serial, reason) {
+      const normalized = SERIAL.test(serial) ? normalizeSerial(serial) : undefined;
+      const row = normalized ? await store.get(normalized) : undefined;
+      if (!row || !mayManage(caller, row)) throw new GatewayError('GW_CERTIFICATE_NOT_FOUND');
+      const outcome = await store.revoke({ serial: row.serial, reason, actor: callerLabel(caller) });
+      if (outcome.outcome === 'not-found') throw new GatewayError('GW_CERTIFICATE_NOT_FOUND');
+      // Effective in this process at once; other processes reload within `revocationRefreshMs`.
+      markRevoked(row.serial);
+      if (outcome.outcome === 'revoked') logger.info({ serial: row.serial, reason, subject: subjectLabel(row) }, 'certificate revoked');
+      return toView(outcome.certificate, now());
+    },
+
+    async register(certificates) {
+      for (const { certPem, issuedBy } of certificates) await store.record(describeCertificate(certPem, issuedBy));
+    },
+
+    caCertificate() {
+      return { der: caCert.raw, pem: deps.ca.certPem };
+    },
+
+    async crl() {
+      const entries = (await reload()).map((r) => ({ serial: r.serial, revokedAt: r.revokedAt, reason: r.reason as RevocationReason }));
+      const version = entries.map((e) => e.serial).join(',');
+      const at = now().getTime();
+      const halfLife = (policy.crlValidityHours * 3_600_000) / 2;
+      if (published && published.version === version && at - published.thisUpdate < halfLife) return published.crl;
+      const der = buildCrl({
+        ca: deps.ca,
+        number: await store.nextCrlNumber(),
+        thisUpdate: new Date(at - 60_000),
+        nextUpdate: new Date(at + policy.crlValidityHours * 3_600_000),
+        entries,
+      });
+      published = { crl: { der, pem: crlToPem(der) }, version, thisUpdate: at };
+      return published.crl;
+    },
+
+    expiring: () => store.list({ expiringBefore: expiringBefore(), limit: 10_000 }),
+
+    async maintain() {
+      await retireSuperseded();
+      await warnExpiring();
+    },
+
+    async start() {
+      await reload();
+      await this.maintain();
+      const onError = (error: unknown) => logger.error({ err: error }, 'trust maintenance failed');
+      timers.push(setInterval(() => void reload().catch(onError), policy.revocationRefreshMs).unref());
+      timers.push(setInterval(() => void this.maintain().catch(onError), 3_600_000).unref());
+    },
+
+    stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+    },
+  };
+}
+
+/** The record of a certificate, read from the certificate itself. */
+export function describeCertificate(certPem: string, issuedBy: string): CertificateRecord {
+  const certificate = new X509Certificate(certPem);
+  const identity = readIdentity(certificate);
+  const gateway = readGatewayName(certificate);
+  const subjectKind: CertificateSubjectKind = identity?.kind === 'administrator' ? 'administrator'
+    : identity?.kind === 'participant' ? (identity.adapter ? 'adapter' : 'participant')
+    : 'gateway';
+  return {
+    serial: normalizeSerial(certificate.serialNumber),
+    subjectKind,
+    ...(identity?.kind === 'participant' ? { participant: identity.participantId } : {}),
+    ...(identity?.kind === 'participant' && identity.adapter ? { name: identity.adapter } : {}),
+    ...(identity?.kind === 'administrator' ? { name: identity.name } : {}),
+    ...(!identity && gateway ? { name: gateway } : {}),
+    roles: identity?.kind === 'administrator' ? [...identity.roles] : [],
+    fingerprint: `sha256:${createHash('sha256').update(certificate.raw).digest('hex')}`,
+    notBefore: new Date(certificate.validFrom),
+    notAfter: new Date(certificate.validTo),
+    certificatePem: certPem,
+    issuedBy,
+  };
+}
+
+function sameSubject(row: CertificateRow, subject: CertificateRequest['subject']): boolean {
+  if (row.subjectKind !== subject.kind) return false;
+  if (subject.kind === 'administrator') return row.name === subject.name;
+  return row.participant === subject.participantId && (subject.kind !== 'adapter' || row.name === subject.name);
+}
+
+function subjectLabel(row: CertificateRow): string {
+  return row.subjectKind === 'participant' ? `participant:${row.participant}` : row.subjectKind === 'adapter' ? `adapter:${row.name}@${row.participant}` : `${row.subjectKind}:${row.name}`;
+}
+
+/** The API view of a certificate. */
+function toView(row: CertificateRow, at: Date): CertificateView {
+  const t = at.getTime();
+  const status = row.revokedAt ? 'revoked' : t > row.notAfter.getTime() ? 'expired' : t < row.notBefore.getTime() ? 'not-yet-valid' : 'valid';
+  return {
+    serial: row.serial,
+    status,
+    subject: row.subjectKind === 'administrator' ? { kind: 'administrator', name: row.name!, roles: row.roles as AdminRole[] }
+      : row.subjectKind === 'adapter' ? { kind: 'adapter', participantId: row.participant!, name: row.name! }
+      : row.subjectKind === 'participant' ? { kind: 'participant', participantId: row.participant! }
+      : { kind: 'gateway', name: row.name ?? 'gateway' },
+    fingerprint: row.fingerprint,
+    notBefore: row.notBefore.toISOString(),
+    notAfter: row.notAfter.toISOString(),
+    issuedAt: row.issuedAt.toISOString(),
+    ...(row.replaces ? { replaces: row.replaces } : {}),
+    ...(row.revokedAt ? { revokedAt: row.revokedAt.toISOString(), revocationReason: row.revocationReason as RevocationReason } : {}),
+    certificate: row.certificatePem,
+  };
+}
