@@ -1,7 +1,8 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClientTls } from '../adapters/index.ts';
+import type { Adapter, ClientTls } from '../adapters/index.ts';
+import { buildAdapters, channelsOf } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
 import { sharedContract } from '../schemas/index.ts';
@@ -27,6 +28,8 @@ export interface RunningGateway {
   /** Where the development certificates are, when the development PKI is in use. */
   devCertsDir?: string;
   queues?: QueueSystem;
+  /** The adapter pushing to each push participant, in a process with the `worker` role. */
+  adapters: ReadonlyMap<string, Adapter>;
   /** The simulated agency systems of the demo participants, when they run. */
   agencies: Map<string, DemoAgency>;
   /** Graceful stop: no new connections, in-flight requests finish, then the store closes. */
@@ -53,11 +56,11 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
   // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
   // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
-  const shutdown: Record<'partner' | 'api' | 'queues' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
-    partner: undefined, api: undefined, queues: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
+  const shutdown: Record<'partner' | 'api' | 'queues' | 'intakes' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
+    partner: undefined, api: undefined, queues: undefined, intakes: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
   };
   const stopAll = async () => {
-    for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.agencies, shutdown.redis, shutdown.db]) {
+    for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.intakes, shutdown.agencies, shutdown.redis, shutdown.db]) {
       await step?.().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
     }
   };
@@ -69,6 +72,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     const runsQueues = config.roles.includes('relay') || config.roles.includes('worker');
     const redis = runsQueues ? await resolveRedis({ ...(config.redisUrl ? { url: config.redisUrl } : {}), dataDir: config.dataDir, logger }) : undefined;
     if (redis?.server) shutdown.redis = () => redis.server!.stop();
+    if (redis) logger.info({ redis: redis.kind }, redis.kind === 'private' ? 'queues use a private redis-server (none configured, none on 127.0.0.1:6379)' : `queues use the ${redis.kind} Redis`);
 
     let queues: QueueSystem | undefined;
     const peers = createPeers(
@@ -103,17 +107,24 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       shutdown.agencies = async () => void (await Promise.all([...started.values()].map((a) => a.system.close())));
     }
 
+    const overrides = new Map([...agencies].map(([id, agency]) => [id, { adapter: agency.adapter, endpoint: agency.endpoint, settings: agency.settings }]));
+    let adapters: ReadonlyMap<string, Adapter> = new Map();
     if (redis) {
-      queues = await startQueues(config, {
-        db, logger, redisUrl: redis.url, clientTls, serverTls: tls, peers: { peers, sealer: gateway.trust.sealer },
-        agencies: Object.fromEntries([...agencies].map(([id, agency]) => [id, { adapter: agency.adapter, endpoint: agency.endpoint, settings: agency.settings }])),
+      // Built once here; the queue registry starts them with their workers and closes them.
+      const built = config.roles.includes('worker') ? buildAdapters(config, {
+        logger, clientTls, serverTls: tls, peers, overrides,
         // Adapters hand what their agency systems send to this gateway's own API, with their own certificate.
         intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
+      }) : undefined;
+      adapters = built?.adapters ?? adapters;
+      shutdown.intakes = () => built?.close() ?? Promise.resolve();
+      queues = await startQueues(config, {
+        db, logger, redisUrl: redis.url, clientTls, adapters, channels: channelsOf(config, overrides), peers: { peers, sealer: gateway.trust.sealer },
       });
       const started = queues;
       shutdown.queues = () => started.stop();
-      for (const [id, agency] of agencies) agency.system.intakeAt?.(() => started.adapter(id)?.intakeUrl);
-      if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, started);
+      for (const [id, agency] of agencies) agency.system.intakeAt?.(() => adapters.get(id)?.intakeUrl);
+      if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, adapters);
     }
     if (partnerPlan && devCertsDir) {
       const partner = await startGateway({
@@ -125,7 +136,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     }
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
-      config, url, gateway, db, logger, agencies,
+      config, url, gateway, db, logger, agencies, adapters,
       ...(queues ? { queues } : {}),
       ...(devCertsDir ? { devCertsDir } : {}),
       stop: stopAll,
@@ -137,9 +148,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 }
 
 /** `dataDir/demo-agencies.json`: where each demo agency's adapter listens, for `npm run demo` in another process. */
-function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, queues: QueueSystem): void {
+function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, adapters: ReadonlyMap<string, Adapter>): void {
   const listing = Object.fromEntries([...agencies].map(([id, a]) => [id, {
-    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: queues.adapter(id)?.intakeUrl,
+    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: adapters.get(id)?.intakeUrl,
     ...(a.directory ? { directory: a.directory } : {}), ...(a.secretFile ? { secretFile: a.secretFile } : {}),
   }]));
   writeFileSync(join(dataDir, 'demo-agencies.json'), `${JSON.stringify(listing, null, 2)}\n`);

@@ -12,15 +12,12 @@ export interface DeliveryJob {
   deliveryId: string;
 }
 
-/** Key prefix of every queue the gateway owns in Redis. */
-export const QUEUE_PREFIX = 'rg';
-
 /** The queue of one recipient. BullMQ queue names may not contain `:`. */
 export const deliveryQueueName = (participantId: string): string => `deliver-${participantId}`;
 
 /** The Redis key BullMQ keeps a job under (the reconciler checks it exists). */
-export const deliveryJobKey = (participantId: string, deliveryId: string): string =>
-  `${QUEUE_PREFIX}:${deliveryQueueName(participantId)}:${deliveryId}`;
+export const deliveryJobKey = (prefix: string, participantId: string, deliveryId: string): string =>
+  `${prefix}:${deliveryQueueName(participantId)}:${deliveryId}`;
 
 /** Job options for a delivery: the recipient's attempts, our backoff, nothing kept in Redis once finished. */
 export function deliveryJobOptions(deliveryId: string, policy: DeliveryPolicy) {
@@ -49,9 +46,9 @@ export async function enqueueDeliveries(
   );
 }
 
-/** A producer-side queue for `participantId`. */
-export function createDeliveryQueue(participantId: string, connection: Redis): Queue<DeliveryJob> {
-  return new Queue<DeliveryJob>(deliveryQueueName(participantId), { connection, prefix: QUEUE_PREFIX });
+/** A producer-side queue for `participantId`, under this gateway's key `prefix` (`config.queuePrefix`). */
+export function createDeliveryQueue(participantId: string, connection: Redis, prefix: string): Queue<DeliveryJob> {
+  return new Queue<DeliveryJob>(deliveryQueueName(participantId), { connection, prefix });
 }
 
 /** The longest a recipient's `Retry-After` can hold a delivery back per attempt. */
@@ -75,6 +72,8 @@ export interface DeliveryWorkerOptions {
   policy: DeliveryPolicy;
   deliveries: DeliveryStore;
   connection: Redis;
+  /** This gateway's key prefix in Redis (`config.queuePrefix`). */
+  prefix: string;
   lockDurationMs: number;
   logger: Logger;
 }
@@ -131,7 +130,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
 
   const worker = new Worker<DeliveryJob>(deliveryQueueName(participantId), processor, {
     connection: options.connection,
-    prefix: QUEUE_PREFIX,
+    prefix: options.prefix,
     concurrency: policy.concurrency,
     lockDuration: options.lockDurationMs,
     stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -12,7 +13,7 @@ import { migrate, openDatabase } from '../gateway/store/index.ts';
 import { startGateway, type RunningGateway } from '../app/start.ts';
 import { clientFor, createPostgresDatabase, example, uniqueId, validators } from '../testing/test-gateway.ts';
 import { resolveRedis, RedisRefusedError, startQueues } from './index.ts';
-import { startRedisServer, type PrivateRedis } from './redis-server.ts';
+import { freePort, startRedisServer, type PrivateRedis } from './redis-server.ts';
 import { FAST_DELIVERY, QUICK_RECONCILER, startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -237,8 +238,52 @@ describe('Redis checks at start', () => {
     await migrate(db);
     const config = loadAppConfig({ validators, overrides: { port: 0, demoAgencies: false } });
     const pem = { caPem: '', certPem: '', keyPem: '' };
-    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem })).rejects.toThrow(RedisRefusedError);
-    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem })).rejects.toThrow(/noeviction/);
+    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, channels: {} })).rejects.toThrow(RedisRefusedError);
+    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, channels: {} })).rejects.toThrow(/noeviction/);
+  });
+
+  it('fails the start within its time limit, saying where, when the configured Redis cannot be reached', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(() => database.drop());
+    const db = await openDatabase({ url: database.url });
+    cleanups.push(() => db.close());
+    const config = loadAppConfig({ validators, overrides: { port: 0, demoAgencies: false } });
+    const port = await freePort();
+    const pem = { caPem: '', certPem: '', keyPem: '' };
+    await expect(startQueues(config, { db, logger: silent, redisUrl: `redis://:s3cret@127.0.0.1:${port}`, clientTls: pem, channels: {}, connectTimeoutMs: 1_000 }))
+      .rejects.toThrow(new RegExp(`^cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 1000 ms`));
+  });
+
+  it('uses the Redis answering on the local port even when it answers slowly, and never starts a second one beside it', async () => {
+    const redis = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'rg-slow-')) });
+    cleanups.push(() => redis.stop());
+    // A relay that holds every answer for 800 ms: a loaded machine's Redis.
+    const slow = createServer((client) => {
+      const upstream = connect(redis.port, '127.0.0.1');
+      upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), 800));
+      client.on('data', (chunk) => upstream.write(chunk));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => slow.close(() => resolve())));
+    const localUrl = `redis://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    const resolved = await resolveRedis({ dataDir: mkdtempSync(join(tmpdir(), 'rg-slow-data-')), logger: silent, localUrl });
+    expect(resolved).toEqual({ url: localUrl, kind: 'local' });
+  });
+
+  it('refuses to start beside something on the local Redis port that does not answer as Redis', async () => {
+    const held = new Set<Socket>();
+    const mute = createServer((socket) => held.add(socket)); // accepts, never answers
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => {
+      for (const socket of held) socket.destroy();
+      mute.close(() => resolve());
+    }));
+    const localUrl = `redis://127.0.0.1:${(mute.address() as { port: number }).port}`;
+    await expect(resolveRedis({ dataDir: mkdtempSync(join(tmpdir(), 'rg-mute-')), logger: silent, localUrl, probeTimeoutMs: 1_000 }))
+      .rejects.toThrow(/listens at redis:\/\/127\.0\.0\.1:\d+ but did not answer as Redis within 1000 ms/);
   });
 
   it('says how to install Redis when redis-server is missing', async () => {

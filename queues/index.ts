@@ -5,4 +5,4 @@ export { resolveRedis, checkRedis, connectRedis, RedisRefusedError } from './red
 export type { ResolvedRedis } from './redis.ts';
 export { startRedisServer, freePort, REDIS_MISSING } from './redis-server.ts';
 export type { PrivateRedis, RedisServerOptions } from './redis-server.ts';
-export { backoffDelay, deliveryQueueName, deliveryJobKey, QUEUE_PREFIX } from './delivery-queue.ts';
+export { backoffDelay, deliveryQueueName, deliveryJobKey } from './delivery-queue.ts';

@@ -12,6 +12,8 @@ import { createDeliveryQueue, deliveryJobKey, type DeliveryJob } from './deliver
 import { createReconciler } from './reconciler.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
 
+const PREFIX = 'rg-reconciler-test';
+
 const policy = { attempts: 3, backoffMs: 100, maxBackoffMs: 1000, ttlSeconds: 3600, timeoutMs: 1000, concurrency: 1 };
 
 describe('the reconciler', () => {
@@ -48,13 +50,13 @@ describe('the reconciler', () => {
     }
     const deliveries = createDeliveryStore(db);
     await deliveries.relay(100, { 'BG-NCCTHB': 'push' }, async () => {}); // queued, but no job
-    const queueFor = (id: string) => queues.get(id) ?? queues.set(id, createDeliveryQueue(id, client)).get(id)!;
-    const reconciler = createReconciler({
+    const queueFor = (id: string) => queues.get(id) ?? queues.set(id, createDeliveryQueue(id, client, PREFIX)).get(id)!;
+    const reconciler = createReconciler({ prefix: PREFIX,
       deliveries, redis: client, queueFor, policyOf: () => policy, intervalMs: 60_000, quietMs: 0, batchSize: 5, logger: pino({ level: 'silent' }),
     });
     try {
       expect(await reconciler.reconcile()).toBe(12);
-      for (const id of ids) expect(await client.exists(deliveryJobKey('BG-NCCTHB', id))).toBe(1);
+      for (const id of ids) expect(await client.exists(deliveryJobKey(PREFIX, 'BG-NCCTHB', id))).toBe(1);
       expect(await reconciler.reconcile()).toBe(0);
     } finally {
       await reconciler.stop();

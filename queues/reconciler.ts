@@ -10,6 +10,8 @@ import { periodic } from './jobs/periodic.ts';
 export interface ReconcilerOptions {
   deliveries: DeliveryStore;
   redis: Redis;
+  /** This gateway's key prefix in Redis. */
+  prefix: string;
   queueFor(participantId: string): Queue<DeliveryJob>;
   policyOf(participantId: string): DeliveryPolicy;
   intervalMs: number;
@@ -52,7 +54,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.id;
       const pipeline = options.redis.pipeline();
-      for (const d of batch) pipeline.exists(deliveryJobKey(d.recipient, d.id));
+      for (const d of batch) pipeline.exists(deliveryJobKey(options.prefix, d.recipient, d.id));
       const exists = (await pipeline.exec()) ?? [];
       const missing = batch.filter((_d, i) => exists[i]?.[1] === 0);
       await enqueueDeliveries(missing.map((d) => ({ deliveryId: d.id, recipient: d.recipient })), options.queueFor, options.policyOf);

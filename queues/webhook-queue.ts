@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createJsonPoster, PermanentDeliveryError, TransientDeliveryError, type ClientTls, type JsonPoster } from '../adapters/index.ts';
 import type { DeliveryPolicy, WebhookStore } from '../gateway/index.ts';
-import { backoffDelay, QUEUE_PREFIX } from './delivery-queue.ts';
+import { backoffDelay } from './delivery-queue.ts';
 import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
 /** What a notification job carries: two ids. */
@@ -16,8 +16,8 @@ export interface WebhookJob {
 export const WEBHOOK_QUEUE = 'webhooks';
 
 /** The producer side. */
-export function createWebhookQueue(connection: Redis): Queue<WebhookJob> {
-  return new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection, prefix: QUEUE_PREFIX });
+export function createWebhookQueue(connection: Redis, prefix: string): Queue<WebhookJob> {
+  return new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection, prefix });
 }
 
 /** One dispatch step: new status events become notification jobs. */
@@ -36,6 +36,8 @@ export function dispatchWebhooks(webhooks: WebhookStore, queue: Queue<WebhookJob
 export interface WebhookWorkerOptions {
   webhooks: WebhookStore;
   connection: Redis;
+  /** This gateway's key prefix in Redis. */
+  prefix: string;
   tls: ClientTls;
   policy: DeliveryPolicy;
   logger: Logger;
@@ -63,7 +65,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
   };
   const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, processor, {
     connection: options.connection,
-    prefix: QUEUE_PREFIX,
+    prefix: options.prefix,
     concurrency: 8,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
