@@ -71,6 +71,21 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
       expect((await nccthb().post('/v1/exchanges', unguarded)).body.violations).toContainEqual(expect.objectContaining({ pointer: '/payload/subject/child/guardian' }));
     });
 
+    it('judges a subject\'s age at acceptance, and refuses a createdAt far in the future that would make a minor an adult', async () => {
+      const message = freshExample('Referral');
+      const born = new Date(Date.now() - (17 * 365.25 + 180) * 86_400_000); // seventeen and a half
+      message.payload.subject.identity.dateOfBirth = born.toISOString().slice(0, 10);
+      delete message.payload.subject.child;
+      message.createdAt = new Date(Date.now() + 365 * 86_400_000).toISOString(); // by then, eighteen
+      const response = await nccthb().post('/v1/exchanges', message);
+      expect([response.status, response.body.code, response.body.retryable]).toEqual([400, 'GW_VALIDATION_FAILED', false]);
+      expect(response.body.violations).toEqual([expect.objectContaining({ pointer: '/createdAt', message: expect.stringMatching(/ahead of the gateway's clock/) })]);
+      // Within the clock-skew allowance the message is judged at acceptance: a minor, who needs the child information.
+      message.createdAt = new Date(Date.now() + 60_000).toISOString();
+      const minor = await nccthb().post('/v1/exchanges', message);
+      expect([minor.status, minor.body.violations[0].pointer]).toEqual([400, '/payload/subject/child']);
+    });
+
     it('checks a legal basis given for particular recipients: only recipients, only allowed exemptions', async () => {
       const stranger = freshExample('Alert');
       stranger.recipientLegalBasis = { 'BG-SAA': { exemption: 'vital-interest', justification: 'Person found in a locked van, needs protection now.' } };

@@ -108,10 +108,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ttlSeconds: (recipient) => deliveryPolicy(config, recipient).ttlSeconds,
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     peers,
+    clockSkewMs: config.trust.clockSkewSeconds * 1000,
     rememberPeerDelivery: (...args) => deliveryStore.rememberPeerDelivery(...args),
   });
   const deliveries = createDeliveryService({
-    db: deps.db,
     verifier: trust.verifier,
     validators: deps.validators,
     exchanges: exchangeStore,

@@ -1,17 +1,56 @@
-/** Appending to the audit log. Entries hold ids, codes and reasons typed by operators; never payloads. */
+/**
+ * The one writer of the audit log: every entry is appended through this module, inside the
+ * statement or transaction of the change it records, and only when that change happened.
+ * Entries hold ids, codes and reasons typed by operators; never payloads.
+ */
 import type { Queryable } from '../store/database.ts';
+
+/** Every action the audit log records. */
+export const AUDIT_ACTIONS = [
+  'exchange.accepted',
+  'exchange.cancelled',
+  'delivery.acknowledged',
+  'dead-letter.retried',
+  'dead-letter.discarded',
+  'webhook.registered',
+  'webhook.removed',
+  'consent.recorded',
+  'consent.withdrawn',
+  'certificate.issued',
+  'certificate.revoked',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One audit entry. */
 export interface AuditEntry {
   actor: string;
-  action: string;
+  action: AuditAction;
   exchangeId?: string;
   details?: Record<string, unknown>;
 }
 
-/** Appends `entry`. */
-export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<void> {
-  await db.query('INSERT INTO audit_log (actor, action, exchange_id, details) VALUES ($1, $2, $3, $4::jsonb)', [
+/** Appends `entry`; call it with the transaction that makes the change. */
+export async function appendAudit(tx: Queryable, entry: AuditEntry): Promise<void> {
+  await tx.query(`${AUDIT_INSERT} VALUES (now(), $1, $2, $3, $4::jsonb)`, [
     entry.actor, entry.action, entry.exchangeId ?? null, JSON.stringify(entry.details ?? {}),
   ]);
 }
+
+/** SQL expressions (parameters, columns of `from`) of an entry written by {@link auditRows}. */
+export interface AuditRowsSql {
+  /** The CTE or table whose rows are the changes recorded: one entry per row, none when it is empty. */
+  from: string;
+  actor: string;
+  action: AuditAction;
+  exchangeId?: string;
+  details: string;
+  /** Default: the statement's time. */
+  at?: string;
+}
+
+/** SQL (for a data-modifying CTE) appending one entry per row of `from`: the change and its record in one statement. */
+export function auditRows(sql: AuditRowsSql): string {
+  return `${AUDIT_INSERT} SELECT ${sql.at ?? 'now()'}, ${sql.actor}, '${sql.action}', ${sql.exchangeId ?? 'NULL::uuid'}, ${sql.details} FROM ${sql.from}`;
+}
+
+const AUDIT_INSERT = 'INSERT INTO audit_log (at, actor, action, exchange_id, details)';

@@ -4,13 +4,11 @@ import { isUuid, type DeadLetter, type Delivery, type Exchange, type InboxItem, 
 import { GatewayError } from '../errors.ts';
 import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
 import type { DeliveryStore, ExchangeStore, StoredExchange, WebhookStore } from '../store/index.ts';
-import { appendAudit, type Database } from '../store/index.ts';
 import type { Peer } from '../federation/peers.ts';
 import { verifyParticipantSignature, verifyPeerSignature } from '../trust/signatures.ts';
 
 /** What the delivery routes need. */
 export interface DeliveryServiceDeps {
-  db: Database;
   /** Verifies recipients' signed receipts. */
   verifier: JwsVerifier;
   validators: Validators;
@@ -43,7 +41,7 @@ export interface DeliveryService {
 
 /** The delivery service. */
 export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryService {
-  const { deliveries, exchanges, webhooks, db } = deps;
+  const { deliveries, exchanges, webhooks } = deps;
 
   const participantOf = (caller: Caller, what: string): string => {
     if (caller.kind !== 'participant') throw new GatewayError('GW_ROLE_REQUIRED', { detail: `${what} belong to participant systems, not administrators.` });
@@ -115,8 +113,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
       const exchange = await loadExchange(exchangeId);
       const allowed = exchange && (caller.kind === 'participant' ? caller.participantId === exchange.sender : caller.roles.includes('operator'));
       if (!exchange || !allowed) throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
-      const cancelled = await deliveries.cancel(exchangeId, reason);
-      await appendAudit(db, { actor: callerLabel(caller), action: 'exchange.cancelled', exchangeId, details: { cancelled, ...(reason ? { reason } : {}) } });
+      await deliveries.cancel(exchangeId, callerLabel(caller), reason);
       const { seq: _seq, ...view } = (await exchanges.get(exchangeId))!;
       return view;
     },
@@ -168,14 +165,12 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
     },
 
     async registerWebhook(caller, url) {
-      const { participant, ...webhook } = await webhooks.register(participantOf(caller, 'Webhooks'), url);
-      await appendAudit(db, { actor: callerLabel(caller), action: 'webhook.registered', details: { webhookId: webhook.id, participant } });
+      const { participant: _participant, ...webhook } = await webhooks.register(participantOf(caller, 'Webhooks'), url, callerLabel(caller));
       return webhook;
     },
 
     async deleteWebhook(caller, id) {
-      if (!isUuid(id) || !(await webhooks.remove(participantOf(caller, 'Webhooks'), id))) throw new GatewayError('GW_WEBHOOK_NOT_FOUND');
-      await appendAudit(db, { actor: callerLabel(caller), action: 'webhook.removed', details: { webhookId: id } });
+      if (!isUuid(id) || !(await webhooks.remove(participantOf(caller, 'Webhooks'), id, callerLabel(caller)))) throw new GatewayError('GW_WEBHOOK_NOT_FOUND');
     },
 
     async deadLetters(caller, filter) {
@@ -185,30 +180,25 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
 
     async retryDeadLetters(caller, filter) {
       requireRole(caller, 'operator');
-      const retried = await deliveries.retryDeadLetters(filter);
-      if (retried.length > 0) {
-        await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.retried', details: { deliveries: retried } });
-        deps.nudge?.();
-      }
+      const retried = await deliveries.retryDeadLetters(filter, callerLabel(caller));
+      if (retried.length > 0) deps.nudge?.();
       return retried;
     },
 
     async retryDeadLetter(caller, deliveryId) {
       requireRole(caller, 'operator');
-      if (!isUuid(deliveryId) || (await deliveries.retryDeadLetters({ deliveryId })).length === 0) {
+      if (!isUuid(deliveryId) || (await deliveries.retryDeadLetters({ deliveryId }, callerLabel(caller))).length === 0) {
         throw new GatewayError('GW_DELIVERY_NOT_FOUND', { detail: 'No dead letter with this id.' });
       }
-      await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.retried', details: { deliveries: [deliveryId] } });
       deps.nudge?.();
       return current(deliveryId);
     },
 
     async discardDeadLetter(caller, deliveryId, reason) {
       requireRole(caller, 'operator');
-      if (!isUuid(deliveryId) || !(await deliveries.discardDeadLetter(deliveryId, reason))) {
+      if (!isUuid(deliveryId) || !(await deliveries.discardDeadLetter(deliveryId, reason, callerLabel(caller)))) {
         throw new GatewayError('GW_DELIVERY_NOT_FOUND', { detail: 'No dead letter with this id.' });
       }
-      await appendAudit(db, { actor: callerLabel(caller), action: 'dead-letter.discarded', details: { deliveryId, reason } });
       return current(deliveryId);
     },
   };

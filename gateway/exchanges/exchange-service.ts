@@ -57,6 +57,8 @@ export interface ExchangeServiceDeps {
   onAccepted?: () => void;
   /** Gateways abroad, and who is reached through each. */
   peers: Peers;
+  /** How far a message's `createdAt` may be ahead of the gateway's clock. */
+  clockSkewMs: number;
   /** Records which peer delivery a relayed envelope's local delivery answers (for the receipt back). */
   rememberPeerDelivery(exchangeId: string, recipient: string, peer: string, peerDeliveryId: string): Promise<void>;
   now?: () => Date;
@@ -200,10 +202,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         throw new GatewayError('GW_VALIDATION_FAILED', { detail: `${violations.length} violation(s) of the contract.`, violations });
       }
       const message = body as NewExchange;
+      const acceptedAt = now();
       authorise(caller, message, registry);
+      checkCreatedAt(message.createdAt, acceptedAt, deps.clockSkewMs);
       const senderKind = registry.get(message.sender)!.kind;
       const exemptions = statedExemptions(message, senderKind, deps.exemptions);
-      const { recipients, recipientLegalBasis, added } = withChildProtection(message, registry, deps.childProtection);
+      const { recipients, recipientLegalBasis, added } = withChildProtection(message, registry, deps.childProtection, acceptedAt);
       const submitted = canonicalize(message);
       if (signature === undefined && registry.get(message.sender)?.requiresSignedSubmissions) {
         throw new GatewayError('GW_SIGNATURE_REQUIRED', {
@@ -221,7 +225,6 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
 
       const id = randomUUID();
-      const acceptedAt = now();
       const subject = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
       const basisOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
       const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject } };
@@ -464,12 +467,12 @@ const CHILD_PROTECTION_BASIS = {
  * sender did not address it, and a date of birth making the subject a minor needs the
  * `child` information (the guardian, or that none is appointed yet).
  */
-function withChildProtection(message: NewExchange, registry: ParticipantRegistry, childProtection: string | undefined): {
+function withChildProtection(message: NewExchange, registry: ParticipantRegistry, childProtection: string | undefined, at: Date): {
   recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; added: string[];
 } {
   const unchanged = { recipients: message.recipients, recipientLegalBasis: message.recipientLegalBasis, added: [] };
   const subject = (message.payload as { subject: { child?: unknown; identity?: { dateOfBirth?: string } } }).subject;
-  const minorByBirth = subject.identity?.dateOfBirth !== undefined && ageOn(subject.identity.dateOfBirth, message.createdAt) < 18;
+  const minorByBirth = subject.identity?.dateOfBirth !== undefined && ageOn(subject.identity.dateOfBirth, at) < 18;
   if (minorByBirth && !subject.child) {
     throw new GatewayError('GW_VALIDATION_FAILED', {
       detail: 'The date of birth makes the subject a child: give the child information, with the guardian (or guardian.status not-yet-appointed).',
@@ -490,10 +493,22 @@ function withChildProtection(message: NewExchange, registry: ParticipantRegistry
   };
 }
 
-/** Whole years from `dateOfBirth` (YYYY-MM-DD) to the date of `at`. */
-function ageOn(dateOfBirth: string, at: string): number {
+/**
+ * A message cannot have been created later than it arrives: a `createdAt` further ahead than
+ * the clock-skew allowance is refused. (Ages are judged at acceptance, never at `createdAt`.)
+ */
+function checkCreatedAt(createdAt: string, acceptedAt: Date, skewMs: number): void {
+  if (new Date(createdAt).getTime() > acceptedAt.getTime() + skewMs) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail: `createdAt ${createdAt} is ahead of the gateway's clock (${acceptedAt.toISOString()}) by more than ${skewMs / 1000} s.`,
+      violations: [{ pointer: '/createdAt', message: `is ahead of the gateway's clock by more than ${skewMs / 1000} s`, keyword: 'clock' }],
+    });
+  }
+}
+
+/** Whole years from `dateOfBirth` (YYYY-MM-DD) to the date of `on`. */
+function ageOn(dateOfBirth: string, on: Date): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const on = new Date(at);
   const [y, m, d] = [on.getUTCFullYear(), on.getUTCMonth() + 1, on.getUTCDate()];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }

@@ -1,5 +1,6 @@
 /** Issued certificates and their revocations, in the store. */
 import type { Database } from './database.ts';
+import { auditRows } from '../audit/audit-writer.ts';
 
 /** Who a certificate names, as recorded. */
 export type CertificateSubjectKind = 'participant' | 'adapter' | 'administrator' | 'gateway';
@@ -88,9 +89,7 @@ export function createCertificateStore(db: Database): CertificateStore {
            INSERT INTO certificates (serial, subject_kind, participant, name, roles, fingerprint, not_before, not_after, certificate, issued_by, replaces)
            VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING serial
          ), audit AS (
-           INSERT INTO audit_log (actor, action, details)
-           SELECT $10, 'certificate.issued', jsonb_build_object('serial', serial, 'subjectKind', $2::text, 'participant', $3::text, 'name', $4::text, 'roles', $5::text[])
-           FROM issued
+           ${auditRows({ from: 'issued', actor: '$10', action: 'certificate.issued', details: "jsonb_build_object('serial', serial, 'subjectKind', $2::text, 'participant', $3::text, 'name', $4::text, 'roles', $5::text[])" })}
          )
          SELECT serial FROM issued`,
         [c.serial, c.subjectKind, c.participant ?? null, c.name ?? null, c.roles, c.fingerprint, c.notBefore, c.notAfter, c.certificatePem, c.issuedBy, c.replaces ?? null],
@@ -120,8 +119,7 @@ export function createCertificateStore(db: Database): CertificateStore {
            UPDATE certificates SET revoked_at = now(), revocation_reason = $2, revoked_by = $3
            WHERE serial = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}
          ), audit AS (
-           INSERT INTO audit_log (actor, action, details)
-           SELECT $3, 'certificate.revoked', jsonb_build_object('serial', serial, 'reason', $2::text) FROM revoked
+           ${auditRows({ from: 'revoked', actor: '$3', action: 'certificate.revoked', details: "jsonb_build_object('serial', serial, 'reason', $2::text)" })}
          )
          SELECT ${COLUMNS}, true AS moved FROM revoked
          UNION ALL
@@ -141,8 +139,7 @@ export function createCertificateStore(db: Database): CertificateStore {
            WHERE successor.replaces = old.serial AND successor.issued_at < $1 AND successor.revoked_at IS NULL AND old.revoked_at IS NULL
            RETURNING old.serial
          ), audit AS (
-           INSERT INTO audit_log (actor, action, details)
-           SELECT $2, 'certificate.revoked', jsonb_build_object('serial', serial, 'reason', 'superseded') FROM retired
+           ${auditRows({ from: 'retired', actor: '$2', action: 'certificate.revoked', details: "jsonb_build_object('serial', serial, 'reason', 'superseded')" })}
          )
          SELECT serial FROM retired`,
         [issuedBefore, actor],

@@ -1,6 +1,7 @@
 /** Consent records in the store: recorded and withdrawn with their audit entry in one statement each. */
 import type { ConsentEvidence, ConsentGiver, ConsentScope } from '../../schemas/index.ts';
 import type { Database } from './database.ts';
+import { auditRows } from '../audit/audit-writer.ts';
 
 /** A consent as recorded. */
 export interface ConsentRecord {
@@ -69,8 +70,7 @@ export function createConsentStore(db: Database): ConsentStore {
            INSERT INTO consents (id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature)
            VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10) RETURNING id
          )
-         INSERT INTO audit_log (actor, action, details)
-         SELECT $4, 'consent.recorded', jsonb_build_object('consentId', id, 'givenBy', $3::jsonb->>'kind', 'scope', $6::jsonb) FROM recorded`,
+         ${auditRows({ from: 'recorded', actor: '$4', action: 'consent.recorded', details: "jsonb_build_object('consentId', id, 'givenBy', $3::jsonb->>'kind', 'scope', $6::jsonb)" })}`,
         [c.id, c.subject, JSON.stringify(c.givenBy), c.recordedBy, c.recordedAt, JSON.stringify(c.scope), c.validFrom, c.validUntil ?? null,
           JSON.stringify(c.evidence), c.receiptSignature],
       );
@@ -97,8 +97,7 @@ export function createConsentStore(db: Database): ConsentStore {
            UPDATE consents SET withdrawn_at = now(), withdrawal_reason = $2, withdrawn_by = $3
            WHERE id = $1 AND withdrawn_at IS NULL RETURNING ${COLUMNS}
          ), audit AS (
-           INSERT INTO audit_log (actor, action, details)
-           SELECT $3, 'consent.withdrawn', jsonb_build_object('consentId', id, 'reason', $2::text) FROM withdrawn
+           ${auditRows({ from: 'withdrawn', actor: '$3', action: 'consent.withdrawn', details: "jsonb_build_object('consentId', id, 'reason', $2::text)" })}
          ), held AS (
            UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
            FROM withdrawn w WHERE d.consent_id = w.id AND d.status IN ('accepted', 'queued', 'retrying')

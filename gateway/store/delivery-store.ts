@@ -1,6 +1,7 @@
 /** Delivery state in PostgreSQL: every status change is a guarded update plus its event, so two actors can never both win. */
 import type { Delivery, DeliveryStatus } from '../../schemas/index.ts';
 import type { Database, Queryable } from './database.ts';
+import { appendAudit, auditRows } from '../audit/audit-writer.ts';
 
 /** Statuses a delivery may be cancelled or expired from: not yet handed to the recipient, not in flight. */
 export const NOT_YET_SENT: readonly DeliveryStatus[] = ['accepted', 'queued', 'retrying'];
@@ -112,8 +113,8 @@ export interface DeliveryStore {
   unfinishedPush(quietMs: number, limit: number, afterId?: string): Promise<Array<{ id: string; recipient: string }>>;
   /** Expires every delivery past its time-to-live that was not sent yet; returns their ids. */
   expireDue(): Promise<string[]>;
-  /** Cancels what was not sent yet; returns the ids cancelled. */
-  cancel(exchangeId: string, reason?: string): Promise<string[]>;
+  /** Cancels what was not sent yet, audited as `actor` when anything was; returns the ids cancelled. */
+  cancel(exchangeId: string, actor: string, reason?: string): Promise<string[]>;
   /** Pull-mode deliveries waiting for `recipient`; those fetched for the first time become `delivered`. */
   inbox(recipient: string, limit: number): Promise<InboxRow[]>;
   /** One delivery as the API shows it. */
@@ -125,9 +126,10 @@ export interface DeliveryStore {
   /** The receipt went back to the peer (or the peer refused it for good). */
   peerReceiptSent(deliveryId: string): Promise<void>;
   deadLetters(filter: { recipient?: string; limit: number }): Promise<DeadLetterRow[]>;
-  /** `failed` → `queued` with a new outbox row; returns the ids retried. */
-  retryDeadLetters(filter: { deliveryId?: string; recipient?: string }): Promise<string[]>;
-  discardDeadLetter(deliveryId: string, reason: string): Promise<boolean>;
+  /** `failed` → `queued` with a new outbox row, audited as `actor` when any moved; returns the ids retried. */
+  retryDeadLetters(filter: { deliveryId?: string; recipient?: string }, actor: string): Promise<string[]>;
+  /** Sets a dead letter aside for good, audited in the same statement; false when there was none. */
+  discardDeadLetter(deliveryId: string, reason: string, actor: string): Promise<boolean>;
   /** Status events of an exchange after `afterEventId`, oldest first. */
   events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEventRow[]>;
 }
@@ -223,8 +225,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            CROSS JOIN (VALUES (1, 'delivered'), (2, 'acknowledged')) AS s(n, status)
            WHERE s.status = 'acknowledged' OR m.old_status = 'delivering' ORDER BY s.n),
          audit AS (
-           INSERT INTO audit_log (actor, action, exchange_id, details)
-           SELECT $6, 'delivery.acknowledged', exchange_id, jsonb_build_object('deliveryId', id, 'via', $7::text) FROM moved)
+           ${auditRows({ from: 'moved', actor: '$6', action: 'delivery.acknowledged', exchangeId: 'exchange_id', details: "jsonb_build_object('deliveryId', id, 'via', $7::text)" })})
          SELECT t.recipient AS found_recipient, t.status AS old_status, t.envelope_digest AS digest, t.channel,
                 m.id IS NOT NULL AS moved, COALESCE(m.id, t.id) AS id, COALESCE(m.status, t.status) AS status,
                 COALESCE(m.status_changed_at, d.status_changed_at) AS status_changed_at, d.receipt
@@ -281,9 +282,13 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'expired', { reason: 'time-to-live passed' }, { due: true });
     },
 
-    async cancel(exchangeId, reason) {
-      const { rows } = await db.query<{ id: string }>('SELECT id FROM deliveries WHERE exchange_id = $1', [exchangeId]);
-      return moveMany(db, rows.map((r) => r.id), NOT_YET_SENT, 'cancelled', reason ? { reason } : {});
+    async cancel(exchangeId, actor, reason) {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>('SELECT id FROM deliveries WHERE exchange_id = $1', [exchangeId]);
+        const cancelled = await moveMany(tx, rows.map((r) => r.id), NOT_YET_SENT, 'cancelled', reason ? { reason } : {});
+        if (cancelled.length > 0) await appendAudit(tx, { actor, action: 'exchange.cancelled', exchangeId, details: { cancelled, ...(reason ? { reason } : {}) } });
+        return cancelled;
+      });
     },
 
     async inbox(recipient, limit) {
@@ -368,7 +373,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       }));
     },
 
-    async retryDeadLetters({ deliveryId, recipient }) {
+    async retryDeadLetters({ deliveryId, recipient }, actor) {
       return db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: string }>(
           `SELECT id FROM deliveries WHERE status = 'failed' AND discarded_at IS NULL
@@ -377,14 +382,18 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         );
         const moved = await moveMany(tx, rows.map((r) => r.id), ['failed'], 'queued', { reason: 'retried by an operator' });
         await tx.query('INSERT INTO outbox (delivery_id) SELECT unnest($1::uuid[])', [moved]);
+        if (moved.length > 0) await appendAudit(tx, { actor, action: 'dead-letter.retried', details: { deliveries: moved } });
         return moved;
       });
     },
 
-    async discardDeadLetter(deliveryId, reason) {
+    async discardDeadLetter(deliveryId, reason, actor) {
       const { rows } = await db.query(
-        `UPDATE deliveries SET discarded_at = now(), discard_reason = $2 WHERE id = $1 AND status = 'failed' AND discarded_at IS NULL RETURNING id`,
-        [deliveryId, reason],
+        `WITH discarded AS (
+           UPDATE deliveries SET discarded_at = now(), discard_reason = $2 WHERE id = $1 AND status = 'failed' AND discarded_at IS NULL RETURNING id, exchange_id),
+         audit AS (${auditRows({ from: 'discarded', actor: '$3', action: 'dead-letter.discarded', exchangeId: 'exchange_id', details: "jsonb_build_object('deliveryId', id, 'reason', $2::text)" })})
+         SELECT id FROM discarded`,
+        [deliveryId, reason, actor],
       );
       return rows.length === 1;
     },

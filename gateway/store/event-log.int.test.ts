@@ -24,7 +24,7 @@ describe('readers of the event log', () => {
       response: { id: exchangeId } as never, actor: 'participant:BG-MOI', auditDetails: {},
     });
     const webhooks = createWebhookStore(db);
-    await webhooks.register('BG-MOI', 'https://localhost/hook');
+    await webhooks.register('BG-MOI', 'https://localhost/hook', 'participant:BG-MOI');
     const deliveries = createDeliveryStore(db);
     const insert = (q: { query: typeof db.query }, id: string) =>
       q.query("INSERT INTO delivery_events (delivery_id, status, at) VALUES ($1, 'queued', now())", [id]);

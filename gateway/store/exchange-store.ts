@@ -1,6 +1,7 @@
 /** Persisting accepted exchanges and reading them back for tracking. */
 import type { Acceptance, Delivery, DeliveryStatus, Exchange } from '../../schemas/index.ts';
 import type { Database, Queryable } from './database.ts';
+import { auditRows } from '../audit/audit-writer.ts';
 
 /** Everything written when an exchange is accepted, atomically. */
 export interface ExchangeRecord {
@@ -212,7 +213,7 @@ WITH claim AS (
 ), queued AS (
   INSERT INTO outbox (delivery_id) SELECT id FROM delivery
 ), audit AS (
-  INSERT INTO audit_log (at, actor, action, exchange_id, details) SELECT $10, $17, 'exchange.accepted', id, $18::jsonb FROM exchange
+  ${auditRows({ from: 'exchange', at: '$10', actor: '$17', action: 'exchange.accepted', exchangeId: 'id', details: '$18::jsonb' })}
 )
 SELECT count(*)::int AS claimed FROM claim`;
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from './database.ts';
 import { SETTLED_EVENT, type StatusEventRow } from './delivery-store.ts';
+import { auditRows } from '../audit/audit-writer.ts';
 
 /** A registered webhook. */
 export interface WebhookRow {
@@ -13,10 +14,12 @@ export interface WebhookRow {
 
 /** Webhooks and their dispatch. */
 export interface WebhookStore {
-  register(participant: string, url: string): Promise<WebhookRow>;
+  /** Registers `url` for `participant`, audited as `actor` in the same statement. */
+  register(participant: string, url: string, actor: string): Promise<WebhookRow>;
   list(participant: string): Promise<WebhookRow[]>;
   /** Soft-deletes; false when `participant` has no such webhook. */
-  remove(participant: string, id: string): Promise<boolean>;
+  /** Removes a webhook of `participant`, audited as `actor` when there was one. */
+  remove(participant: string, id: string, actor: string): Promise<boolean>;
   get(id: string): Promise<WebhookRow | undefined>;
   /**
    * One dispatch step: reads events after the cursor (locking it, so one dispatcher at a
@@ -53,10 +56,12 @@ const toWebhook = (r: { id: string; participant: string; url: string; created_at
 /** The webhook store on `db`. */
 export function createWebhookStore(db: Database): WebhookStore {
   return {
-    async register(participant, url) {
+    async register(participant, url, actor) {
       const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
-        'INSERT INTO webhooks (id, participant, url) VALUES ($1, $2, $3) RETURNING id, participant, url, created_at',
-        [randomUUID(), participant, url],
+        `WITH registered AS (INSERT INTO webhooks (id, participant, url) VALUES ($1, $2, $3) RETURNING id, participant, url, created_at),
+         audit AS (${auditRows({ from: 'registered', actor: '$4', action: 'webhook.registered', details: "jsonb_build_object('webhookId', id, 'participant', participant)" })})
+         SELECT * FROM registered`,
+        [randomUUID(), participant, url, actor],
       );
       return toWebhook(rows[0]!);
     },
@@ -67,10 +72,12 @@ export function createWebhookStore(db: Database): WebhookStore {
       );
       return rows.map(toWebhook);
     },
-    async remove(participant, id) {
+    async remove(participant, id, actor) {
       const { rows } = await db.query(
-        'UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND participant = $2 AND deleted_at IS NULL RETURNING id',
-        [id, participant],
+        `WITH removed AS (UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND participant = $2 AND deleted_at IS NULL RETURNING id),
+         audit AS (${auditRows({ from: 'removed', actor: '$3', action: 'webhook.removed', details: "jsonb_build_object('webhookId', id)" })})
+         SELECT id FROM removed`,
+        [id, participant, actor],
       );
       return rows.length === 1;
     },

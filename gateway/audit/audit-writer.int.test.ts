@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase } from '../../testing/test-gateway.ts';
+import { createDeliveryStore, createExchangeStore, createWebhookStore } from '../store/index.ts';
+
+describe('the audit log has one writer', () => {
+  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  beforeAll(async () => {
+    db = await openTestDatabase('postgresql');
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+  const entries = async (action: string) =>
+    (await db.query<{ actor: string; details: Record<string, unknown> }>('SELECT actor, details FROM audit_log WHERE action = $1 ORDER BY seq', [action])).rows;
+
+  it('records cancels, dead-letter actions and webhook changes with the change, and nothing when nothing changed', async () => {
+    const exchangeId = randomUUID();
+    const deliveryIds = [randomUUID(), randomUUID()];
+    await createExchangeStore(db).accept({
+      id: exchangeId, sender: 'BG-MOI', messageId: `m-${exchangeId}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000002',
+      createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id: exchangeId }, envelopeDigest: 'sha256:0', seal: 'h..s', requestDigest: 'sha256:1',
+      deliveries: deliveryIds.map((id, i) => ({ id, recipient: ['BG-NCCTHB', 'BG-SACP'][i]!, expiresAt: null })),
+      response: { id: exchangeId } as never, actor: 'participant:BG-MOI', auditDetails: {},
+    });
+    const deliveries = createDeliveryStore(db);
+    expect(await deliveries.cancel(exchangeId, 'participant:BG-MOI', 'sent in error')).toHaveLength(2);
+    expect(await deliveries.cancel(exchangeId, 'participant:BG-MOI', 'again')).toEqual([]);
+    expect(await entries('exchange.cancelled')).toEqual([{ actor: 'participant:BG-MOI', details: { cancelled: expect.arrayContaining(deliveryIds), reason: 'sent in error' } }]);
+
+    expect(await deliveries.retryDeadLetters({}, 'admin:operator')).toEqual([]);
+    expect(await deliveries.discardDeadLetter(deliveryIds[0]!, 'not a dead letter', 'admin:operator')).toBe(false);
+    expect([...(await entries('dead-letter.retried')), ...(await entries('dead-letter.discarded'))]).toEqual([]);
+    await db.query("UPDATE deliveries SET status = 'failed' WHERE id = $1", [deliveryIds[0]]);
+    expect(await deliveries.discardDeadLetter(deliveryIds[0]!, 'the shelter closed', 'admin:operator')).toBe(true);
+    expect(await entries('dead-letter.discarded')).toEqual([{ actor: 'admin:operator', details: { deliveryId: deliveryIds[0], reason: 'the shelter closed' } }]);
+
+    const webhooks = createWebhookStore(db);
+    const hook = await webhooks.register('BG-MOI', 'https://localhost/hook', 'participant:BG-MOI');
+    expect(await webhooks.remove('BG-SACP', hook.id, 'participant:BG-SACP')).toBe(false);
+    expect(await webhooks.remove('BG-MOI', hook.id, 'participant:BG-MOI')).toBe(true);
+    expect(await entries('webhook.registered')).toHaveLength(1);
+    expect(await entries('webhook.removed')).toEqual([{ actor: 'participant:BG-MOI', details: { webhookId: hook.id } }]);
+  });
+
+  it('is the only code that writes audit rows', () => {
+    const files = execFileSync('git', ['grep', '-l', '-i', 'insert into audit_log', '--', '*.ts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }).trim().split('\n');
+    expect(files).toEqual(['gateway/audit/audit-writer.ts']);
+    expect(readFileSync(new URL('./audit-writer.ts', import.meta.url), 'utf8')).toContain('export const AUDIT_ACTIONS');
+  });
+});
