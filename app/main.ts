@@ -1,5 +1,6 @@
 /** `npm start`: runs the gateway on embedded defaults or the configuration in the environment. */
 import { ConfigError } from '../gateway/index.ts';
+import { DataDirInUseError } from './data-lock.ts';
 import { startGateway } from './start.ts';
 
 try {
@@ -10,7 +11,10 @@ try {
     stopping = true;
     running.logger.info({ signal }, 'shutting down');
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        running.logger.info({ signal }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         running.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -28,7 +32,7 @@ try {
     );
   }
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`referral-gateway failed to start: ${(error as Error).message}\n`);

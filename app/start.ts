@@ -1,5 +1,5 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, ClientTls } from '../adapters/index.ts';
 import { buildAdapters, channelsOf } from './adapters.ts';
@@ -8,6 +8,7 @@ import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts'
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
 import { loadAppConfig } from './config.ts';
+import { lockDataDir } from './data-lock.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from '../gateway/consents/pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from '../demo/agencies.ts';
 import { partnerOverrides, planDemoPartner } from '../demo/partner.ts';
@@ -52,12 +53,29 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   if (partnerPlan) config = loadAppConfig({ env: options.env ?? {}, overrides: { ...options.overrides, ...partnerPlan.mainOverrides }, validators });
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
 
-  const { tls, clientTls, authority, devCertsDir, devIssued } = loadTls(config);
-  const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  // The embedded database admits one process; a shared PostgreSQL admits many.
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  if (!config.tls && !existsSync(join(config.dataDir, 'certs', 'ca.pem'))) {
+    logger.info({ dir: join(config.dataDir, 'certs') }, 'first start: generating the development CA and certificates (this takes a few seconds)');
+  }
+  let tlsMaterial: ReturnType<typeof loadTls>;
+  let db: Database;
+  try {
+    tlsMaterial = loadTls(config);
+    db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const { tls, clientTls, authority, devCertsDir, devIssued } = tlsMaterial;
   // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
   // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
   const shutdown: Record<'partner' | 'api' | 'queues' | 'intakes' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
-    partner: undefined, api: undefined, queues: undefined, intakes: undefined, agencies: undefined, redis: undefined, db: () => db.close(),
+    partner: undefined, api: undefined, queues: undefined, intakes: undefined, agencies: undefined, redis: undefined,
+    db: async () => {
+      await db.close();
+      unlock();
+    },
   };
   const stopAll = async () => {
     for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.intakes, shutdown.agencies, shutdown.redis, shutdown.db]) {
@@ -134,6 +152,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       shutdown.partner = () => partner.stop();
       logger.info({ url: partner.url, gateway: partner.config.gatewayName }, 'demo partner gateway abroad started');
     }
+    gateway.markStarted();
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
       config, url, gateway, db, logger, agencies, adapters,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,10 +82,22 @@ describe('npm start on embedded defaults', () => {
     expect(output).not.toMatch(/ (failed|withheld|expired)$/m);
   }, 60_000);
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('says on first start that development certificates are being made, before the long wait', () => {
+    expect(gateway.output()).toContain('first start: generating the development CA and certificates');
+  });
+
+  it('refuses a second gateway on the same data folder, saying which process holds it', async () => {
+    const second = start({ RG_DATA_DIR: dataDir, RG_REDIS_URL: redis.url });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`the data folder ${dataDir} is in use by another gateway (pid `);
+  });
+
+  it('stops cleanly on SIGTERM, and says so last', async () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toContain('shutting down');
+    expect(gateway.output().trim().split('\n').at(-1)).toMatch(/"msg":"stopped"/);
+    expect(existsSync(join(dataDir, 'gateway.lock'))).toBe(false);
   });
 });
 

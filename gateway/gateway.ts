@@ -75,6 +75,8 @@ export interface Gateway {
   readonly consents: ConsentService;
   /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
   listen(): Promise<string>;
+  /** `/readyz` answers ready from now on: the app calls it once everything the process runs has started. */
+  markStarted(): void;
   /** Stops accepting connections, lets in-flight requests finish, closes idle connections. */
   close(): Promise<void>;
 }
@@ -124,6 +126,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
+  let started = false;
 
   const app = express();
   app.disable('x-powered-by');
@@ -148,6 +151,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       store: async () => void (await deps.db.query('SELECT 1')),
       ...(deps.queuesReady ? { queues: deps.queuesReady } : {}),
       draining: () => draining,
+      started: () => started,
     }, metrics.registry),
   );
   app.use(publicTrustRoutes(trust, deps.validators));
@@ -193,6 +197,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     server,
     trust,
     consents,
+    markStarted: () => void (started = true),
     listen: async () => {
       await trust.start();
       return new Promise((resolve, reject) => {

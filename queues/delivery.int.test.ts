@@ -266,6 +266,25 @@ describe('queued delivery, end to end', () => {
       expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).not.toContain(item.deliveryId);
     });
 
+    it('hands out what was never fetched before what waits for its acknowledgement, and nothing past its time-to-live', async () => {
+      const saa = system.as('BG-SAA');
+      const first = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const second = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      await vi.waitFor(async () => expect((await system.track(second.id, 'BG-NCCTHB')).deliveries[0].status).toBe('queued'));
+      // Everything fetched now stays unacknowledged: a recipient that crashed after fetching.
+      while ((await saa.get('/v1/inbox?limit=100')).body.items.some((i: { exchangeId: string }) => i.exchangeId === second.id) === false);
+      const fresh = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      const stale = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
+      await vi.waitFor(async () => expect((await system.track(stale.id, 'BG-NCCTHB')).deliveries[0].status).toBe('queued'));
+      await system.running.db.query("UPDATE deliveries SET expires_at = now() - interval '1 second' WHERE exchange_id = $1", [stale.id]);
+      const offered = (await saa.get('/v1/inbox?limit=1')).body.items.map((i: { exchangeId: string }) => i.exchangeId);
+      expect(offered).toEqual([fresh.id]);
+      const all = (await saa.get('/v1/inbox?limit=100')).body.items.map((i: { exchangeId: string }) => i.exchangeId);
+      expect(all).toEqual(expect.arrayContaining([first.id, second.id, fresh.id]));
+      expect(all).not.toContain(stale.id);
+      expect((await system.track(stale.id, 'BG-NCCTHB')).deliveries[0].status).not.toBe('delivered');
+    });
+
     it('holds a long poll open until a delivery arrives', async () => {
       const saa = system.as('BG-SAA');
       while ((await saa.get('/v1/inbox')).body.items.length > 0) {

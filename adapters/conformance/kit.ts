@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, createJwsSigner, issueKeyedCertificate, participantUri, type KeyedCertificate } from '../../certs/index.ts';
-import { canonicalDigest, canonicalize, sharedContract, type Envelope, type MessageType, type NewExchange, type Problem } from '../../schemas/index.ts';
+import { canonicalDigest, canonicalize, sharedContract, type Check, type Envelope, type MessageType, type NewExchange, type Problem } from '../../schemas/index.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
 import {
   MappingError,
@@ -313,7 +313,7 @@ export function runAdapterConformance(options: ConformanceOptions): void {
 }
 
 /** An intake that behaves like the gateway as far as an adapter can tell: validates, accepts once per messageId, replays. */
-function createRecordingIntake(check: (value: unknown) => unknown[]) {
+function createRecordingIntake(check: Check) {
   const submitted: NewExchange[] = [];
   const accepted: string[] = [];
   const acknowledged: Transmission[] = [];
@@ -335,7 +335,7 @@ function createRecordingIntake(check: (value: unknown) => unknown[]) {
       submitted.push(exchange);
       const violations = check(exchange);
       if (violations.length > 0) {
-        return { ok: false, status: 400, problem: { type: 'about:blank', title: 'Invalid', status: 400, code: 'GW_VALIDATION_FAILED', violations } as unknown as Problem };
+        return { ok: false, status: 400, problem: fakeProblem('GW_VALIDATION_FAILED', violations) };
       }
       const key = `${exchange.sender}/${exchange.messageId}`;
       const body = canonicalize(exchange);
@@ -345,7 +345,7 @@ function createRecordingIntake(check: (value: unknown) => unknown[]) {
         accepted.push(exchange.messageId);
         return { ok: true, status: 202, replayed: false, exchangeId: randomUUID() };
       }
-      if (seen !== body) return { ok: false, status: 409, problem: { type: 'about:blank', title: 'Conflict', status: 409, code: 'GW_DUPLICATE_MESSAGE_ID' } as unknown as Problem };
+      if (seen !== body) return { ok: false, status: 409, problem: fakeProblem('GW_IDEMPOTENCY_CONFLICT') };
       return { ok: true, status: 200, replayed: true };
     },
     async acknowledge(transmission: Transmission): Promise<IntakeAnswer> {
@@ -391,4 +391,10 @@ async function eventually(assertion: () => void, withinMs = 10_000): Promise<voi
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+}
+
+/** The problem the gateway answers with `code`, as the stand-in intake gives it: the code's own status, title and retryability from the registry's contract. */
+function fakeProblem(code: 'GW_VALIDATION_FAILED' | 'GW_IDEMPOTENCY_CONFLICT', violations?: Problem['violations']): Problem {
+  const known = { GW_VALIDATION_FAILED: { status: 400, title: 'The request does not match the contract' }, GW_IDEMPOTENCY_CONFLICT: { status: 409, title: 'This messageId was already used for a different message' } }[code];
+  return { type: `https://referral-gateway.example/problems/${code}`, instance: `urn:request:${randomUUID()}`, code, retryable: false, ...known, ...(violations ? { violations } : {}) };
 }

@@ -299,7 +299,9 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         `WITH candidates AS (
            SELECT d.id, e.seq FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
            WHERE d.recipient = $1 AND d.channel = 'pull' AND d.status IN ('queued', 'delivered')
-           ORDER BY e.seq LIMIT $2),
+             AND (d.status = 'delivered' OR d.expires_at IS NULL OR d.expires_at > now())
+           -- What was never handed out comes first: unacknowledged ones cannot crowd it out at the limit.
+           ORDER BY d.status = 'delivered', e.seq LIMIT $2),
          held AS (
            UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
            FROM candidates c WHERE d.id = c.id AND d.status = 'queued' AND NOT ${BASIS_HOLDS}

@@ -11,6 +11,8 @@ export interface ReadinessProbe {
   queues?(): Promise<void>;
   /** True once shutdown has begun: load balancers should stop sending. */
   draining(): boolean;
+  /** False until the process has started everything it runs (queues, adapters, the demo's partner). */
+  started(): boolean;
 }
 
 /** The operational routes. */
@@ -21,6 +23,7 @@ export function operationRoutes(contractText: string, probe: ReadinessProbe, met
   });
   router.get('/readyz', async (_req, res) => {
     if (probe.draining()) throw new GatewayError('GW_NOT_READY', { detail: 'The gateway is shutting down.' });
+    if (!probe.started()) throw new GatewayError('GW_NOT_READY', { detail: 'The gateway is still starting.' });
     try {
       await probe.store();
     } catch (error) {
