@@ -184,6 +184,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();
+  gateway.markStarted();
   const agents: Agent[] = [];
   return {
     url, gateway, db, config, pki,
