@@ -11,4 +11,5 @@ export { createParticipantRegistry } from './participants/participant-registry.t
 export type { ParticipantRegistry } from './participants/participant-registry.ts';
 export { createPeers } from './federation/peers.ts';
 export type { Peer, Peers } from './federation/peers.ts';
-export * from './store/index.ts';
+export { openDatabase, migrate, createExchangeStore, createDeliveryStore, createWebhookStore, createCertificateStore, createConsentStore } from './store/index.ts';
+export type { AttemptError, Channel, Database, DeliveryStore, PeerReceiptDue, WebhookStore } from './store/index.ts';

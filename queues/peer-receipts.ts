@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import type { ClientTls } from '../adapters/index.ts';
 import type { JwsSigner } from '../certs/index.ts';
-import type { DeliveryStore, Peers } from '../gateway/index.ts';
+import type { DeliveryStore, PeerReceiptDue, Peers } from '../gateway/index.ts';
 import { canonicalize } from '../schemas/index.ts';
 
 /** One pass: sends what is due; returns how many the peers took (or refused for good). */
@@ -19,13 +19,24 @@ export function createPeerReceiptForwarder(options: { deliveries: DeliveryStore;
     if (!agent) agents.set(peer.name, (agent = new Agent({ connect: { ca: peer.caPem, cert: options.clientTls.certPem, key: options.clientTls.keyPem } })));
     return agent;
   };
+  /** This pass could not send `due` now: back off, or give up once it has been owed too long. */
+  const defer = async (due: PeerReceiptDue, why: string) => {
+    const { abandoned, nextAttemptAt } = await options.deliveries.peerReceiptDeferred(due.deliveryId);
+    if (abandoned) options.logger.error({ deliveryId: due.deliveryId, peer: due.peer, attempts: due.attempts + 1, why }, 'receipt to the peer abandoned after a week of trying');
+    else options.logger.warn({ deliveryId: due.deliveryId, peer: due.peer, attempts: due.attempts + 1, why, nextAttemptAt }, 'receipt to the peer deferred');
+  };
   return {
     async forward(): Promise<number> {
       let done = 0;
+      const unreachable = new Set<string>();
       for (const due of await options.deliveries.peerReceiptsDue(50)) {
         const peer = options.peers.get(due.peer);
         if (!peer) {
-          options.logger.warn({ deliveryId: due.deliveryId, peer: due.peer }, 'receipt for a peer no longer configured; left pending');
+          await defer(due, 'peer not configured');
+          continue;
+        }
+        if (unreachable.has(peer.name)) {
+          await defer(due, 'peer unreachable');
           continue;
         }
         const receipt = options.sealer.sign(canonicalize({ deliveryId: due.peerDeliveryId, envelopeDigest: due.envelopeDigest, receivedAt: due.acknowledgedAt }));
@@ -39,11 +50,16 @@ export function createPeerReceiptForwarder(options: { deliveries: DeliveryStore;
           status = response.statusCode;
           code = status >= 400 ? ((await response.body.json().catch(() => ({}))) as { code?: unknown }).code : await response.body.dump();
         } catch (error) {
-          options.logger.warn({ peer: peer.name, err: { message: (error as Error).message } }, 'peer unreachable; receipts wait for the next pass');
-          break;
+          options.logger.warn({ peer: peer.name, err: { message: (error as Error).message } }, 'peer unreachable; its receipts wait');
+          unreachable.add(peer.name);
+          await defer(due, 'peer unreachable');
+          continue;
         }
         // 409: the peer has not recorded its hand-over yet; 5xx: try later. Anything else is final.
-        if (status === 409 || status >= 500) continue;
+        if (status === 409 || status >= 500) {
+          await defer(due, `peer answered ${status}`);
+          continue;
+        }
         if (status >= 400) options.logger.warn({ peer: peer.name, deliveryId: due.deliveryId, status, code }, 'peer refused the receipt');
         await options.deliveries.peerReceiptSent(due.deliveryId);
         done++;

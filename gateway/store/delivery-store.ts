@@ -53,6 +53,22 @@ export interface StatusEventRow {
 }
 
 /** A dead letter as operators see it. */
+/** The first wait after a receipt to a peer could not go (ms); it doubles each time, up to {@link PEER_RECEIPT_BACKOFF_MAX}. */
+export const PEER_RECEIPT_BACKOFF = 5_000;
+export const PEER_RECEIPT_BACKOFF_MAX = 3_600_000;
+/** A receipt owed to a peer for this long (ms, a week) is set aside and logged as abandoned. */
+export const PEER_RECEIPT_GIVE_UP = 7 * 24 * 3_600_000;
+
+export interface PeerReceiptDue {
+  deliveryId: string;
+  peer: string;
+  peerDeliveryId: string;
+  envelopeDigest: string;
+  acknowledgedAt: string;
+  /** Earlier passes that could not send it. */
+  attempts: number;
+}
+
 export interface DeadLetterRow {
   deliveryId: string;
   exchangeId: string;
@@ -121,10 +137,19 @@ export interface DeliveryStore {
   get(deliveryId: string): Promise<Delivery | undefined>;
   /** Records which peer delivery a relayed envelope's delivery to `recipient` answers (first one wins). */
   rememberPeerDelivery(exchangeId: string, recipient: string, peer: string, peerDeliveryId: string): Promise<void>;
-  /** Acknowledged deliveries of relayed envelopes whose receipt has not gone back to the peer yet. */
-  peerReceiptsDue(limit: number): Promise<Array<{ deliveryId: string; peer: string; peerDeliveryId: string; envelopeDigest: string; acknowledgedAt: string }>>;
+  /**
+   * Acknowledged deliveries of relayed envelopes whose receipt has not gone back to the peer
+   * yet and is due now (never tried, or its back-off has passed), longest waiting first.
+   */
+  peerReceiptsDue(limit: number): Promise<PeerReceiptDue[]>;
   /** The receipt went back to the peer (or the peer refused it for good). */
   peerReceiptSent(deliveryId: string): Promise<void>;
+  /**
+   * The receipt could not go now: try again after a back-off that doubles from
+   * {@link PEER_RECEIPT_BACKOFF} up to an hour, or set it aside for good (`abandoned`) once it
+   * has been owed for {@link PEER_RECEIPT_GIVE_UP}.
+   */
+  peerReceiptDeferred(deliveryId: string): Promise<{ abandoned: boolean; nextAttemptAt?: string }>;
   deadLetters(filter: { recipient?: string; limit: number }): Promise<DeadLetterRow[]>;
   /** `failed` → `queued` with a new outbox row, audited as `actor` when any moved; returns the ids retried. */
   retryDeadLetters(filter: { deliveryId?: string; recipient?: string }, actor: string): Promise<string[]>;
@@ -345,14 +370,32 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     },
 
     async peerReceiptsDue(limit) {
-      const { rows } = await db.query<{ id: string; peer: string; peer_delivery_id: string; envelope_digest: string; status_changed_at: Date }>(
-        `SELECT d.id, d.peer, d.peer_delivery_id, e.envelope_digest, d.status_changed_at
+      const { rows } = await db.query<{ id: string; peer: string; peer_delivery_id: string; envelope_digest: string; status_changed_at: Date; peer_receipt_attempts: number }>(
+        `SELECT d.id, d.peer, d.peer_delivery_id, e.envelope_digest, d.status_changed_at, d.peer_receipt_attempts
          FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
-         WHERE d.peer_delivery_id IS NOT NULL AND d.peer_receipt_sent_at IS NULL AND d.status = 'acknowledged'
-         ORDER BY d.status_changed_at LIMIT $1`,
+         WHERE d.peer_delivery_id IS NOT NULL AND d.peer_receipt_sent_at IS NULL AND d.peer_receipt_abandoned_at IS NULL AND d.status = 'acknowledged'
+           AND coalesce(d.peer_receipt_next_at, d.status_changed_at) <= clock_timestamp()
+         ORDER BY coalesce(d.peer_receipt_next_at, d.status_changed_at) LIMIT $1`,
         [limit],
       );
-      return rows.map((r) => ({ deliveryId: r.id, peer: r.peer, peerDeliveryId: r.peer_delivery_id, envelopeDigest: r.envelope_digest, acknowledgedAt: asDate(r.status_changed_at) }));
+      return rows.map((r) => ({
+        deliveryId: r.id, peer: r.peer, peerDeliveryId: r.peer_delivery_id, envelopeDigest: r.envelope_digest,
+        acknowledgedAt: asDate(r.status_changed_at), attempts: r.peer_receipt_attempts,
+      }));
+    },
+
+    async peerReceiptDeferred(deliveryId) {
+      const { rows } = await db.query<{ abandoned: boolean; next_at: Date | null }>(
+        `UPDATE deliveries SET peer_receipt_attempts = peer_receipt_attempts + 1,
+           peer_receipt_abandoned_at = CASE WHEN status_changed_at + $2 * interval '1 millisecond' <= clock_timestamp() THEN clock_timestamp() END,
+           peer_receipt_next_at = clock_timestamp() + least($3 * power(2, least(peer_receipt_attempts, 30)), $4) * interval '1 millisecond'
+         WHERE id = $1 AND peer_receipt_sent_at IS NULL AND peer_receipt_abandoned_at IS NULL
+         RETURNING peer_receipt_abandoned_at IS NOT NULL AS abandoned, peer_receipt_next_at AS next_at`,
+        [deliveryId, PEER_RECEIPT_GIVE_UP, PEER_RECEIPT_BACKOFF, PEER_RECEIPT_BACKOFF_MAX],
+      );
+      const row = rows[0];
+      if (!row) return { abandoned: false };
+      return row.abandoned ? { abandoned: true } : { abandoned: false, nextAttemptAt: asDate(row.next_at!) };
     },
 
     async peerReceiptSent(deliveryId) {
