@@ -2,10 +2,12 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { PermanentDeliveryError, TransientDeliveryError, type Adapter } from '../adapters/index.ts';
-import type { DeliveryPolicy } from '../gateway/index.ts';
-import type { AttemptError, DeliveryStore } from '../gateway/index.ts';
+import { PermanentDeliveryError, TransientDeliveryError, type Adapter, type DeliveryOutcome } from '../adapters/index.ts';
+import type { AttemptError, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { canonicalize, type Envelope } from '../schemas/index.ts';
+
+/** The longest recipient reference kept on an attempt (the contract's limit). */
+const REMOTE_REFERENCE_MAX = 200;
 
 /** What a delivery job carries: nothing personal. */
 export interface DeliveryJob {
@@ -96,8 +98,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
 
     const startedAt = new Date();
     const timeout = AbortSignal.timeout(policy.timeoutMs);
+    let outcome: DeliveryOutcome | void;
     try {
-      await adapter.deliver({
+      outcome = await adapter.deliver({
         deliveryId,
         attempt,
         recipient: participantId,
@@ -124,7 +127,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
       log.info({ deliveryId, code: attemptError.code, attempt }, 'delivery will be retried');
       throw error;
     }
-    await deliveries.finishAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered' }, 'delivered');
+    // An agency's reference is short; a system answering more gets it cut, not stored whole.
+    const remoteReference = outcome?.remoteReference?.slice(0, REMOTE_REFERENCE_MAX) || undefined;
+    await deliveries.finishAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered', ...(remoteReference ? { remoteReference } : {}) }, 'delivered');
     return 'delivered';
   };
 

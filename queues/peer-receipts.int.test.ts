@@ -42,7 +42,7 @@ describe.each(STORE_KINDS)('receipts owed to peers, on %s', (kind) => {
     const deliveries = createDeliveryStore(db);
     const logs = captureLogs();
     const forwarder = createPeerReceiptForwarder({
-      deliveries, sealer: createJwsSigner(pki.seal), clientTls: pki.participant('BG-GATEWAY'),
+      deliveries, sealer: createJwsSigner(pki.seal), clientTls: { ...pki.participant('BG-GATEWAY'), caPem: pki.ca.certPem },
       peers: createPeers([{ name: 'hu-nrm', caPem: pki.ca.certPem, endpoint: peerUrl, participants: ['HU-NBI'] }], 60_000),
       logger: createLogger({ level: 'info', destination: logs.stream }),
     });

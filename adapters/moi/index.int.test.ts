@@ -29,6 +29,8 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
     const { id } = await system.submit('Referral', (m) => (m.recipients = ['BG-MOI']));
     const exchange = await system.settle(id, 'BG-NCCTHB', ['acknowledged']);
     expect(exchange.deliveries[0].receipt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    // The ministry's registration number is kept on the attempt that delivered.
+    expect(exchange.deliveries[0].attempts.at(-1)).toMatchObject({ outcome: 'delivered', remoteReference: expect.stringMatching(/^URI-\d+$/) });
     const xml = [...ministry().documents.values()].at(-1)!;
     expect(xml).toContain(`<Referral xmlns="${MOI_NAMESPACE}"`);
     expect(xml).toContain('<VictimStatus>PREDPOLAGAEMA</VictimStatus>');

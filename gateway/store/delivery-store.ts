@@ -32,6 +32,8 @@ export interface AttemptRecord {
   durationMs: number;
   outcome: 'delivered' | 'transient-error' | 'permanent-error';
   error?: AttemptError;
+  /** The recipient system's own reference for what it took (a registration number), when it gave one. */
+  remoteReference?: string;
 }
 
 /** An outbox row the relay hands to the queues. */
@@ -221,12 +223,12 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            FROM before b WHERE d.id = b.id
            RETURNING d.id, d.attempts, d.status_changed_at, b.status AS old_status),
          attempt AS (
-           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-           SELECT id, attempts, $2, $3, $4, $5::jsonb FROM updated)
+           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
+           SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated)
          INSERT INTO delivery_events (delivery_id, status, at, detail)
          SELECT id, $6, status_changed_at, $7::jsonb FROM updated WHERE old_status = 'delivering'`,
         [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome,
-          attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail)],
+          attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail), attempt.remoteReference ?? null],
       );
     },
 

@@ -128,7 +128,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
         [id],
       );
       const attempts = await db.query<AttemptRow>(
-        `SELECT a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.error FROM delivery_attempts a
+        `SELECT a.delivery_id, a.attempt, a.started_at, a.duration_ms, a.outcome, a.error, a.remote_reference FROM delivery_attempts a
          JOIN deliveries d ON d.id = a.delivery_id WHERE d.exchange_id = $1 ORDER BY a.id`,
         [id],
       );
@@ -257,6 +257,7 @@ interface AttemptRow {
   duration_ms: number;
   outcome: 'delivered' | 'transient-error' | 'permanent-error';
   error: { code: string; message: string; permanent?: boolean } | null;
+  remote_reference: string | null;
 }
 
 function toAttempt(row: AttemptRow): NonNullable<Delivery['attempts']>[number] {
@@ -266,6 +267,7 @@ function toAttempt(row: AttemptRow): NonNullable<Delivery['attempts']>[number] {
     durationMs: row.duration_ms,
     outcome: row.outcome,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.remote_reference ? { remoteReference: row.remote_reference } : {}),
   };
 }
 

@@ -1106,6 +1106,11 @@ export interface components {
             /** @enum {string} */
             outcome: "delivered" | "transient-error" | "permanent-error";
             error?: components["schemas"]["AttemptError"];
+            /**
+             * @description The recipient system's own reference for what it took on this attempt, when it gave one: the ministry's registration number, SACP's tracking id, a peer gateway's delivery id. Operators and agencies quote it to find the document at the other end.
+             * @example URI-1000
+             */
+            remoteReference?: string;
         };
         /** @enum {string} */
         MessageType: "alert" | "referral" | "referral-response" | "case-transfer" | "case-update";
