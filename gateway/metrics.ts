@@ -8,6 +8,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** An accepted exchange stated an exemption (or the gateway did, adding child protection). */
   exemptionInvoked(exemption: string, invokedBy: string): void;
+  /** A recipient's long poll of its inbox began waiting; call the returned function when it ends. */
+  inboxPollWaiting(participant: string): () => void;
 }
 
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
@@ -42,5 +44,18 @@ export function createMetrics(trust: TrustService): Metrics {
       for (const c of rows) this.set({ serial: c.serial, subject_kind: c.subjectKind, subject: c.participant ?? c.name ?? '' }, Math.floor(c.notAfter.getTime() / 1000));
     },
   });
-  return { registry, exemptionInvoked: (exemption, invokedBy) => exemptions.inc({ exemption, invoked_by: invokedBy }) };
+  const polls = new Gauge({
+    name: 'rg_inbox_polls_waiting',
+    help: 'Long polls of /v1/inbox waiting for a delivery in this process, by recipient participant.',
+    labelNames: ['participant'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    exemptionInvoked: (exemption, invokedBy) => exemptions.inc({ exemption, invoked_by: invokedBy }),
+    inboxPollWaiting(participant) {
+      polls.inc({ participant });
+      return () => polls.dec({ participant });
+    },
+  };
 }

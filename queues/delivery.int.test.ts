@@ -201,7 +201,7 @@ describe('queued delivery, end to end', () => {
       expect(cancelled.body.deliveries[0].status).toBe('cancelled');
       ngo().behave({});
       // the retry comes due after a second; the worker must find the delivery cancelled
-      await new Promise((r) => setTimeout(r, 2500));
+      await system.drained('BG-NGO-ANIMUS');
       const exchange = await system.track(accepted.id, 'BG-NCCTHB');
       expect(exchange.deliveries[0].status).toBe('cancelled');
       expect(exchange.deliveries[0].attempts).toHaveLength(1);
@@ -294,7 +294,7 @@ describe('queued delivery, end to end', () => {
       }
       const started = Date.now();
       const poll = saa.get('/v1/inbox?wait=10');
-      await new Promise((r) => setTimeout(r, 500));
+      await system.polling('BG-SAA'); // the poll found nothing and waits
       const accepted = await system.submit('Referral', (m) => (m.recipients = ['BG-SAA']));
       const response = await poll;
       expect(response.body.items.map((i: { exchangeId: string }) => i.exchangeId)).toContain(accepted.id);

@@ -74,7 +74,8 @@ describe('Redis killed with SIGKILL under a load of 1,000 exchanges', () => {
 
     const messageIds = await load(system, 1000, async () => {
       await redis.stop('SIGKILL');
-      await new Promise((r) => setTimeout(r, 500));
+      // Restart once the gateway has noticed Redis is gone (it keeps accepting meanwhile).
+      await vi.waitFor(async () => expect((await system.as('BG-NCCTHB').get('/readyz')).body.checks.queues).toBe('failing'), { timeout: 10_000, interval: 50 });
       redis = await startRedisServer({ dir: join(dir, keepData ? 'a' : 'b'), port });
     });
     expect(messageIds).toHaveLength(1000);

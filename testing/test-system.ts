@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
 import { vi } from 'vitest';
 import type { Agent } from 'undici';
 import type { RecipientSimulator } from '../adapters/index.ts';
@@ -10,6 +11,7 @@ import type { KeyedCertificate } from '../certs/index.ts';
 import { startGateway, type RunningGateway } from '../app/start.ts';
 import { clientFor, createPostgresDatabase, example, uniqueId, type TestClient } from './test-gateway.ts';
 import { startRedisServer, type PrivateRedis } from '../queues/redis-server.ts';
+import { deliveryQueueName } from '../queues/index.ts';
 
 /** A running system for one test file. */
 export interface TestSystem {
@@ -29,6 +31,10 @@ export interface TestSystem {
   track(exchangeId: string, sender: string): Promise<any>;
   /** Waits until every delivery of the exchange is in one of `statuses`. */
   settle(exchangeId: string, sender: string, statuses: string[], timeoutMs?: number): Promise<any>;
+  /** Waits until the delivery queue of `participantId` holds no job waiting, delayed or running: every job was worked. */
+  drained(participantId: string, timeoutMs?: number): Promise<void>;
+  /** Waits until `participantId` holds a long poll of its inbox open. */
+  polling(participantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +113,24 @@ export async function startTestSystem(
         { timeout: timeoutMs, interval: 50 },
       );
       return last;
+    },
+    async drained(participantId, timeoutMs = 20_000) {
+      const queue = new Queue(deliveryQueueName(participantId), { connection: { url: redis.url }, prefix: running.config.queuePrefix });
+      try {
+        await vi.waitFor(async () => {
+          const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+          const left = Object.values(counts).reduce((a, b) => a + b, 0);
+          if (left > 0) throw new Error(`${left} jobs left for ${participantId}: ${JSON.stringify(counts)}`);
+        }, { timeout: timeoutMs, interval: 50 });
+      } finally {
+        await queue.close();
+      }
+    },
+    async polling(participantId) {
+      const waiting = new RegExp(`^rg_inbox_polls_waiting\\{participant="${participantId}"\\} [1-9]`, 'm');
+      await vi.waitFor(async () => {
+        if (!waiting.test((await client(participantId).get('/metrics')).text)) throw new Error(`${participantId} holds no long poll`);
+      }, { timeout: 10_000, interval: 20 });
     },
     async close() {
       await Promise.all(agents.map((a) => a.close()));

@@ -2,11 +2,12 @@
 import express, { type Router } from 'express';
 import type { SignedReceipt, Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
+import type { Metrics } from '../../metrics.ts';
 import { callerOf } from '../authenticate.ts';
 import { bodyReader, pause, queryReader } from '../query.ts';
 
 /** The receiving routes, relative to `/v1`. */
-export function receivingRoutes(deliveries: DeliveryService, validators: Validators, shutdown: AbortSignal): Router {
+export function receivingRoutes(deliveries: DeliveryService, validators: Validators, shutdown: AbortSignal, metrics: Pick<Metrics, 'inboxPollWaiting'>): Router {
   const router = express.Router();
   const inboxQuery = queryReader<{ limit: number; wait: number }>(validators, 'getInbox');
   const receiptBody = bodyReader<SignedReceipt>(validators, 'SignedReceipt');
@@ -19,9 +20,16 @@ export function receivingRoutes(deliveries: DeliveryService, validators: Validat
     req.on('close', () => closed.abort());
     const stop = AbortSignal.any([closed.signal, shutdown]);
     let items = await deliveries.inbox(caller, limit);
-    while (items.length === 0 && Date.now() < deadline && !stop.aborted) {
-      await pause(Math.min(250, deadline - Date.now()), stop);
-      items = await deliveries.inbox(caller, limit);
+    if (items.length === 0 && Date.now() < deadline && !stop.aborted) {
+      const done = metrics.inboxPollWaiting(caller.kind === 'participant' ? caller.participantId : 'none');
+      try {
+        while (items.length === 0 && Date.now() < deadline && !stop.aborted) {
+          await pause(Math.min(250, deadline - Date.now()), stop);
+          items = await deliveries.inbox(caller, limit);
+        }
+      } finally {
+        done();
+      }
     }
     res.json({ items });
   });
