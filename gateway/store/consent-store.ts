@@ -2,6 +2,8 @@
 import type { ConsentEvidence, ConsentGiver, ConsentScope } from '../../schemas/index.ts';
 import type { Database } from './database.ts';
 import { auditRows } from '../audit/audit-writer.ts';
+import { NOT_YET_SENT } from '../deliveries/status.ts';
+import { withhold } from './delivery-store.ts';
 
 /** A consent as recorded. */
 export interface ConsentRecord {
@@ -99,17 +101,12 @@ export function createConsentStore(db: Database): ConsentStore {
          ), audit AS (
            ${auditRows({ from: 'withdrawn', actor: '$3', action: 'consent.withdrawn', details: "jsonb_build_object('consentId', id, 'reason', $2::text)" })}
          ), held AS (
-           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
-           FROM withdrawn w WHERE d.consent_id = w.id AND d.status IN ('accepted', 'queued', 'retrying')
-           RETURNING d.id, d.status_changed_at
-         ), held_events AS (
-           INSERT INTO delivery_events (delivery_id, status, at, detail)
-           SELECT id, 'withheld', status_changed_at, '{"reason":"consent withdrawn"}' FROM held
+           ${withhold({ from: 'withdrawn w', where: 'd.consent_id = w.id AND d.status = ANY($4::text[])', reason: 'consent withdrawn' })}
          )
          SELECT ${COLUMNS} FROM withdrawn
          UNION ALL
          SELECT ${COLUMNS} FROM consents WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM withdrawn)`,
-        [id, reason, actor],
+        [id, reason, actor, NOT_YET_SENT],
       );
       return rows[0] ? toConsent(rows[0]) : undefined;
     },

@@ -1,12 +1,31 @@
-/** Delivery state in PostgreSQL: every status change is a guarded update plus its event, so two actors can never both win. */
+/**
+ * Delivery state in PostgreSQL: every status change is a guarded update, so two actors can
+ * never both win. The database checks the move and writes its event (migration 010): a
+ * statement sets `status` and, to say why, `status_detail`.
+ */
 import type { Delivery, DeliveryStatus } from '../../schemas/index.ts';
 import type { Database, Queryable } from './database.ts';
 import { appendAudit, auditRows } from '../audit/audit-writer.ts';
+import { DELIVERABLE, NOT_YET_SENT } from '../deliveries/status.ts';
 
-/** Statuses a delivery may be cancelled or expired from: not yet handed to the recipient, not in flight. */
-export const NOT_YET_SENT: readonly DeliveryStatus[] = ['accepted', 'queued', 'retrying'];
-/** Statuses a worker may pick a delivery up from (`delivering`: a worker died mid-attempt). */
-export const DELIVERABLE: readonly DeliveryStatus[] = ['queued', 'retrying', 'delivering'];
+export { DELIVERABLE, NOT_YET_SENT };
+
+/** Why a delivery was withheld when the consent it relied on lapsed or was withdrawn before it went. */
+const CONSENT_LAPSED = 'the consent relied on is no longer valid';
+
+/**
+ * SQL: withholds the deliveries `d` that `where` picks (joining `from` when given), saying
+ * `reason` in their event; returns their ids. The one statement shape every withholding
+ * uses: at withdrawal, at a worker's start, at the inbox.
+ */
+export function withhold(options: { from?: string; where: string; reason: string }): string {
+  return `UPDATE deliveries d SET status = 'withheld', status_detail = ${sqlJson({ reason: options.reason })}
+           ${options.from ? `FROM ${options.from}` : ''} WHERE ${options.where}
+           RETURNING d.id`;
+}
+
+/** A constant JSON value as an SQL literal. */
+const sqlJson = (value: unknown): string => `'${JSON.stringify(value).replaceAll("'", "''")}'::jsonb`;
 
 /** How a delivery reaches its recipient: pushed by an adapter, or pulled from the inbox. */
 export type Channel = 'push' | 'pull';
@@ -199,10 +218,9 @@ export function createDeliveryStore(db: Database): DeliveryStore {
     async startAttempt(deliveryId, detail) {
       const { rows } = await db.query<{ envelope: Record<string, unknown>; envelope_digest: string; seal: string }>(
         `WITH moved AS (
-           UPDATE deliveries d SET status = 'delivering', status_changed_at = clock_timestamp()
+           UPDATE deliveries d SET status = 'delivering', status_detail = $3::jsonb
            WHERE id = $1 AND status = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now()) AND ${BASIS_HOLDS}
-           RETURNING id, exchange_id, status_changed_at, envelope AS own_envelope, envelope_digest AS own_digest, seal AS own_seal),
-         ev AS (INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivering', status_changed_at, $3::jsonb FROM moved)
+           RETURNING id, exchange_id, envelope AS own_envelope, envelope_digest AS own_digest, seal AS own_seal)
          -- The recipient's own copy when categories were withheld from it, else the exchange's.
          SELECT COALESCE(m.own_envelope, e.envelope) AS envelope, COALESCE(m.own_digest, e.envelope_digest) AS envelope_digest,
                 COALESCE(m.own_seal, e.seal) AS seal
@@ -219,14 +237,11 @@ export function createDeliveryStore(db: Database): DeliveryStore {
          updated AS (
            UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
              status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
-             status_changed_at = CASE WHEN b.status = 'delivering' THEN clock_timestamp() ELSE d.status_changed_at END
+             status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END
            FROM before b WHERE d.id = b.id
-           RETURNING d.id, d.attempts, d.status_changed_at, b.status AS old_status),
-         attempt AS (
-           INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
-           SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated)
-         INSERT INTO delivery_events (delivery_id, status, at, detail)
-         SELECT id, $6, status_changed_at, $7::jsonb FROM updated WHERE old_status = 'delivering'`,
+           RETURNING d.id, d.attempts)
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
+         SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated`,
         [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome,
           attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail), attempt.remoteReference ?? null],
       );
@@ -242,15 +257,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
            WHERE d.id = $1 AND d.recipient = $2 FOR UPDATE OF d),
          moved AS (
-           UPDATE deliveries d SET status = 'acknowledged', status_changed_at = clock_timestamp(), receipt = $8
+           UPDATE deliveries d SET status = 'acknowledged', status_detail = $5::jsonb, receipt = $8
            FROM target t WHERE d.id = t.id AND t.status IN ('delivering', 'delivered')
              AND t.envelope_digest = $3 AND ($4::text IS NULL OR t.channel = $4)
-           RETURNING d.id, d.status, d.status_changed_at, t.status AS old_status, t.exchange_id),
-         events AS (
-           INSERT INTO delivery_events (delivery_id, status, at, detail)
-           SELECT m.id, s.status, m.status_changed_at, $5::jsonb FROM moved m
-           CROSS JOIN (VALUES (1, 'delivered'), (2, 'acknowledged')) AS s(n, status)
-           WHERE s.status = 'acknowledged' OR m.old_status = 'delivering' ORDER BY s.n),
+           RETURNING d.id, d.status, d.status_changed_at, t.exchange_id),
          audit AS (
            ${auditRows({ from: 'moved', actor: '$6', action: 'delivery.acknowledged', exchangeId: 'exchange_id', details: "jsonb_build_object('deliveryId', id, 'via', $7::text)" })})
          SELECT t.recipient AS found_recipient, t.status AS old_status, t.envelope_digest AS digest, t.channel,
@@ -279,12 +289,7 @@ export function createDeliveryStore(db: Database): DeliveryStore {
 
     async withholdIfNoBasis(deliveryId) {
       const { rows } = await db.query<{ id: string }>(
-        `WITH held AS (
-           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
-           WHERE d.id = $1 AND d.status = ANY($2::text[]) AND NOT ${BASIS_HOLDS}
-           RETURNING d.id, d.status_changed_at)
-         INSERT INTO delivery_events (delivery_id, status, at, detail)
-         SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held RETURNING delivery_id AS id`,
+        withhold({ where: `d.id = $1 AND d.status = ANY($2::text[]) AND NOT ${BASIS_HOLDS}`, reason: CONSENT_LAPSED }),
         [deliveryId, DELIVERABLE],
       );
       return rows.length === 1;
@@ -330,18 +335,11 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            -- What was never handed out comes first: unacknowledged ones cannot crowd it out at the limit.
            ORDER BY d.status = 'delivered', e.seq LIMIT $2),
          held AS (
-           UPDATE deliveries d SET status = 'withheld', status_changed_at = clock_timestamp()
-           FROM candidates c WHERE d.id = c.id AND d.status = 'queued' AND NOT ${BASIS_HOLDS}
-           RETURNING d.id, d.status_changed_at),
-         held_events AS (
-           INSERT INTO delivery_events (delivery_id, status, at, detail)
-           SELECT id, 'withheld', status_changed_at, '{"reason":"the consent relied on is no longer valid"}' FROM held),
+           ${withhold({ from: 'candidates c', where: `d.id = c.id AND d.status = 'queued' AND NOT ${BASIS_HOLDS}`, reason: CONSENT_LAPSED })}),
          moved AS (
-           UPDATE deliveries d SET status = 'delivered', status_changed_at = clock_timestamp(), attempts = d.attempts + 1
+           UPDATE deliveries d SET status = 'delivered', status_detail = '{"via":"inbox"}', attempts = d.attempts + 1
            FROM candidates c WHERE d.id = c.id AND d.status = 'queued' AND ${BASIS_HOLDS}
            RETURNING d.id, d.attempts, d.status_changed_at),
-         moved_events AS (
-           INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, 'delivered', status_changed_at, '{"via":"inbox"}' FROM moved),
          attempts AS (
            INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome)
            SELECT id, attempts, status_changed_at, 0, 'delivered' FROM moved)
@@ -483,13 +481,10 @@ WITH claimed AS (
 ), moved AS (
   UPDATE deliveries d SET
     status = 'queued',
-    status_changed_at = CASE WHEN l.status = 'accepted' THEN clock_timestamp() ELSE d.status_changed_at END,
     channel = COALESCE(ch.channel, 'pull')
   FROM live l LEFT JOIN unnest($2::text[], $3::text[]) AS ch(recipient, channel) ON ch.recipient = l.recipient
   WHERE d.id = l.id AND d.status IN ('accepted', 'queued')
-  RETURNING d.id, d.recipient, d.channel, d.status_changed_at, l.status AS old_status, l.outbox_id
-), events AS (
-  INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'queued', status_changed_at FROM moved WHERE old_status = 'accepted'
+  RETURNING d.id, d.recipient, d.channel, l.outbox_id
 )
 SELECT c.id::text AS outbox_id, m.id AS delivery_id, m.recipient, m.channel FROM claimed c LEFT JOIN moved m ON m.outbox_id = c.id`;
 
@@ -502,12 +497,9 @@ async function moveMany(
 ): Promise<string[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<{ delivery_id: string }>(
-    `WITH moved AS (
-       UPDATE deliveries SET status = $3, status_changed_at = clock_timestamp()
-       WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) AND (NOT $5 OR expires_at <= now())
-       RETURNING id, status_changed_at)
-     INSERT INTO delivery_events (delivery_id, status, at, detail) SELECT id, $3, status_changed_at, $4::jsonb FROM moved
-     RETURNING delivery_id`,
+    `UPDATE deliveries SET status = $3, status_detail = $4::jsonb
+     WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) AND (NOT $5 OR expires_at <= now())
+     RETURNING id AS delivery_id`,
     [ids, from, to, JSON.stringify(detail), options.due ?? false],
   );
   return rows.map((r) => r.delivery_id);

@@ -208,8 +208,6 @@ WITH claim AS (
          d.projection->>'envelopeDigest', d.projection->>'seal'
   FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[], $23::jsonb[]) AS d(id, recipient, expires_at, consent_id, projection)
   RETURNING id
-), event AS (
-  INSERT INTO delivery_events (delivery_id, status, at) SELECT id, 'accepted', $10 FROM delivery
 ), queued AS (
   INSERT INTO outbox (delivery_id) SELECT id FROM delivery
 ), audit AS (
