@@ -19,6 +19,19 @@ const problemsOf = (fn: () => unknown): string[] => {
 };
 
 describe('configuration', () => {
+  it('gives each gateway its own queue names: by folder for embedded data, by database otherwise, unless set', () => {
+    const prefix = (env: Record<string, string>) => loadAppConfig({ validators, env }).queuePrefix;
+    // Two checkouts on one machine (one Redis): different folders, different queues.
+    expect(prefix({ RG_DATA_DIR: '/srv/a/var' })).not.toBe(prefix({ RG_DATA_DIR: '/srv/b/var' }));
+    expect(prefix({ RG_DATA_DIR: '/srv/a/var' })).toBe(prefix({ RG_DATA_DIR: '/srv/a/./var' }));
+    expect(prefix({ RG_DATA_DIR: '/srv/a/var' })).toMatch(/^rg-[a-z0-9-]+-[0-9a-f]{8}$/);
+    // Processes of one gateway scaled out share a database, so they share queues; another database, another gateway.
+    const db = 'postgres://gw@db.example/referrals';
+    expect(prefix({ RG_DATABASE_URL: db, RG_DATA_DIR: '/srv/a/var' })).toBe(prefix({ RG_DATABASE_URL: db, RG_DATA_DIR: '/srv/b/var' }));
+    expect(prefix({ RG_DATABASE_URL: db })).not.toBe(prefix({ RG_DATABASE_URL: `${db}-test` }));
+    expect(loadAppConfig({ validators, env: {}, overrides: { queuePrefix: 'rg-prod' } }).queuePrefix).toBe('rg-prod');
+  });
+
   it('starts on embedded defaults: port 8443, ./var, PGlite, demo participants', () => {
     const config = loadAppConfig({ validators, env: {} });
     expect(config.port).toBe(8443);

@@ -2,22 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { JwsSigner, JwsVerifier } from '../../certs/index.ts';
 import {
-  canonicalize,
-  isUuid,
-  textDigest,
-  type Acceptance,
-  type AcceptanceStatement,
-  type DeliveryStatus,
-  type Exchange,
-  type ExchangePage,
-  type Envelope,
-  type NewExchange,
-  type PeerSubmission,
-  type CategoryMap,
-  type DataCategory,
-  projectEnvelope,
-  type ParticipantKind,
-  type Validators,
+  canonicalize, isUuid, projectEnvelope, textDigest,
+  type Acceptance, type CategoryMap, type DataCategory, type DeliveryStatus, type Envelope, type Exchange, type ExchangePage,
+  type NewExchange, type ParticipantKind, type PeerSubmission, type Validators,
 } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
 import { callerLabel, type Caller } from '../access/caller.ts';
@@ -26,14 +13,21 @@ import type { Peer, Peers } from '../federation/peers.ts';
 import { verifyParticipantSignature, verifyPeerSignature } from '../trust/signatures.ts';
 import type { PseudonymAttributes, Pseudonymizer } from '../consents/pseudonym.ts';
 import type { Exemption } from '../config/config.ts';
-import type { ConsentRow, ConsentStore, ExchangeStore, StoredAcceptance, StoredExchange } from '../store/index.ts';
+import type { ConsentStore, ExchangeStore } from '../store/index.ts';
+import { acceptanceRecord, withReceipt } from './acceptance.ts';
+import {
+  basesOf, basisLabel, checkCreatedAt, coverageProblem, releasedByConsent, statedExemptions, withChildProtection,
+  type ExemptionPolicy, type RecipientBasis,
+} from './legal-basis.ts';
+import { authorise } from './routing.ts';
+import { decodeCursor, encodeCursor, visibleTo, withoutSeq } from './views.ts';
 
 /** What the exchange routes need. */
 export interface ExchangeServiceDeps {
   /** Computes subjects' pseudonyms. */
   pseudonyms: Pseudonymizer;
   /** Which participant kinds may invoke each exemption. */
-  exemptions: Readonly<Record<Exemption, readonly ParticipantKind[]>>;
+  exemptions: ExemptionPolicy;
   /** Counts exemptions of accepted exchanges. */
   onExemption?: (exemption: Exemption, invokedBy: string) => void;
   /** The participant that must receive every case about a child (DESIGN §6), if any. */
@@ -125,26 +119,17 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     message: NewExchange; recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; subject: string | undefined; at: Date;
   }): Promise<Map<string, { consentId?: string; allowed: Set<DataCategory> }>> => {
     const { message } = options;
-    const bases = options.recipients.map((recipient) => {
-      const own = options.recipientLegalBasis?.[recipient];
-      return { recipient, basis: own ?? message.legalBasis, pointer: own ? `/recipientLegalBasis/${recipient}` : '/legalBasis' };
-    });
-    const uncovered = bases.filter((b) => !b.basis);
-    if (uncovered.length > 0) {
-      throw new GatewayError('GW_LEGAL_BASIS_MISSING', {
-        detail: `No legal basis for ${uncovered.map((b) => b.recipient).join(', ')}: give legalBasis, or recipientLegalBasis for each recipient.`,
-        violations: uncovered.map((b) => ({ pointer: '/legalBasis', message: `is required: nothing covers ${b.recipient}`, keyword: 'legalBasis' })),
-      });
-    }
-    const byConsent = bases.filter((b): b is typeof b & { basis: { consentId: string } } => 'consentId' in b.basis!);
-    const byExemption = bases.filter((b) => !('consentId' in b.basis!));
+    const bases = basesOf(message, options.recipients, options.recipientLegalBasis);
+    const byConsent = bases.filter((b): b is RecipientBasis & { basis: { consentId: string } } => 'consentId' in b.basis);
+    const byExemption = bases.filter((b) => !('consentId' in b.basis));
+    const kindOf = (recipient: string) => registry.get(recipient)!.kind;
     const released = new Map<string, { consentId?: string; allowed: Set<DataCategory> }>(
-      byExemption.map((b) => [b.recipient, { allowed: new Set(deps.exemptionCategories[registry.get(b.recipient)!.kind]) }]),
+      byExemption.map((b) => [b.recipient, { allowed: new Set(deps.exemptionCategories[kindOf(b.recipient)]) }]),
     );
     if (byConsent.length === 0) return released;
     const consents = new Map((await deps.consents.getMany([...new Set(byConsent.map((b) => b.basis.consentId))])).map((c) => [c.id, c]));
     const problems = byConsent.flatMap((b) => {
-      const problem = coverageProblem(consents.get(b.basis.consentId), b.recipient, registry.get(b.recipient)!.kind, message.purpose, options.subject, options.at);
+      const problem = coverageProblem(consents.get(b.basis.consentId), b.recipient, kindOf(b.recipient), message.purpose, options.subject, options.at);
       return problem ? [{ ...b, problem }] : [];
     });
     if (problems.length > 0) {
@@ -153,11 +138,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         violations: problems.map((p) => ({ pointer: `${p.pointer}/consentId`, message: `does not cover ${p.recipient}: ${p.problem}`, keyword: 'consent' })),
       });
     }
-    // A consent releases the categories its covering scope entries name: the person's explicit choice.
     for (const b of byConsent) {
-      const kind = registry.get(b.recipient)!.kind;
-      const covering = consents.get(b.basis.consentId)!.scope.filter((s) => (s.recipients?.includes(b.recipient) || s.participantKinds?.includes(kind)) && (s.purposes as string[]).includes(message.purpose));
-      released.set(b.recipient, { consentId: b.basis.consentId, allowed: new Set(covering.flatMap((s) => s.categories)) });
+      released.set(b.recipient, { consentId: b.basis.consentId, allowed: releasedByConsent(consents.get(b.basis.consentId)!, b.recipient, kindOf(b.recipient), message.purpose) });
     }
     return released;
   };
@@ -181,18 +163,6 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       });
     }
     return { ...subject, pseudonym };
-  };
-
-  /**
-   * Signs the acceptance receipt. Not stored: RS256 is deterministic, so the receipt made
-   * again for a replay, from the stored answer, is the same bytes (while the seal key is).
-   */
-  const withReceipt = (acceptance: StoredAcceptance, sender: string): Acceptance => {
-    const statement: AcceptanceStatement = {
-      statement: 'accepted', exchangeId: acceptance.id, messageId: acceptance.messageId, sender,
-      recipients: acceptance.deliveries.map((d) => d.recipient), envelopeDigest: acceptance.envelopeDigest, acceptedAt: acceptance.acceptedAt,
-    };
-    return { ...acceptance, acceptanceReceipt: deps.trust.sealer.sign(canonicalize(statement), { signedAt: new Date(acceptance.acceptedAt) }) };
   };
 
   return {
@@ -237,35 +207,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         ...(basisOf.get(recipient)?.consentId ? { consentId: basisOf.get(recipient)!.consentId! } : {}),
         ...minimised(envelope, recipient, basisOf.get(recipient)!.allowed, acceptedAt),
       }));
-      const seal = deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt });
-      const acceptance: StoredAcceptance = {
-        id,
-        messageId: message.messageId,
-        status: 'accepted',
-        acceptedAt: acceptedAt.toISOString(),
-        trackingUrl: `${deps.publicUrl}/v1/exchanges/${id}`,
-        envelopeDigest,
-        deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
-      };
-      const outcome = await store.accept({
-        id,
-        sender: message.sender,
-        messageId: message.messageId,
-        type: message.type,
-        schemaVersion: message.schemaVersion,
-        correlationId: message.correlationId,
-        ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
-        createdAt: message.createdAt,
-        acceptedAt,
-        envelope,
-        envelopeDigest,
-        seal,
+      const outcome = await store.accept(acceptanceRecord({
+        envelope, envelopeDigest, seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
         ...(signature !== undefined ? { senderSignature: signature } : {}),
-        ...(message.legalBasis ? { legalBasis: message.legalBasis } : {}),
-        requestDigest: textDigest(submitted),
-        deliveries,
-        response: acceptance,
-        actor: callerLabel(caller),
+        requestDigest: textDigest(submitted), acceptedAt, deliveries, publicUrl: deps.publicUrl, actor: callerLabel(caller),
         auditDetails: {
           type: message.type,
           messageId: message.messageId,
@@ -274,7 +219,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
           ...(recipientLegalBasis ? { recipientLegalBasis: Object.fromEntries(Object.entries(recipientLegalBasis).map(([r, b]) => [r, basisLabel(b)])) } : {}),
           ...(added.length > 0 ? { addedRecipients: added } : {}),
         },
-      });
+      }));
       if (outcome.outcome === 'conflict') {
         throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
           detail: `messageId ${message.messageId} was already accepted with a different body; use a new messageId for a new message.`,
@@ -285,7 +230,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         if (added.length > 0) deps.onExemption?.('child-protection', 'gateway');
         deps.onAccepted?.();
       }
-      return { acceptance: withReceipt(outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
+      return { acceptance: withReceipt(deps.trust.sealer, outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
     },
 
     async relay(peer, body) {
@@ -314,44 +259,20 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
       const acceptedAt = now();
       const deliveries = local.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000) }));
-      const acceptance: StoredAcceptance = {
-        id: envelope.id,
-        messageId: envelope.messageId,
-        status: 'accepted',
-        acceptedAt: acceptedAt.toISOString(),
-        trackingUrl: `${deps.publicUrl}/v1/exchanges/${envelope.id}`,
-        envelopeDigest: textDigest(canonical),
-        deliveries: deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: acceptedAt.toISOString() })),
-      };
-      const outcome = await store.accept({
-        id: envelope.id,
-        sender: envelope.sender,
-        messageId: envelope.messageId,
-        type: envelope.type,
-        schemaVersion: envelope.schemaVersion,
-        correlationId: envelope.correlationId,
-        ...(envelope.inReplyTo ? { inReplyTo: envelope.inReplyTo } : {}),
-        createdAt: envelope.createdAt,
-        acceptedAt,
-        envelope,
-        envelopeDigest: acceptance.envelopeDigest,
-        seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
-        ...(envelope.legalBasis ? { legalBasis: envelope.legalBasis } : {}),
-        requestDigest: textDigest(canonical),
-        deliveries,
-        response: acceptance,
-        actor: `peer:${peer.name}`,
+      const outcome = await store.accept(acceptanceRecord({
+        envelope, envelopeDigest: textDigest(canonical), seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
+        requestDigest: textDigest(canonical), acceptedAt, deliveries, publicUrl: deps.publicUrl, actor: `peer:${peer.name}`,
         auditDetails: {
           type: envelope.type, messageId: envelope.messageId, recipients: local, relayedBy: peer.name,
           legalBasis: envelope.legalBasis ? `${basisLabel(envelope.legalBasis)} (asserted by ${peer.name})` : 'per recipient (asserted by peer)',
         },
-      });
+      }));
       if (outcome.outcome === 'conflict') {
         throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', { detail: `messageId ${envelope.messageId} from ${envelope.sender} was already relayed with a different envelope.` });
       }
       await deps.rememberPeerDelivery(outcome.response.id, submission.recipient, peer.name, submission.deliveryId);
       if (outcome.outcome === 'accepted') deps.onAccepted?.();
-      return { acceptance: withReceipt(outcome.response, envelope.sender), replayed: outcome.outcome === 'replayed' };
+      return { acceptance: withReceipt(deps.trust.sealer, outcome.response, envelope.sender), replayed: outcome.outcome === 'replayed' };
     },
 
     async get(caller, id) {
@@ -379,161 +300,3 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   };
 }
 
-/** The routing rules of the registry; each failure names the offending recipient by pointer. */
-function authorise(caller: Caller, message: NewExchange, registry: ParticipantRegistry): void {
-  if (caller.kind !== 'participant' || caller.participantId !== message.sender) {
-    throw new GatewayError('GW_SENDER_MISMATCH', {
-      detail: caller.kind === 'participant'
-        ? `The certificate names ${caller.participantId}; sender says ${message.sender}.`
-        : 'Administrators cannot send exchanges.',
-      violations: [{ pointer: '/sender', message: 'must be the participant named by the client certificate', keyword: 'identity' }],
-    });
-  }
-  if (!registry.maySend(message.sender, message.type)) {
-    throw new GatewayError('GW_SENDER_MAY_NOT_SEND_TYPE', { detail: `${message.sender} may not send ${message.type} messages.` });
-  }
-  const recipients = message.recipients.map((recipient, index) => ({ recipient, pointer: `/recipients/${index}` }));
-  const self = recipients.filter((r) => r.recipient === message.sender);
-  if (self.length > 0) {
-    throw new GatewayError('GW_SENDER_IS_RECIPIENT', { violations: self.map((r) => ({ pointer: r.pointer, message: 'is the sender', keyword: 'routing' })) });
-  }
-  const unknown = recipients.filter((r) => !registry.get(r.recipient));
-  if (unknown.length > 0) {
-    throw new GatewayError('GW_UNKNOWN_RECIPIENT', {
-      detail: `Not registered: ${unknown.map((r) => r.recipient).join(', ')}.`,
-      violations: unknown.map((r) => ({ pointer: r.pointer, message: 'is not a registered participant', keyword: 'routing' })),
-    });
-  }
-  const refusing = recipients.filter((r) => !registry.accepts(r.recipient, message.type, message.schemaVersion));
-  if (refusing.length > 0) {
-    throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', {
-      detail: `${refusing.map((r) => r.recipient).join(', ')} do(es) not accept ${message.type} ${message.schemaVersion}.`,
-      violations: refusing.map((r) => ({ pointer: r.pointer, message: `does not accept ${message.type} ${message.schemaVersion}`, keyword: 'routing' })),
-    });
-  }
-}
-
-type Basis = NonNullable<NewExchange['legalBasis']>;
-
-/** Why `consent` does not cover sending to `recipient` (of `kind`) for `purpose` about `subject`, or `undefined` when it does. */
-function coverageProblem(consent: ConsentRow | undefined, recipient: string, kind: ParticipantKind, purpose: string, subject: string | undefined, at: Date): string | undefined {
-  if (!consent) return 'no such consent';
-  if (consent.subject !== subject) return 'the consent is about another subject';
-  if (consent.withdrawnAt) return 'the consent was withdrawn';
-  if (consent.validFrom > at) return 'the consent is not valid yet';
-  if (consent.validUntil && consent.validUntil <= at) return 'the consent has expired';
-  const forRecipient = consent.scope.filter((s) => s.recipients?.includes(recipient) || s.participantKinds?.includes(kind));
-  if (forRecipient.length === 0) return `the consent names neither ${recipient} nor ${kind} participants`;
-  if (!forRecipient.some((s) => (s.purposes as string[]).includes(purpose))) return `the consent does not allow the purpose ${purpose} for ${recipient}`;
-  return undefined;
-}
-const basisLabel = (basis: Basis): string => ('consentId' in basis ? 'consent' : basis.exemption);
-
-/**
- * The exemptions a submission states (for all recipients and for particular ones), each
- * checked against the policy for the sender's kind; `recipientLegalBasis` may only name
- * recipients.
- */
-function statedExemptions(message: NewExchange, senderKind: ParticipantKind, policy: ExchangeServiceDeps['exemptions']): Exemption[] {
-  const stated: Array<{ basis: Basis; pointer: string }> = [
-    ...(message.legalBasis ? [{ basis: message.legalBasis, pointer: '/legalBasis' }] : []),
-    ...Object.entries(message.recipientLegalBasis ?? {}).map(([recipient, basis]) => ({ basis, pointer: `/recipientLegalBasis/${recipient}` })),
-  ];
-  const strangers = Object.keys(message.recipientLegalBasis ?? {}).filter((r) => !message.recipients.includes(r));
-  if (strangers.length > 0) {
-    throw new GatewayError('GW_VALIDATION_FAILED', {
-      violations: strangers.map((r) => ({ pointer: `/recipientLegalBasis/${r}`, message: 'is not one of the recipients', keyword: 'legalBasis' })),
-    });
-  }
-  const exemptions = stated.filter((s): s is { basis: Extract<Basis, { exemption: unknown }>; pointer: string } => 'exemption' in s.basis);
-  const refused = exemptions.filter((s) => !policy[s.basis.exemption].includes(senderKind));
-  if (refused.length > 0) {
-    throw new GatewayError('GW_EXEMPTION_NOT_ALLOWED', {
-      detail: refused.map((s) => `A ${senderKind} participant may not invoke ${s.basis.exemption}; the policy allows it for ${policy[s.basis.exemption].join(', ') || 'nobody'}.`).join(' '),
-      violations: refused.map((s) => ({ pointer: `${s.pointer}/exemption`, message: `may not be invoked by a ${senderKind} participant`, keyword: 'policy' })),
-    });
-  }
-  return [...new Set(exemptions.map((s) => s.basis.exemption))];
-}
-
-const CHILD_PROTECTION_BASIS = {
-  exemption: 'child-protection',
-  justification: 'Added by the gateway: the subject is, or may be, a child, and the State Agency for Child Protection takes part in every such case.',
-} as const;
-
-/**
- * A subject under 18, or of uncertain age (any `child` information), is a child: the
- * child-protection participant is added as a recipient under `child-protection` when the
- * sender did not address it, and a date of birth making the subject a minor needs the
- * `child` information (the guardian, or that none is appointed yet).
- */
-function withChildProtection(message: NewExchange, registry: ParticipantRegistry, childProtection: string | undefined, at: Date): {
-  recipients: string[]; recipientLegalBasis: NewExchange['recipientLegalBasis']; added: string[];
-} {
-  const unchanged = { recipients: message.recipients, recipientLegalBasis: message.recipientLegalBasis, added: [] };
-  const subject = (message.payload as { subject: { child?: unknown; identity?: { dateOfBirth?: string } } }).subject;
-  const minorByBirth = subject.identity?.dateOfBirth !== undefined && ageOn(subject.identity.dateOfBirth, at) < 18;
-  if (minorByBirth && !subject.child) {
-    throw new GatewayError('GW_VALIDATION_FAILED', {
-      detail: 'The date of birth makes the subject a child: give the child information, with the guardian (or guardian.status not-yet-appointed).',
-      violations: [{ pointer: '/payload/subject/child', message: 'is required for a subject under 18', keyword: 'child' }],
-    });
-  }
-  if (!(minorByBirth || subject.child) || !childProtection || message.sender === childProtection || message.recipients.includes(childProtection)) return unchanged;
-  if (!registry.accepts(childProtection, message.type, message.schemaVersion)) {
-    throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', {
-      detail: `The subject is a child, so ${childProtection} must receive this ${message.type}, but it does not accept ${message.type} ${message.schemaVersion}.`,
-      violations: [{ pointer: '/recipients', message: `must be able to include ${childProtection} for a child`, keyword: 'child' }],
-    });
-  }
-  return {
-    recipients: [...message.recipients, childProtection],
-    recipientLegalBasis: { ...message.recipientLegalBasis, [childProtection]: { ...CHILD_PROTECTION_BASIS } },
-    added: [childProtection],
-  };
-}
-
-/**
- * A message cannot have been created later than it arrives: a `createdAt` further ahead than
- * the clock-skew allowance is refused. (Ages are judged at acceptance, never at `createdAt`.)
- */
-function checkCreatedAt(createdAt: string, acceptedAt: Date, skewMs: number): void {
-  if (new Date(createdAt).getTime() > acceptedAt.getTime() + skewMs) {
-    throw new GatewayError('GW_VALIDATION_FAILED', {
-      detail: `createdAt ${createdAt} is ahead of the gateway's clock (${acceptedAt.toISOString()}) by more than ${skewMs / 1000} s.`,
-      violations: [{ pointer: '/createdAt', message: `is ahead of the gateway's clock by more than ${skewMs / 1000} s`, keyword: 'clock' }],
-    });
-  }
-}
-
-/** Whole years from `dateOfBirth` (YYYY-MM-DD) to the date of `on`. */
-function ageOn(dateOfBirth: string, on: Date): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = [on.getUTCFullYear(), on.getUTCMonth() + 1, on.getUTCDate()];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
-/**
- * What `caller` may see of an exchange: everything for the sender and administrators, its
- * own delivery for a recipient, nothing (as if it did not exist) for anyone else.
- */
-function visibleTo(caller: Caller, exchange: StoredExchange): Exchange | undefined {
-  if (caller.kind === 'administrator' || caller.participantId === exchange.sender) return withoutSeq(exchange);
-  const own = exchange.deliveries.filter((d) => d.recipient === caller.participantId);
-  return own.length > 0 ? { ...withoutSeq(exchange), deliveries: own } : undefined;
-}
-
-function withoutSeq({ seq: _seq, ...exchange }: StoredExchange): Exchange {
-  return exchange;
-}
-
-/** Cursors are opaque to callers: a version tag and the last sequence number seen. */
-function encodeCursor(seq: bigint): string {
-  return Buffer.from(`v1:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): bigint {
-  const match = /^v1:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new GatewayError('GW_INVALID_CURSOR', { violations: [{ pointer: '#/query/cursor', message: 'is not a cursor this gateway issued', keyword: 'cursor' }] });
-  return BigInt(match[1]!);
-}
