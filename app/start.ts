@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Adapter, ClientTls } from '../adapters/index.ts';
 import { buildAdapters, channelsOf } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
-import { resolveRedis, startQueues, type QueueSystem } from '../queues/index.ts';
+import { resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
 import { loadAppConfig } from './config.ts';
@@ -138,6 +138,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       shutdown.intakes = () => built?.close() ?? Promise.resolve();
       queues = await startQueues(config, {
         db, logger, redisUrl: redis.url, clientTls, adapters, channels: channelsOf(config, overrides), peers: { peers, sealer: gateway.trust.sealer },
+        jobs: [trustMaintenance(gateway.trust)],
       });
       const started = queues;
       shutdown.queues = () => started.stop();

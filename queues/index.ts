@@ -6,3 +6,5 @@ export type { ResolvedRedis } from './redis.ts';
 export { startRedisServer, freePort, REDIS_MISSING } from './redis-server.ts';
 export type { PrivateRedis, RedisServerOptions } from './redis-server.ts';
 export { backoffDelay, deliveryQueueName, deliveryJobKey } from './delivery-queue.ts';
+export { trustMaintenance, TRUST_MAINTENANCE_INTERVAL_MS } from './jobs/trust-maintenance.ts';
+export type { PeriodicJob } from './jobs/periodic.ts';

@@ -18,7 +18,7 @@ import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './d
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
 import { checkRedis, connectRedis } from './redis.ts';
-import { periodic } from './jobs/periodic.ts';
+import { periodic, type PeriodicJob } from './jobs/periodic.ts';
 import { limit, within } from './time-limit.ts';
 import { createWebhookQueue, createWebhookWorker, dispatchWebhooks } from './webhook-queue.ts';
 
@@ -40,6 +40,8 @@ export interface QueueDeps {
   peers?: { peers: Peers; sealer: JwsSigner };
   /** How long to wait for Redis at start before giving up with a clear message (default 10 s). */
   connectTimeoutMs?: number;
+  /** Periodic work for the `relay` role (trust maintenance today), each run one at a time. */
+  jobs?: readonly PeriodicJob[];
 }
 
 /** The running queue machinery. */
@@ -145,8 +147,12 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
           await forwarder.close();
         });
       }
+      for (const job of deps.jobs ?? []) {
+        const task = periodic(job.intervalMs, () => job.run(), (error) => logger.error({ err: error, job: job.name }, 'periodic job failed'));
+        stops.push(() => within(grace, task.stop()));
+      }
     }
-    logger.info({ roles: config.roles, workers: workers.length }, 'queues started');
+    logger.info({ roles: config.roles, workers: workers.length, jobs: (deps.jobs ?? []).map((j) => j.name) }, 'queues started');
 
     return {
       nudge: () => relay?.nudge(),

@@ -238,9 +238,9 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
     async start() {
       await reload();
       await this.maintain();
-      const onError = (error: unknown) => logger.error({ err: error }, 'trust maintenance failed');
+      // This process's copy of the revocation list; the hourly maintenance is a job of the relay role (queues/jobs/).
+      const onError = (error: unknown) => logger.error({ err: error }, 'reloading revocations failed');
       timers.push(setInterval(() => void reload().catch(onError), policy.revocationRefreshMs).unref());
-      timers.push(setInterval(() => void this.maintain().catch(onError), 3_600_000).unref());
     },
 
     stop() {

@@ -1,5 +1,13 @@
 /** A background task run every interval and on demand, never twice at once. */
 
+/** Periodic work the queue registry runs in the processes with the `relay` role (one scheduler for all of it). */
+export interface PeriodicJob {
+  /** For logs: `trust maintenance`. */
+  readonly name: string;
+  readonly intervalMs: number;
+  run(): Promise<unknown>;
+}
+
 /** A running periodic task. */
 export interface Periodic {
   /** Run now; if a run is under way, run once more after it. */
