@@ -4,7 +4,7 @@
  * delivered at the recipient (and acknowledged), against a raw pipeline of HTTPS POST →
  * BullMQ → worker → HTTPS POST to a sink on the same Redis.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,8 +45,20 @@ const referral = (loadContract().document.components.examples as Record<string, 
 const messageId = (run: string, i: number) => `bench-${run}-${i}`;
 const body = (run: string) => (i: number) => JSON.stringify({ ...referral, messageId: messageId(run, i) });
 
+/** Clock ticks per second of /proc's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
 interface E2eResult {
   label: string;
+  /** The server process's CPU ms per delivered exchange over the step (its own process only: not PostgreSQL, Redis or the recipient). */
+  cpuMsPer: number;
   accepted: number;
   delivered: number;
   perSecond: number;
@@ -64,22 +76,25 @@ async function main(): Promise<void> {
     const configFile = join(dataDir, 'gateway.json');
     writeFileSync(configFile, JSON.stringify({ delivery: { participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: recipient.simulator.endpoint } } } }));
     const raw = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
+    const rawPid = children.at(-1)!.pid!;
     const pipeline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-pipeline.ts', certs, redis.url, sink.url], {}, /pipeline is up at (\S+)/);
+    const pipelinePid = children.at(-1)!.pid!;
     const gateway = await spawnServer(
       children,
       [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'app/main.ts'],
       { RG_DATA_DIR: dataDir, RG_PORT: '0', RG_LOG_LEVEL: 'warn', RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_CONFIG: configFile, RG_DEMO_AGENCIES: 'false' },
       /is up at (\S+)/,
     );
+    const gatewayPid = children.at(-1)!.pid!;
     recipient.simulator.sendReceiptsTo({
       gatewayUrl: gateway,
       tls: { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') },
     });
 
-    const accept = { baseline: await acceptPath('raw', raw), gateway: await acceptPath('gw', gateway) };
+    const accept = { baseline: await acceptPath('raw', raw, rawPid), gateway: await acceptPath('gw', gateway, gatewayPid) };
     // (b) starts from an empty queue: wait until phase (a)'s deliveries are all acknowledged.
     await countAcknowledged(database.url, 300_000);
-    const e2e = { baseline: await endToEnd('pipe', pipeline, sink.arrivals), gateway: await endToEnd('gwe2e', gateway, recipient.arrivals) };
+    const e2e = { baseline: await endToEnd('pipe', pipeline, sink.arrivals, pipelinePid), gateway: await endToEnd('gwe2e', gateway, recipient.arrivals, gatewayPid) };
     const acknowledged = await countAcknowledged(database.url);
     report(accept, e2e, acknowledged);
   } finally {
@@ -109,23 +124,28 @@ function poolFor(url: string): Pool {
 }
 
 /** (a) Fixed rates and maximum throughput of submissions. */
-async function acceptPath(name: string, url: string): Promise<LoadResult[]> {
+async function acceptPath(name: string, url: string, pid: number): Promise<Array<LoadResult & { cpuMsPer: number }>> {
   const pool = poolFor(url);
   const target: LoadTarget = { pool, path: '/v1/exchanges', body: body(`${name}-${Date.now()}`), expect: 202 };
   await maxThroughput(target, 8, 1, 0); // warm-up: JIT, connections, database caches
-  const results: LoadResult[] = [];
+  const results: Array<LoadResult & { cpuMsPer: number }> = [];
   let offset = 1_000_000;
+  const measured = async (step: () => Promise<LoadResult>) => {
+    const before = cpuMs(pid);
+    const result = await step();
+    return { ...result, cpuMsPer: (cpuMs(pid) - before) / Math.max(1, result.ok) };
+  };
   for (const rate of rates) {
-    results.push(await fixedRate(target, rate, seconds, offset));
+    results.push(await measured(() => fixedRate(target, rate, seconds, offset)));
     offset += 1_000_000;
   }
-  results.push(await maxThroughput(target, concurrency, seconds, offset));
+  results.push(await measured(() => maxThroughput(target, concurrency, seconds, offset)));
   await pool.close();
   return results;
 }
 
 /** (b) Submit at fixed rates and at full speed; measure until the recipient has every message. */
-async function endToEnd(name: string, url: string, arrivals: Arrivals): Promise<E2eResult[]> {
+async function endToEnd(name: string, url: string, arrivals: Arrivals, pid: number): Promise<E2eResult[]> {
   const pool = poolFor(url);
   const results: E2eResult[] = [];
   const run = `${name}-${Date.now()}`;
@@ -138,13 +158,18 @@ async function endToEnd(name: string, url: string, arrivals: Arrivals): Promise<
     const acceptedAt = new Map<string, number>();
     const target: LoadTarget = { pool, path: '/v1/exchanges', body: body(run), expect: 202, onOk: (i, at) => acceptedAt.set(messageId(run, i), at) };
     const started = performance.now();
+    const cpuBefore = cpuMs(pid);
     await step.go(target, offset);
     offset += 1_000_000;
     await drain(arrivals, [...acceptedAt.keys()]);
+    const cpuUsed = cpuMs(pid) - cpuBefore;
     const latencies = [...acceptedAt].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
     const last = Math.max(...[...acceptedAt.keys()].map((id) => arrivals.get(id) ?? 0));
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    results.push({ label: step.label, accepted: acceptedAt.size, delivered: latencies.length, perSecond: latencies.length / ((last - started) / 1000), p50: at(0.5), p99: at(0.99) });
+    results.push({
+      label: step.label, accepted: acceptedAt.size, delivered: latencies.length, perSecond: latencies.length / ((last - started) / 1000),
+      p50: at(0.5), p99: at(0.99), cpuMsPer: cpuUsed / Math.max(1, latencies.length),
+    });
   }
   await pool.close();
   return results;
@@ -175,7 +200,7 @@ async function countAcknowledged(url: string, timeoutMs = 10_000): Promise<{ ack
   }
 }
 
-function report(accept: { baseline: LoadResult[]; gateway: LoadResult[] }, e2e: { baseline: E2eResult[]; gateway: E2eResult[] }, acknowledged: { acknowledged: number; total: number }): void {
+function report(accept: { baseline: Array<LoadResult & { cpuMsPer: number }>; gateway: Array<LoadResult & { cpuMsPer: number }> }, e2e: { baseline: E2eResult[]; gateway: E2eResult[] }, acknowledged: { acknowledged: number; total: number }): void {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   const lines = [
     '',
@@ -184,19 +209,19 @@ function report(accept: { baseline: LoadResult[]; gateway: LoadResult[] }, e2e: 
     '',
     '(a) accept path: POST /v1/exchanges until 202',
     '',
-    '| step | server | sent | ok | answered/s | p50 ms | p99 ms |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| step | server | sent | ok | answered/s | p50 ms | p99 ms | CPU ms each |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   accept.gateway.forEach((g, i) => {
     for (const [server, r] of [['raw HTTPS baseline', accept.baseline[i]!], ['gateway', g]] as const) {
-      lines.push(`| ${r.label} | ${server} | ${r.sent} | ${r.ok} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`);
+      lines.push(`| ${r.label} | ${server} | ${r.sent} | ${r.ok} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpuMsPer, 2)} |`);
     }
   });
   lines.push('', '(b) end to end: 202 at the sender → envelope applied by the recipient system', '',
-    '| step | system | accepted | delivered | delivered/s | p50 ms | p99 ms |', '|---|---|---:|---:|---:|---:|---:|');
+    '| step | system | accepted | delivered | delivered/s | p50 ms | p99 ms | CPU ms each |', '|---|---|---:|---:|---:|---:|---:|---:|');
   e2e.gateway.forEach((g, i) => {
     for (const [system, r] of [['pipeline baseline', e2e.baseline[i]!], ['gateway', g]] as const) {
-      lines.push(`| ${r.label} | ${system} | ${r.accepted} | ${r.delivered} | ${fmt(r.perSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`);
+      lines.push(`| ${r.label} | ${system} | ${r.accepted} | ${r.delivered} | ${fmt(r.perSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMsPer, 2)} |`);
     }
   });
   const ratio = (a: number, b: number) => fmt(a / b, 3);
@@ -204,8 +229,9 @@ function report(accept: { baseline: LoadResult[]; gateway: LoadResult[] }, e2e: 
   const eMax = e2e.gateway.at(-1)!.perSecond;
   lines.push(
     '',
-    `accepted/s at max: ${fmt(aMax)}  (ratio to raw HTTPS ${ratio(aMax, accept.baseline.at(-1)!.perSecond)})`,
-    `end-to-end delivered/s at max: ${fmt(eMax)}  (ratio to pipeline ${ratio(eMax, e2e.baseline.at(-1)!.perSecond)})`,
+    `accepted/s at max: ${fmt(aMax)}  (ratio to raw HTTPS ${ratio(aMax, accept.baseline.at(-1)!.perSecond)}); gateway CPU ${fmt(accept.gateway.at(-1)!.cpuMsPer, 2)} ms per acceptance (raw ${fmt(accept.baseline.at(-1)!.cpuMsPer, 2)})`,
+    `end-to-end delivered/s at max: ${fmt(eMax)}  (ratio to pipeline ${ratio(eMax, e2e.baseline.at(-1)!.perSecond)}); gateway CPU ${fmt(e2e.gateway.at(-1)!.cpuMsPer, 2)} ms per exchange delivered (pipeline ${fmt(e2e.baseline.at(-1)!.cpuMsPer, 2)})`,
+    'CPU: the server process only (user + system), not PostgreSQL, Redis or the recipient.',
     `gateway deliveries acknowledged by the recipient's receipt: ${acknowledged.acknowledged} of ${acknowledged.total}`,
     `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency}`,
     '',

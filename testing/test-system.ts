@@ -133,10 +133,14 @@ export async function startTestSystem(
       }, { timeout: 10_000, interval: 20 });
     },
     async close() {
-      await Promise.all(agents.map((a) => a.close()));
-      await running.stop();
-      if (!options.redis) await redis.stop();
-      await database.drop();
+      // Whatever fails on the way, the private Redis and the database go too.
+      try {
+        await Promise.all(agents.map((a) => a.close()));
+        await running.stop();
+      } finally {
+        if (!options.redis) await redis.stop();
+        await database.drop();
+      }
     },
   };
 }

@@ -22,7 +22,8 @@ describe('saa adapter against the gateway (SFTP batches)', () => {
     const [name, document] = [...saa().documents].find(([, d]) => d.documentNumber === messageId)!;
     expect(name).toBe(`RG_BG-NCCTHB_${messageId}.json`);
     expect(document).toMatchObject({ documentKind: 'NAPRAVLENIE', beneficiary: { givenName: 'Desislava' } });
-    expect(readdirSync(join(saa().directory, DIRECTORIES.fromGatewayAck))).toEqual([]); // turned into receipts
+    // Turned into the receipt, then cleared away (just after the receipt is recorded).
+    await vi.waitFor(() => expect(readdirSync(join(saa().directory, DIRECTORIES.fromGatewayAck))).toEqual([]), { timeout: 5_000, interval: 20 });
   });
 
   it('retries while the SFTP server is down, then delivers', async () => {
