@@ -1,7 +1,7 @@
 /** Adapters: the contract the core calls, the registered adapters, and what they share. */
 export { TransientDeliveryError, PermanentDeliveryError, MappingError } from './types.ts';
 export type {
-  Adapter, AdapterContext, AdapterFactory, AdapterMeta, ClientTls, DeliveryErrorOptions, DeliveryOutcome, Intake, IntakeAnswer,
+  Adapter, AdapterContext, AdapterFactory, AdapterMeta, ClientCertificateCheck, ClientTls, ClientVerdict, DeliveryErrorOptions, DeliveryOutcome, Intake, IntakeAnswer,
   Mapping, NativeDocument, OutboundDelivery, Transmission,
 } from './types.ts';
 export { ADAPTERS, DEFAULT_ADAPTER, checkAdapterSettings } from './registry.ts';

@@ -8,6 +8,7 @@
  * checks an adapter's submissions like any other caller's. Adapters keep no state of their
  * own: what a later acknowledgement needs travels in the native document and comes back.
  */
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Envelope, MessageType, NewExchange, Problem } from '../schemas/index.ts';
 
@@ -98,7 +99,24 @@ export interface AdapterContext {
   readonly logger: Logger;
   /** The gateway, for inbound documents and acknowledgements; absent when the participant only receives. */
   readonly intake?: Intake;
+  /**
+   * The gateway's own check of a client certificate, for a listener the adapter runs: pass it
+   * to `serveHttps` (`clients`). The conformance kit checks that a revoked certificate is refused.
+   */
+  readonly checkClient: ClientCertificateCheck;
 }
+
+/** The verdict on the client certificate of a connection to an adapter's listener. */
+export type ClientVerdict =
+  | { readonly ok: true; readonly participantId: string }
+  | { readonly ok: false; readonly code: string; readonly detail: string };
+
+/**
+ * Checks a connection's client certificate exactly as the gateway's API does — chain,
+ * validity, key usage, revocation (on every request, not once per connection) and the
+ * participant registry — so that every door the gateway runs checks the same things.
+ */
+export type ClientCertificateCheck = (socket: TLSSocket) => ClientVerdict;
 
 /** TLS material for calling out: the CA the endpoint's certificate must chain to, and our client certificate. */
 export interface ClientTls {

@@ -1,5 +1,6 @@
 /** Builds, once, the adapter that pushes to each push participant, and the intake each uses to hand what its agency system sends to the gateway. */
-import { ADAPTERS, checkAdapterSettings, createGatewayIntake, DEFAULT_ADAPTER, type Adapter, type ClientTls } from '../adapters/index.ts';
+import { ADAPTERS, checkAdapterSettings, createGatewayIntake, DEFAULT_ADAPTER, type Adapter, type ClientCertificateCheck, type ClientTls } from '../adapters/index.ts';
+import type { Gateway } from '../gateway/gateway.ts';
 import { deliveryPolicy, type Channel, type Config, type Logger, type Peers } from '../gateway/index.ts';
 
 /** A push participant the configuration does not describe, with its adapter (the demo's simulated agencies). */
@@ -20,6 +21,24 @@ export interface BuildAdaptersOptions {
   overrides: ReadonlyMap<string, AdapterOverride>;
   /** Where adapters hand what their agency systems send (the gateway's own API), and each participant's intake certificate. */
   intake: { gatewayUrl: string; tlsFor(participantId: string): ClientTls | undefined };
+  /** The gateway's certificate check, which every adapter listener applies to its callers. */
+  checkCertificate: Gateway['checkCertificate'];
+}
+
+/**
+ * The gateway's certificate check as an adapter's listener needs it: a participant's own
+ * certificate passes; a peer gateway's, an administrator's or an adapter's does not.
+ */
+export function intakeCheck(check: Gateway['checkCertificate']): ClientCertificateCheck {
+  return (socket) => {
+    const verdict = check(socket);
+    if (!verdict.ok) return verdict;
+    if (verdict.peer) return { ok: false, code: 'GW_PEER_ROUTES_ONLY', detail: `Peer gateway ${verdict.peer.name} may call the /v1/peer routes only.` };
+    if (verdict.caller.kind !== 'participant' || verdict.caller.adapter) {
+      return { ok: false, code: 'GW_CLIENT_CERT_UNKNOWN_PARTICIPANT', detail: 'Only an agency system\'s own participant certificate sends through an intake.' };
+    }
+    return { ok: true, participantId: verdict.caller.participantId };
+  };
 }
 
 /** The built adapters; `close()` releases the intakes' connections (the queue registry closes the adapters). */
@@ -38,6 +57,7 @@ export function buildAdapters(config: Config, options: BuildAdaptersOptions): Bu
   const adapters = new Map<string, Adapter>();
   const intakes: Array<{ close(): Promise<void> }> = [];
   const channels = channelsOf(config, options.overrides);
+  const checkClient = intakeCheck(options.checkCertificate);
   for (const participant of config.participants) {
     const override = options.overrides.get(participant.id);
     const configured = override ?? config.delivery.participants[participant.id];
@@ -55,6 +75,7 @@ export function buildAdapters(config: Config, options: BuildAdaptersOptions): Bu
       // A participant abroad is reached through its peer gateway, whose certificate chains to the peer's CA.
       tls: { ...options.clientTls, caPem: options.peers.reaching(participant.id)?.caPem ?? options.clientTls.caPem },
       serverTls: options.serverTls,
+      checkClient,
       logger: options.logger.child({ adapter: factory.meta.name, participant: participant.id }),
       ...(intake ? { intake } : {}),
     }));

@@ -70,15 +70,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const { tls, clientTls, authority, devCertsDir, devIssued } = tlsMaterial;
   // Shutdown order: stop accepting requests, finish in-flight deliveries and close the
   // queues, stop the demo agencies, then Redis and the database. Steps not started are skipped.
-  const shutdown: Record<'partner' | 'api' | 'queues' | 'intakes' | 'agencies' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
-    partner: undefined, api: undefined, queues: undefined, intakes: undefined, agencies: undefined, redis: undefined,
+  const shutdown: Record<'partner' | 'api' | 'queues' | 'intakes' | 'agencies' | 'trust' | 'redis' | 'db', (() => Promise<void>) | undefined> = {
+    partner: undefined, api: undefined, queues: undefined, intakes: undefined, agencies: undefined, trust: undefined, redis: undefined,
     db: async () => {
       await db.close();
       unlock();
     },
   };
   const stopAll = async () => {
-    for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.intakes, shutdown.agencies, shutdown.redis, shutdown.db]) {
+    for (const step of [shutdown.partner, shutdown.api, shutdown.queues, shutdown.intakes, shutdown.agencies, shutdown.trust, shutdown.redis, shutdown.db]) {
       await step?.().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
     }
   };
@@ -108,6 +108,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     await gateway.trust.register([...new Set([...own, ...(devIssued ?? [])])].map((certPem) => ({ certPem, issuedBy: devIssued ? 'development-pki' : 'ca-cli' })));
     // On embedded defaults the consent the contract's examples name exists, so they are accepted as printed.
     if (!config.tls) await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
+    // The revocation list, before any listener (the API, an adapter's intake) takes a request.
+    await gateway.start();
+    shutdown.trust = async () => gateway.trust.stop();
     let url = 'not listening';
     if (config.roles.includes('api')) {
       url = await gateway.listen();
@@ -130,7 +133,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     if (redis) {
       // Built once here; the queue registry starts them with their workers and closes them.
       const built = config.roles.includes('worker') ? buildAdapters(config, {
-        logger, clientTls, serverTls: tls, peers, overrides,
+        logger, clientTls, serverTls: tls, peers, overrides, checkCertificate: gateway.checkCertificate,
         // Adapters hand what their agency systems send to this gateway's own API, with their own certificate.
         intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
       }) : undefined;

@@ -9,7 +9,7 @@ import { deliveryPolicy, type Config } from './config/config.ts';
 import { GatewayError } from './errors.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
-import { authenticate } from './http/authenticate.ts';
+import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
@@ -73,6 +73,14 @@ export interface Gateway {
   readonly server: https.Server;
   readonly trust: TrustService;
   readonly consents: ConsentService;
+  /**
+   * The one check of a client certificate (chain, validity, usage, revocation, registry),
+   * for every listener: the API uses it on every request, and adapter intakes get it. Needs
+   * {@link Gateway.start} (the revocation list) first.
+   */
+  readonly checkCertificate: CertificateCheck;
+  /** Loads the revocation list and keeps it fresh: before any listener takes a request (`listen` does it too). */
+  start(): Promise<void>;
   /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
   listen(): Promise<string>;
   /** `/readyz` answers ready from now on: the app calls it once everything the process runs has started. */
@@ -91,6 +99,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const trust = createTrustService({
     store: createCertificateStore(deps.db), registry, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
   });
+  const checkCertificate = createCertificateCheck(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked, peers);
   const pseudonyms = createPseudonymizer(deps.pseudonymKey);
   const metrics = createMetrics(trust);
   const consentStore = createConsentStore(deps.db);
@@ -157,7 +166,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   app.use(publicTrustRoutes(trust, deps.validators));
 
   const v1 = express.Router();
-  v1.use(authenticate(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked, peers));
+  v1.use(authenticate(checkCertificate));
   v1.use((req, _res, next) => {
     // `req.is` is false for a body of another type, null for no body (optional bodies may be left out).
     if (req.method === 'POST' && req.is('application/json') === false) {
@@ -197,6 +206,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     server,
     trust,
     consents,
+    checkCertificate,
+    start: () => trust.start(),
     markStarted: () => void (started = true),
     listen: async () => {
       await trust.start();

@@ -16,7 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateAuthority, createJwsSigner, issueKeyedCertificate, participantUri, type KeyedCertificate } from '../../certs/index.ts';
+import { X509Certificate } from 'node:crypto';
+import { createCertificateAuthority, createJwsSigner, issueKeyedCertificate, normalizeSerial, participantUri, type KeyedCertificate } from '../../certs/index.ts';
+import { chainOnly } from '../shared/https.ts';
 import { canonicalDigest, canonicalize, sharedContract, type Check, type Envelope, type MessageType, type NewExchange, type Problem } from '../../schemas/index.ts';
 import type { SimulatedSystem } from './simulated-system.ts';
 import {
@@ -24,6 +26,7 @@ import {
   PermanentDeliveryError,
   TransientDeliveryError,
   type Adapter,
+  type ClientCertificateCheck,
   type Intake,
   type IntakeAnswer,
   type NativeDocument,
@@ -43,6 +46,7 @@ export const CONFORMANCE_TESTS = [
   'intake deduplicates',
   'intake refuses unreadable input',
   'intake while the gateway is down',
+  'intake refuses a revoked certificate',
   'acknowledges',
   'logs no payload',
 ] as const;
@@ -59,6 +63,8 @@ export interface ConformanceContext {
   readonly logger: Logger;
   /** Give this to the adapter: it stands in for the gateway and records what it is handed. */
   readonly intake: Intake;
+  /** Give this to the adapter (`checkClient`): the gateway's check of a caller's certificate, with a revocation list the kit controls. */
+  readonly checkClient: ClientCertificateCheck;
 }
 
 /** What `create` returns. */
@@ -104,6 +110,15 @@ export function runAdapterConformance(options: ConformanceOptions): void {
   const logLines: string[] = [];
   const logger = pino({ level: 'trace' }, new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }));
   const intake = createRecordingIntake(validators.newExchange);
+  // The gateway's check as far as an adapter can tell: the chain, then revocation on every request.
+  const revoked = new Set<string>();
+  const checkClient: ClientCertificateCheck = (socket) => {
+    const verdict = chainOnly(socket);
+    if (!verdict.ok) return verdict;
+    const serial = normalizeSerial(socket.getPeerX509Certificate()!.serialNumber);
+    return revoked.has(serial) ? { ok: false, code: 'GW_CLIENT_CERT_REVOKED', detail: `Certificate ${serial} is revoked.` } : verdict;
+  };
+  let agencySerial = '';
   let under: AdapterUnderTest;
   let sealer: ReturnType<typeof createJwsSigner>;
 
@@ -131,16 +146,19 @@ export function runAdapterConformance(options: ConformanceOptions): void {
       const ca = createCertificateAuthority({ subject: { commonName: 'Conformance Kit CA' }, ...valid });
       sealer = createJwsSigner(issueKeyedCertificate({ ca, purpose: 'seal', subject: { commonName: 'kit seal' }, uris: ['urn:nrm:gateway:conformance-kit'], ...valid }), [ca.certPem]);
       const client = (uri: string) => issueKeyedCertificate({ ca, purpose: 'client', subject: { commonName: uri }, uris: [uri], ...valid });
+      const agency = client(participantUri(participantId));
+      agencySerial = normalizeSerial(new X509Certificate(agency.certPem).serialNumber);
       under = await options.create({
         participantId,
         tls: {
           caPem: ca.certPem,
           server: issueKeyedCertificate({ ca, purpose: 'server', subject: { commonName: 'localhost' }, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], ...valid }),
           gateway: client('urn:nrm:gateway:conformance-kit'),
-          agency: client(participantUri(participantId)),
+          agency,
         },
         logger,
         intake,
+        checkClient,
       });
       await under.adapter.start?.();
     });
@@ -293,6 +311,24 @@ export function runAdapterConformance(options: ConformanceOptions): void {
       expect(answer.accepted, answer.detail).toBe(true);
       expect(intake.accepted.filter((m) => m === envelope.messageId), 'accepted once, not lost').toHaveLength(1);
     }, 'intake while the gateway is down: nothing lost, nothing accepted twice');
+
+    check('intake refuses a revoked certificate', async () => {
+      const envelope = envelopeOf(types()[0]!, participantId);
+      const document = under.adapter.mapping.toNative(envelope, transmission);
+      expect((await send(under.adapter.mapping.toNative(envelopeOf(types()[0]!, participantId), transmission))).accepted, 'taken before the revocation').toBe(true);
+      const before = intake.submitted.length;
+      // Revoked while the agency system's connection may still be open: every request is checked.
+      revoked.add(agencySerial);
+      try {
+        const answer = await send(document);
+        expect(answer.accepted, 'a revoked certificate sends nothing').toBe(false);
+        expect(answer.again, 'nor is it told to send again: it never will be taken').toBe(false);
+        expect(intake.submitted.length, 'nothing reaches the gateway').toBe(before);
+      } finally {
+        revoked.clear();
+      }
+      expect((await send(document)).accepted, 'a valid certificate is taken again').toBe(true);
+    }, 'intake refuses a revoked certificate, on every request, through the gateway\'s check');
 
     check('acknowledges', async () => {
       const envelope = envelopeOf(types()[0]!);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { normalizeSerial } from '../../certs/index.ts';
 import { createTestPki, example, uniqueId } from '../../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { mapping, MOI_NAMESPACE } from './mapping.ts';
@@ -80,7 +82,7 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
     for (const { messageId } of [broken, unknownCode, noBasis]) expect(await accepted(messageId)).toBe(0);
   });
 
-  it('lets in only the ministry\'s own certificate: another participant\'s is answered FORBIDDEN, a stranger\'s CA fails the handshake', async () => {
+  it('lets in only the ministry\'s own certificate: another participant\'s is answered FORBIDDEN, a stranger\'s is untrusted', async () => {
     const { document, messageId } = signal();
     const intakeUrl = system.running.adapters.get('BG-MOI')!.intakeUrl!;
     const caPem = readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8');
@@ -96,7 +98,28 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
     const other = await post(system.certificate('BG-NCCTHB'));
     expect(other.status).toBe(403);
     expect(other.text).toContain('<Code>FORBIDDEN</Code>');
-    await expect(post(createTestPki().foreign)).rejects.toThrow();
+    const stranger = await post(createTestPki().foreign);
+    expect(stranger.status).toBe(403);
+    expect(stranger.text).toContain('<Code>GW_CLIENT_CERT_UNTRUSTED</Code>');
+    expect(await accepted(messageId)).toBe(0);
+  });
+
+  // Last: it revokes the ministry's certificate for the rest of the file.
+  it('refuses a signal from the ministry once its certificate is revoked, on the connection it already had open', async () => {
+    const before = signal();
+    expect((await ministry().send(before.document)).accepted).toBe(true);
+    const serial = normalizeSerial(new X509Certificate(system.certificate('BG-MOI').certPem).serialNumber);
+    const revoked = await system.as('gateway-admin').post(`/v1/certificates/${serial}/revoke`, { reason: 'keyCompromise' });
+    expect(revoked.body).toMatchObject({ status: 'revoked' });
+    const { document, messageId } = signal();
+    let answer!: Awaited<ReturnType<MoiSimulator['send']>>;
+    // Each process reloads the revocation list every second.
+    await vi.waitFor(async () => {
+      answer = await ministry().send(document);
+      expect(answer.accepted).toBe(false);
+    }, { timeout: 10_000, interval: 100 });
+    expect(answer.again, 'never told to send again').toBe(false);
+    expect(answer.detail).toContain('<Code>GW_CLIENT_CERT_REVOKED</Code>');
     expect(await accepted(messageId)).toBe(0);
   });
 });

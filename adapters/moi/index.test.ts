@@ -4,11 +4,11 @@ import { createMoiSimulator } from './simulator.ts';
 
 runAdapterConformance({
   participantId: 'BG-MOI',
-  async create({ participantId, tls, logger, intake }) {
+  async create({ participantId, tls, logger, intake, checkClient }) {
     const server = { caPem: tls.caPem, ...tls.server };
     const system = await createMoiSimulator({ server, client: { caPem: tls.caPem, ...tls.agency } });
     const adapter = moi.create({
-      participantId, endpoint: system.endpoint, settings: { intakeHost: '127.0.0.1', intakePort: 0 }, timeoutMs: 5_000, logger, intake,
+      participantId, checkClient, endpoint: system.endpoint, settings: { intakeHost: '127.0.0.1', intakePort: 0 }, timeoutMs: 5_000, logger, intake,
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem }, serverTls: server,
     });
     system.intakeAt(() => adapter.intakeUrl);

@@ -2,7 +2,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance/simulated-system.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
+import { sendAnswer, chainOnly, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { MOI_NAMESPACE, writeDocument, XML } from './mapping.ts';
 
@@ -26,7 +26,7 @@ export async function createMoiSimulator(options: { server: ClientTls; client: C
   const agent = new Agent({ connect: { ca: options.client.caPem, cert: options.client.certPem, key: options.client.keyPem } });
 
   const host = await serveHttps({
-    tls: options.server,
+    tls: options.server, clients: chainOnly,
     async handle(req) {
       if (req.method !== 'POST' || req.path !== '/mvr/inbound') return { status: 404 };
       if (failure) {

@@ -9,7 +9,7 @@ import { TransientDeliveryError, type AdapterContext } from '../types.ts';
 import { readDocument, writeDocument, XML } from './mapping.ts';
 
 /** The ministry's answer to a document, as XML. */
-export function answerXml(outcome: IntakeOutcome | { outcome: 'forbidden' }): HttpsAnswer {
+export function answerXml(outcome: IntakeOutcome | { outcome: 'forbidden'; code?: string; detail?: string }): HttpsAnswer {
   switch (outcome.outcome) {
     case 'accepted':
     case 'replayed':
@@ -27,7 +27,10 @@ export function answerXml(outcome: IntakeOutcome | { outcome: 'forbidden' }): Ht
     case 'unavailable':
       return { status: 503, contentType: XML, headers: { 'retry-after': '5' }, body: writeDocument('Rejection', { Code: 'GATEWAY_UNAVAILABLE', Reason: outcome.detail }) };
     case 'forbidden':
-      return { status: 403, contentType: XML, body: writeDocument('Rejection', { Code: 'FORBIDDEN', Reason: 'The client certificate does not name the participant this intake serves' }) };
+      return {
+        status: 403, contentType: XML,
+        body: writeDocument('Rejection', { Code: outcome.code ?? 'FORBIDDEN', Reason: outcome.detail ?? 'The client certificate does not name the participant this intake serves' }),
+      };
   }
 }
 
@@ -56,7 +59,8 @@ export function createMoiClient(context: Pick<AdapterContext, 'endpoint' | 'tls'
 /** The intake the ministry POSTs its signals to: `https://<host>:<port>/nrm/signals`. */
 export async function startMoiIntake(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
-    tls: options.tls, host: options.host, port: options.port,
+    tls: options.tls, clients: options.checkClient, host: options.host, port: options.port,
+    refuse: (verdict) => answerXml({ outcome: 'forbidden', code: verdict.code, detail: verdict.detail }),
     async handle(request) {
       if (request.method !== 'POST' || request.path !== '/nrm/signals') return { status: 404 };
       if (!request.participants.includes(options.participantId)) return answerXml({ outcome: 'forbidden' });

@@ -14,17 +14,23 @@ writeFileSync(secretFile, secret, { mode: 0o600 });
 
 runAdapterConformance({
   participantId: 'BG-NGO-ANIMUS',
-  async create({ participantId, tls, logger, intake }) {
+  async create({ participantId, tls, logger, intake, checkClient }) {
     const server = { caPem: tls.caPem, ...tls.server };
     const system = await createNgoSimulator({ server, secret });
     const adapter = ngo.create({
-      participantId, endpoint: system.endpoint, timeoutMs: 5_000, logger, intake,
+      participantId, checkClient, endpoint: system.endpoint, timeoutMs: 5_000, logger, intake,
       settings: { secretFile, publicCertificate: false, intakeHost: '127.0.0.1', intakePort: 0 },
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem }, serverTls: server,
     });
     system.intakeAt(() => adapter.intakeUrl);
     return { adapter, system };
   },
+  skip: [
+    {
+      test: 'intake refuses a revoked certificate',
+      reason: 'small NGOs sign their posts with an HMAC of a shared secret instead of a client certificate (docs/decisions.md); replacing the secret is its revocation',
+    },
+  ],
 });
 
 describe('ngo webhook signature', () => {

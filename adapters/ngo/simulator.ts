@@ -32,7 +32,7 @@ export async function createNgoSimulator(options: { server: ClientTls; secret: B
   const agent = new Agent({ connect: { ca: options.server.caPem } });
 
   const host = await serveHttps({
-    tls: options.server, requireClientCertificate: false,
+    tls: options.server, clients: 'none',
     async handle(req) {
       if (req.method !== 'POST' || req.path !== '/webhooks/referral-gateway') return { status: 404 };
       if (!verifyBody(options.secret, req.body, req.headers[SIGNATURE_HEADER])) {

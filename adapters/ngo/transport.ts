@@ -58,7 +58,7 @@ export function createWebhookClient(context: Pick<AdapterContext, 'endpoint' | '
 /** The intake NGOs post to: `https://<host>:<port>/ngo/messages`, signed with the shared secret instead of a client certificate. */
 export async function startNgoIntake(options: IntakeServerOptions & { secret: Buffer }): Promise<HttpsHost> {
   return serveHttps({
-    tls: options.tls, host: options.host, port: options.port, requireClientCertificate: false,
+    tls: options.tls, host: options.host, port: options.port, clients: 'none',
     async handle(request) {
       if (request.method !== 'POST' || request.path !== '/ngo/messages') return { status: 404 };
       if (!verifyBody(options.secret, request.body, request.headers[SIGNATURE_HEADER])) {

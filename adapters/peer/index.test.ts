@@ -4,10 +4,10 @@ import { createPeerSimulator } from './simulator.ts';
 
 runAdapterConformance({
   participantId: 'HU-NBI',
-  async create({ participantId, tls, logger }) {
+  async create({ participantId, tls, logger, checkClient }) {
     const system = await createPeerSimulator({ server: { caPem: tls.caPem, ...tls.server } });
     const adapter = peer.create({
-      participantId, endpoint: system.endpoint, settings: {}, timeoutMs: 5_000, logger,
+      participantId, checkClient, endpoint: system.endpoint, settings: {}, timeoutMs: 5_000, logger,
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem },
     });
     return { adapter, system };
@@ -17,6 +17,7 @@ runAdapterConformance({
     { test: 'intake deduplicates', reason: 'the core deduplicates relayed envelopes by (sender, messageId), tested with two gateways in index.int.test.ts' },
     { test: 'intake refuses unreadable input', reason: 'the core route answers a malformed relay with problem+json, tested in index.int.test.ts' },
     { test: 'intake while the gateway is down', reason: 'no intake: the peer gateway\'s own delivery retries until this gateway answers' },
+    { test: 'intake refuses a revoked certificate', reason: 'no intake: the peer calls the core\'s /v1/peer routes, which check its gateway certificate (index.int.test.ts)' },
     { test: 'acknowledges', reason: 'the peer\'s receipt comes back through the core (/v1/peer/receipts), tested with two gateways in index.int.test.ts' },
   ],
 });

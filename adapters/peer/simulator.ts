@@ -5,7 +5,7 @@
  */
 import type { SimulatedSystem } from '../conformance/simulated-system.ts';
 import { canonicalize } from '../../schemas/index.ts';
-import { serveHttps } from '../shared/https.ts';
+import { chainOnly, serveHttps } from '../shared/https.ts';
 import { createSealCheck } from '../shared/seal-check.ts';
 import type { ClientTls } from '../types.ts';
 
@@ -22,7 +22,7 @@ export async function createPeerSimulator(options: { server: ClientTls }): Promi
   const sealVerifies = createSealCheck(options.server.caPem);
 
   const host = await serveHttps({
-    tls: options.server,
+    tls: options.server, clients: chainOnly,
     async handle(req) {
       if (req.method !== 'POST' || req.path !== '/v1/peer/exchanges') return { status: 404 };
       if (failure) {

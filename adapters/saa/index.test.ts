@@ -12,10 +12,10 @@ import { createSaaSimulator } from './simulator.ts';
 
 runAdapterConformance({
   participantId: 'BG-SAA',
-  async create({ participantId, tls, logger, intake }) {
+  async create({ participantId, tls, logger, intake, checkClient }) {
     const system = await createSaaSimulator();
     const adapter = saa.create({
-      participantId, endpoint: system.endpoint, settings: { ...system.settings, pollIntervalMs: 50 }, timeoutMs: 5_000, logger, intake,
+      participantId, checkClient, endpoint: system.endpoint, settings: { ...system.settings, pollIntervalMs: 50 }, timeoutMs: 5_000, logger, intake,
       tls: { caPem: tls.caPem, certPem: tls.gateway.certPem, keyPem: tls.gateway.keyPem },
     });
     return { adapter, system };
@@ -24,6 +24,10 @@ runAdapterConformance({
     {
       test: 'permanent failure',
       reason: 'over SFTP the agency cannot refuse one document at hand-over: every SFTP failure (down, full disk, permissions) may pass, and the agency rejects documents in its own acknowledgement files',
+    },
+    {
+      test: 'intake refuses a revoked certificate',
+      reason: 'the adapter listens for nothing: it polls the agency\'s SFTP server with the gateway\'s SSH key, pinning the server\'s host key; no client certificate is presented to it',
     },
   ],
 });

@@ -1,7 +1,7 @@
 /** A simulated SACP case system: takes notifications, confirms registration by calling the adapter back, and sends its own notifications. */
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance/simulated-system.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
+import { sendAnswer, chainOnly, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
@@ -41,7 +41,7 @@ export async function createSacpSimulator(options: { server: ClientTls; client: 
   };
 
   const host = await serveHttps({
-    tls: options.server,
+    tls: options.server, clients: chainOnly,
     async handle(req) {
       if (req.method !== 'POST' || req.path !== '/api/v2/notifications') return { status: 404 };
       if (failure) {

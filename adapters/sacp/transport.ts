@@ -48,7 +48,8 @@ export function createSacpClient(context: Pick<AdapterContext, 'endpoint' | 'tls
 /** The adapter's side: notifications in, registration callbacks in. */
 export async function startSacpServer(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
-    tls: options.tls, host: options.host, port: options.port,
+    tls: options.tls, clients: options.checkClient, host: options.host, port: options.port,
+    refuse: (verdict) => json(403, { state: 'REJECTED', errorCode: verdict.code, errorDescription: verdict.detail }),
     async handle(request) {
       if (request.method !== 'POST') return { status: 405 };
       if (!request.participants.includes(options.participantId)) return json(403, { state: 'REJECTED', errorCode: 'FORBIDDEN' });

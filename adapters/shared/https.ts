@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
-import { PermanentDeliveryError, TransientDeliveryError, type ClientTls } from '../types.ts';
+import { PermanentDeliveryError, TransientDeliveryError, type ClientCertificateCheck, type ClientTls, type ClientVerdict } from '../types.ts';
 
 /** What a 2xx answer carried. */
 export interface PostAnswer {
@@ -113,9 +113,29 @@ export interface HttpsRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
-  /** The `urn:nrm:participant:` names in the client certificate's SAN URIs. */
+  /** The participant the client certificate names, as the check found it (empty with `clients: 'none'`). */
   participants: string[];
 }
+
+/**
+ * The TLS layer's verdict alone — chain to `caPem` and validity — and the participant the
+ * certificate names. For the simulated agency systems (which check the gateway's client
+ * certificate as an agency would); never for a listener of the gateway: those take the
+ * gateway's own check (`AdapterContext.checkClient`), which adds revocation and the registry.
+ */
+export const chainOnly: ClientCertificateCheck = (socket) => {
+  if (!socket.authorized) return { ok: false, code: 'CLIENT_CERT_UNTRUSTED', detail: `Certificate verification failed: ${String(socket.authorizationError ?? 'no certificate')}.` };
+  const peer = socket.getPeerCertificate() as { subjectaltname?: string } | null;
+  const uris = (peer?.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('URI:urn:nrm:')).map((n) => n.slice(4));
+  const participant = uris.find((u) => u.startsWith('urn:nrm:participant:'))?.slice('urn:nrm:participant:'.length)
+    ?? uris.find((u) => u.startsWith('urn:nrm:gateway:'));
+  return participant ? { ok: true, participantId: participant } : { ok: false, code: 'CLIENT_CERT_UNKNOWN', detail: 'The certificate names no participant.' };
+};
+
+/** The answer to a refused client certificate when the adapter gives none of its own: 403, the code and why. */
+const defaultRefusal = (verdict: Extract<ClientVerdict, { ok: false }>): HttpsAnswer => ({
+  status: 403, contentType: 'application/json', body: JSON.stringify({ code: verdict.code, detail: verdict.detail }),
+});
 
 /** An HTTPS server that can go away and come back on the same port (agency systems in tests, adapters' intake). */
 export interface HttpsHost {
@@ -127,10 +147,16 @@ export interface HttpsHost {
 
 /** Options for {@link serveHttps}. */
 export interface ServeOptions {
-  /** Server certificate and key; `caPem` checks clients' certificates. */
+  /** Server certificate and key; `caPem` is the CA clients' certificates chain to. */
   tls: ClientTls;
-  /** Mutual TLS (the default): clients must present a certificate from `caPem`. `false` for clients that authenticate otherwise (an HMAC). */
-  requireClientCertificate?: boolean;
+  /**
+   * Who may call: a check of each request's client certificate (the gateway's
+   * `AdapterContext.checkClient` for an intake; {@link chainOnly} for a simulated agency
+   * system), or `'none'` for clients that authenticate otherwise (an HMAC).
+   */
+  clients: ClientCertificateCheck | 'none';
+  /** The answer to a refused certificate, in the agency's own terms; default a 403 with the code. */
+  refuse?(verdict: Extract<ClientVerdict, { ok: false }>): HttpsAnswer;
   host?: string;
   port?: number;
   /** Largest body read; bigger requests are answered 413. Default 5 MB. */
@@ -145,7 +171,8 @@ export async function serveHttps(options: ServeOptions): Promise<HttpsHost> {
   const server = https.createServer(
     {
       key: options.tls.keyPem, cert: options.tls.certPem, ca: options.tls.caPem,
-      requestCert: options.requireClientCertificate ?? true, rejectUnauthorized: options.requireClientCertificate ?? true,
+      // The handshake lets every client in; each request is then checked, so a refused one is told why.
+      requestCert: options.clients !== 'none', rejectUnauthorized: false,
     },
     (req, res) => {
       const chunks: Buffer[] = [];
@@ -157,14 +184,14 @@ export async function serveHttps(options: ServeOptions): Promise<HttpsHost> {
       req.on('end', () => {
         void (async () => {
           let answer: HttpsAnswer;
-          if (size > limit) answer = { status: 413 };
+          const verdict: ClientVerdict = options.clients === 'none' ? { ok: true, participantId: '' } : options.clients(req.socket as TLSSocket);
+          if (!verdict.ok) answer = (options.refuse ?? defaultRefusal)(verdict);
+          else if (size > limit) answer = { status: 413 };
           else {
-            const peer = (req.socket as TLSSocket).getPeerCertificate() as { subjectaltname?: string } | null;
-            const uris = (peer?.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('URI:')).map((n) => n.slice(4));
             try {
               answer = await options.handle({
                 method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'),
-                participants: uris.filter((u) => u.startsWith('urn:nrm:participant:')).map((u) => u.slice('urn:nrm:participant:'.length)),
+                participants: verdict.participantId ? [verdict.participantId] : [],
               });
             } catch {
               answer = { status: 500 };

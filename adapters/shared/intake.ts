@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { createJwsSigner } from '../../certs/index.ts';
 import type { Problem } from '../../schemas/index.ts';
 import type { HttpsHost } from './https.ts';
-import { MappingError, type AdapterContext, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument, type Transmission } from '../types.ts';
+import { MappingError, type AdapterContext, type ClientCertificateCheck, type ClientTls, type Intake, type IntakeAnswer, type Mapping, type NativeDocument, type Transmission } from '../types.ts';
 
 /** Options for {@link createGatewayIntake}. */
 export interface GatewayIntakeOptions {
@@ -134,6 +134,8 @@ export interface IntakeServerOptions {
   logger: Logger;
   /** The gateway's server certificate and CA. */
   tls: ClientTls;
+  /** The gateway's check of each caller's certificate: give it to `serveHttps`. */
+  checkClient: ClientCertificateCheck;
   host: string;
   port: number;
 }
@@ -158,7 +160,8 @@ export function createIntakeListener(
       if (!context.intake || listen.port === undefined) return;
       if (!context.serverTls) throw new RangeError(`${context.participantId}: an intake needs the gateway's server certificate (serverTls)`);
       host = await serve({
-        participantId: context.participantId, mapping, intake: context.intake, logger: context.logger, tls: context.serverTls, host: listen.host, port: listen.port,
+        participantId: context.participantId, mapping, intake: context.intake, logger: context.logger, tls: context.serverTls,
+        checkClient: context.checkClient, host: listen.host, port: listen.port,
       });
     },
     stop: async (): Promise<void> => {

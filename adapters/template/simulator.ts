@@ -1,7 +1,7 @@
 /** The agency system, simulated: takes documents over HTTPS and confirms them, and sends its own to the adapter's intake. Tests and the demo use it. */
 import { Agent, request } from 'undici';
 import type { SimulatedSystem } from '../conformance/simulated-system.ts';
-import { sendAnswer, serveHttps, type SendAnswer } from '../shared/https.ts';
+import { sendAnswer, chainOnly, serveHttps, type SendAnswer } from '../shared/https.ts';
 import type { ClientTls, NativeDocument } from '../types.ts';
 import { JSON_TYPE } from './mapping.ts';
 
@@ -24,7 +24,7 @@ export async function createSimulator(options: { server: ClientTls; client: Clie
   const agent = new Agent({ connect: { ca: options.client.caPem, cert: options.client.certPem, key: options.client.keyPem } });
 
   const host = await serveHttps({
-    tls: options.server,
+    tls: options.server, clients: chainOnly,
     async handle(req) {
       if (req.method !== 'POST' || req.path !== '/documents') return { status: 404 };
       if (failure) {

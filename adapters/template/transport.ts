@@ -46,7 +46,7 @@ export function createClient(context: Pick<AdapterContext, 'endpoint' | 'tls' | 
 /** The intake: the agency system POSTs its documents to `https://<host>:<port>/intake` with a certificate naming the participant. */
 export async function startIntake(options: IntakeServerOptions): Promise<HttpsHost> {
   return serveHttps({
-    tls: options.tls, host: options.host, port: options.port,
+    tls: options.tls, clients: options.checkClient, host: options.host, port: options.port,
     async handle(request) {
       if (request.method !== 'POST' || request.path !== '/intake') return { status: 404 };
       if (!request.participants.includes(options.participantId)) return { status: 403, contentType: JSON_TYPE, body: '{"status":"refused","code":"FORBIDDEN"}' };

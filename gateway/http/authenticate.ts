@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { normalizeSerial, readIdentity } from '../../certs/index.ts';
 import type { Caller } from '../access/caller.ts';
+import type { ErrorCode } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { Peer, Peers } from '../federation/peers.ts';
@@ -17,46 +18,63 @@ const VERIFY_ERRORS: Record<string, 'GW_CLIENT_CERT_EXPIRED' | 'GW_CLIENT_CERT_N
   INVALID_PURPOSE: 'GW_CLIENT_CERT_WRONG_USAGE',
 };
 
+/** The verdict on a client certificate: a caller of this gateway's CA, a peer gateway, or refused with the reason. */
+export type CertificateVerdict =
+  | { ok: true; caller: Caller; peer?: undefined }
+  | { ok: true; peer: Peer; caller?: undefined }
+  | { ok: false; code: ErrorCode; detail: string };
+
+/** Checks the client certificate of a TLS connection, for every listener the gateway runs (see {@link createCertificateCheck}). */
+export type CertificateCheck = (socket: TLSSocket) => CertificateVerdict;
+
 /**
- * Middleware for `/v1`: the TLS layer asked for a certificate but let every connection in,
- * so that a refused caller gets a problem document saying why instead of a bare
- * handshake failure. Here the verdict is read and enforced, and the certificate is
- * checked against the revocation list on every request (not once per connection), so a
- * revocation stops a kept-alive connection too.
+ * The one check of a client certificate, for the API, the peer routes and every adapter
+ * intake: the TLS layer asked for a certificate but let every connection in (so that a
+ * refused caller is told why instead of failing the handshake); here its verdict on chain
+ * and validity is read, the issuer and key usage checked, and the certificate looked up in
+ * the revocation list — on every request, not once per connection, so a revocation stops a
+ * kept-alive connection too — and its identity in the participant registry.
  */
-export function authenticate(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean, peers: Peers) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const socket = req.socket as TLSSocket;
+export function createCertificateCheck(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean, peers: Peers): CertificateCheck {
+  return (socket) => {
     const certificate = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
-    if (!certificate) throw new GatewayError('GW_CLIENT_CERT_MISSING', { detail: 'Connect with the client certificate the gateway CA issued to your system.' });
+    if (!certificate) return { ok: false, code: 'GW_CLIENT_CERT_MISSING', detail: 'Connect with the client certificate the gateway CA issued to your system.' };
     if (!socket.authorized) {
       const reason = String(socket.authorizationError ?? 'UNKNOWN');
       // OpenSSL checks the purpose before trust, so a stranger's CA certificate is "wrong usage" to it; to us it is untrusted.
       const ours = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
-      throw new GatewayError((ours && VERIFY_ERRORS[reason]) || 'GW_CLIENT_CERT_UNTRUSTED', { detail: `Certificate verification failed: ${reason}.` });
+      return { ok: false, code: (ours && VERIFY_ERRORS[reason]) || 'GW_CLIENT_CERT_UNTRUSTED', detail: `Certificate verification failed: ${reason}.` };
     }
     // Participants and administrators hold certificates of this gateway's CA. A peer CA is
-    // trusted for its own gateway's certificate, and that opens the peer routes only.
+    // trusted for its own gateway's certificate only.
     if (!(certificate.checkIssued(ca) && certificate.verify(ca.publicKey))) {
       const peer = peers.ofCertificate(certificate);
-      if (!peer) throw new GatewayError('GW_CLIENT_CERT_UNTRUSTED', { detail: 'The certificate was not issued by this gateway\'s CA, nor is it a peer gateway\'s own.' });
-      if (!req.path.startsWith('/peer/')) {
-        throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: `Peer gateway ${peer.name} may call the /v1/peer routes only.` });
-      }
-      res.locals.peer = peer;
-      next();
-      return;
+      return peer ? { ok: true, peer } : { ok: false, code: 'GW_CLIENT_CERT_UNTRUSTED', detail: 'The certificate was not issued by this gateway\'s CA, nor is it a peer gateway\'s own.' };
     }
-    if (isRevoked(normalizeSerial(certificate.serialNumber))) {
-      throw new GatewayError('GW_CLIENT_CERT_REVOKED', { detail: `Certificate ${normalizeSerial(certificate.serialNumber)} is revoked; ask the certificate officer for a new one.` });
-    }
+    const serial = normalizeSerial(certificate.serialNumber);
+    if (isRevoked(serial)) return { ok: false, code: 'GW_CLIENT_CERT_REVOKED', detail: `Certificate ${serial} is revoked; ask the certificate officer for a new one.` };
     const identity = readIdentity(certificate);
     if (!identity || (identity.kind === 'participant' && !registry.get(identity.participantId))) {
-      throw new GatewayError('GW_CLIENT_CERT_UNKNOWN_PARTICIPANT', {
+      return {
+        ok: false, code: 'GW_CLIENT_CERT_UNKNOWN_PARTICIPANT',
         detail: identity?.kind === 'participant' ? `${identity.participantId} is not a registered participant.` : 'The certificate names no participant or administrator.',
-      });
+      };
     }
-    res.locals.caller = identity;
+    return { ok: true, caller: identity };
+  };
+}
+
+/** Middleware for `/v1`: enforces {@link createCertificateCheck}'s verdict; a peer gateway's certificate opens the peer routes only. */
+export function authenticate(check: CertificateCheck) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const verdict = check(req.socket as TLSSocket);
+    if (!verdict.ok) throw new GatewayError(verdict.code, { detail: verdict.detail });
+    if (verdict.peer) {
+      if (!req.path.startsWith('/peer/')) throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: `Peer gateway ${verdict.peer.name} may call the /v1/peer routes only.` });
+      res.locals.peer = verdict.peer;
+    } else {
+      res.locals.caller = verdict.caller;
+    }
     next();
   };
 }

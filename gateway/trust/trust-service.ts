@@ -90,6 +90,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
   const timers: NodeJS.Timeout[] = [];
 
   const isRevoked = (serial: string) => revoked.has(serial);
+  let starting: Promise<void> | undefined;
   const sealer = createJwsSigner(deps.seal, [deps.ca.certPem]);
   const verifier = createJwsVerifier({ caPem: deps.ca.certPem, isRevoked, clockSkewMs: policy.clockSkewSeconds * 1000 });
 
@@ -235,16 +236,24 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
       await warnExpiring();
     },
 
-    async start() {
-      await reload();
-      await this.maintain();
-      // This process's copy of the revocation list; the hourly maintenance is a job of the relay role (queues/jobs/).
-      const onError = (error: unknown) => logger.error({ err: error }, 'reloading revocations failed');
-      timers.push(setInterval(() => void reload().catch(onError), policy.revocationRefreshMs).unref());
+    start() {
+      // Once per process, however many listeners ask.
+      starting ??= (async () => {
+        await reload();
+        await this.maintain();
+        // This process's copy of the revocation list; the hourly maintenance is a job of the relay role (queues/jobs/).
+        const onError = (error: unknown) => logger.error({ err: error }, 'reloading revocations failed');
+        timers.push(setInterval(() => void reload().catch(onError), policy.revocationRefreshMs).unref());
+      })().catch((error: unknown) => {
+        starting = undefined;
+        throw error;
+      });
+      return starting;
     },
 
     stop() {
       for (const t of timers.splice(0)) clearInterval(t);
+      starting = undefined;
     },
   };
 }
