@@ -38,6 +38,7 @@ export const ERRORS = {
   GW_SIGNER_MISMATCH: { status: 403, title: 'The signature was made by another participant than the one it must come from', category: 'caller', retryable: false },
   GW_CSR_INVALID: { status: 400, title: 'The certification request cannot be used', category: 'caller', retryable: false },
   GW_CERTIFICATE_NOT_FOUND: { status: 404, title: 'No such certificate visible to the caller', category: 'caller', retryable: false },
+  GW_RENEWAL_REFUSED: { status: 409, title: 'A participant renews only the certificate it presents, one renewal at a time', category: 'caller', retryable: false },
   GW_IDENTITY_INSUFFICIENT: { status: 400, title: 'The identity given is not enough to compute a pseudonym', category: 'caller', retryable: false },
   GW_PSEUDONYM_MISMATCH: { status: 422, title: 'The subject\'s pseudonym does not match the identity given', category: 'caller', retryable: false },
   GW_EXEMPTION_NOT_ALLOWED: { status: 403, title: 'The sender\'s kind of participant may not invoke this exemption', category: 'caller', retryable: false },

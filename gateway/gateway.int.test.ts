@@ -312,6 +312,20 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
       expect(await counts(gw.db)).toEqual(before);
     });
 
+    it('is not ready until the app says everything it runs has started, though alive', async () => {
+      const starting = await startTestGateway({ store: 'pglite', pki: gw.pki, markStarted: false });
+      try {
+        expect((await starting.as().get('/healthz')).status).toBe(200);
+        const early = await starting.as().get('/readyz');
+        expect(early.status).toBe(503);
+        expect(early.body).toMatchObject({ code: 'GW_NOT_READY', detail: 'The gateway is still starting.' });
+        starting.gateway.markStarted();
+        expect((await starting.as().get('/readyz')).status).toBe(200);
+      } finally {
+        await starting.close();
+      }
+    });
+
     it('answers health, readiness and the contract without a certificate', async () => {
       const anonymous = gw.as();
       expect((await anonymous.get('/healthz')).body).toEqual({ status: 'ok' });

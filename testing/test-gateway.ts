@@ -165,6 +165,8 @@ export interface TestGatewayOptions {
   pki?: TestPki;
   overrides?: Record<string, unknown>;
   logs?: Writable;
+  /** `false`: the app has not said everything it runs has started (readiness stays 503). */
+  markStarted?: boolean;
 }
 
 /** Starts a gateway for a test file. */
@@ -184,7 +186,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();
-  gateway.markStarted();
+  if (options.markStarted !== false) gateway.markStarted();
   const agents: Agent[] = [];
   return {
     url, gateway, db, config, pki,

@@ -20,7 +20,7 @@ const VERIFY_ERRORS: Record<string, 'GW_CLIENT_CERT_EXPIRED' | 'GW_CLIENT_CERT_N
 
 /** The verdict on a client certificate: a caller of this gateway's CA, a peer gateway, or refused with the reason. */
 export type CertificateVerdict =
-  | { ok: true; caller: Caller; peer?: undefined }
+  | { ok: true; caller: Caller; serial: string; peer?: undefined }
   | { ok: true; peer: Peer; caller?: undefined }
   | { ok: false; code: ErrorCode; detail: string };
 
@@ -60,7 +60,7 @@ export function createCertificateCheck(registry: ParticipantRegistry, ca: X509Ce
         detail: identity?.kind === 'participant' ? `${identity.participantId} is not a registered participant.` : 'The certificate names no participant or administrator.',
       };
     }
-    return { ok: true, caller: identity };
+    return { ok: true, caller: identity, serial };
   };
 }
 
@@ -74,6 +74,7 @@ export function authenticate(check: CertificateCheck) {
       res.locals.peer = verdict.peer;
     } else {
       res.locals.caller = verdict.caller;
+      res.locals.serial = verdict.serial;
     }
     next();
   };
@@ -84,6 +85,13 @@ export function peerOf(res: Response): Peer {
   const peer = res.locals.peer as Peer | undefined;
   if (!peer) throw new GatewayError('GW_PEER_ROUTES_ONLY', { detail: 'Only a peer gateway, with its own gateway certificate, may call this route.' });
   return peer;
+}
+
+/** The serial of the certificate the caller presented on this request. */
+export function presentedSerial(res: Response): string {
+  const serial = res.locals.serial as string | undefined;
+  if (!serial) throw new GatewayError('GW_INTERNAL', { detail: 'Route reached without authentication.' });
+  return serial;
 }
 
 /** The caller `authenticate` recorded. */

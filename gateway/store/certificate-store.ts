@@ -40,7 +40,9 @@ export interface CertificateFilter {
 }
 
 /** The outcome of a revocation. */
-export type RevokeOutcome = { outcome: 'revoked' | 'already-revoked'; certificate: CertificateRow } | { outcome: 'not-found' };
+export type RevokeOutcome =
+  | { outcome: 'revoked' | 'already-revoked'; certificate: CertificateRow; /** Renewals revoked with it (key compromise). */ cascaded: string[] }
+  | { outcome: 'not-found' };
 
 /** Certificates in the store. */
 export interface CertificateStore {
@@ -49,7 +51,12 @@ export interface CertificateStore {
   get(serial: string): Promise<CertificateRow | undefined>;
   /** Newest first. */
   list(filter: CertificateFilter): Promise<CertificateRow[]>;
-  /** Revokes and writes the audit entry in one statement; revoking twice keeps the first reason and time. */
+  /**
+   * Revokes and writes the audit entry in one statement; revoking twice keeps the first
+   * reason and time. For `keyCompromise`, the renewals the participant issued itself from
+   * this certificate (following `replaces`) are revoked with it: whoever held the key may
+   * have made them.
+   */
   revoke(options: { serial: string; reason: string; actor: string }): Promise<RevokeOutcome>;
   /** Revokes (`superseded`) each certificate whose successor was issued before `issuedBefore`; returns their serials. */
   retireSuperseded(options: { issuedBefore: Date; actor: string }): Promise<string[]>;
@@ -89,7 +96,7 @@ export function createCertificateStore(db: Database): CertificateStore {
            INSERT INTO certificates (serial, subject_kind, participant, name, roles, fingerprint, not_before, not_after, certificate, issued_by, replaces)
            VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING serial
          ), audit AS (
-           ${auditRows({ from: 'issued', actor: '$10', action: 'certificate.issued', details: "jsonb_build_object('serial', serial, 'subjectKind', $2::text, 'participant', $3::text, 'name', $4::text, 'roles', $5::text[])" })}
+           ${auditRows({ from: 'issued', actor: '$10', action: 'certificate.issued', details: "jsonb_build_object('serial', serial, 'subjectKind', $2::text, 'participant', $3::text, 'name', $4::text, 'roles', $5::text[], 'replaces', $11::text)" })}
          )
          SELECT serial FROM issued`,
         [c.serial, c.subjectKind, c.participant ?? null, c.name ?? null, c.roles, c.fingerprint, c.notBefore, c.notAfter, c.certificatePem, c.issuedBy, c.replaces ?? null],
@@ -114,21 +121,26 @@ export function createCertificateStore(db: Database): CertificateStore {
     },
 
     async revoke({ serial, reason, actor }) {
-      const { rows } = await db.query<Row & { moved: boolean }>(
-        `WITH revoked AS (
+      const { rows } = await db.query<Row & { moved: boolean; cascaded: string[] }>(
+        `WITH RECURSIVE renewals AS (
+           SELECT c.serial, c.issued_by FROM certificates c
+           WHERE $2 = 'keyCompromise' AND c.replaces = $1 AND c.issued_by = 'participant:' || c.participant
+           UNION
+           SELECT c.serial, c.issued_by FROM certificates c JOIN renewals r ON c.replaces = r.serial WHERE c.issued_by = r.issued_by
+         ), revoked AS (
            UPDATE certificates SET revoked_at = now(), revocation_reason = $2, revoked_by = $3
-           WHERE serial = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}
+           WHERE (serial = $1 OR serial IN (SELECT serial FROM renewals)) AND revoked_at IS NULL RETURNING ${COLUMNS}
          ), audit AS (
-           ${auditRows({ from: 'revoked', actor: '$3', action: 'certificate.revoked', details: "jsonb_build_object('serial', serial, 'reason', $2::text)" })}
+           ${auditRows({ from: 'revoked', actor: '$3', action: 'certificate.revoked', details: "jsonb_build_object('serial', serial, 'reason', $2::text) || CASE WHEN serial = $1 THEN '{}'::jsonb ELSE jsonb_build_object('renewalOf', $1::text) END" })}
          )
-         SELECT ${COLUMNS}, true AS moved FROM revoked
+         SELECT ${COLUMNS}, true AS moved, ARRAY(SELECT serial FROM revoked WHERE serial <> $1) AS cascaded FROM revoked WHERE serial = $1
          UNION ALL
-         SELECT ${COLUMNS}, false AS moved FROM certificates WHERE serial = $1 AND NOT EXISTS (SELECT 1 FROM revoked)`,
+         SELECT ${COLUMNS}, false AS moved, ARRAY(SELECT serial FROM revoked) AS cascaded FROM certificates WHERE serial = $1 AND NOT EXISTS (SELECT 1 FROM revoked WHERE serial = $1)`,
         [serial, reason, actor],
       );
       const row = rows[0];
       if (!row) return { outcome: 'not-found' };
-      return { outcome: row.moved ? 'revoked' : 'already-revoked', certificate: toCertificate(row) };
+      return { outcome: row.moved ? 'revoked' : 'already-revoked', certificate: toCertificate(row), cascaded: row.cascaded };
     },
 
     async retireSuperseded({ issuedBefore, actor }) {

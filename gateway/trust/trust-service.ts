@@ -56,7 +56,11 @@ export interface TrustService {
   readonly verifier: JwsVerifier;
   /** Whether a (normalised) serial is revoked, as of the last reload or this process's own revocation. */
   isRevoked(serial: string): boolean;
-  issue(caller: Caller, request: CertificateRequest): Promise<CertificateView>;
+  /**
+   * Issues a certificate. A participant renews only its own certificate, and only the one it
+   * presents (`presentedSerial`), naming it in `replaces`; one renewal at a time.
+   */
+  issue(caller: Caller, request: CertificateRequest, presentedSerial?: string): Promise<CertificateView>;
   list(caller: Caller, filter: { participant?: string; expiringWithinDays?: number; limit: number }): Promise<CertificateView[]>;
   get(caller: Caller, serial: string): Promise<CertificateView>;
   revoke(caller: Caller, serial: string, reason: RevocationReason): Promise<CertificateView>;
@@ -108,6 +112,37 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
   const mayManage = (caller: Caller, row: CertificateRow): boolean =>
     caller.kind === 'administrator' ? caller.roles.includes('certificate-officer') : row.participant === caller.participantId && caller.adapter === undefined;
 
+  /**
+   * A stolen key must not yield certificates that outlive the stolen one: a participant's
+   * renewal replaces the certificate it presents, and only when that one is not in a
+   * renewal already — no successor, and its own predecessor retired — so a participant holds
+   * at most two valid certificates, and revoking one for key compromise reaches the other.
+   */
+  const checkRenewal = async (replaces: string | undefined, presented: string | undefined) => {
+    if (!replaces) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        detail: 'A participant renews the certificate it presents: name it in replaces. New certificates come from the certificate officer.',
+        violations: [{ pointer: '/replaces', message: 'is required when a participant renews its own certificate', keyword: 'rotation' }],
+      });
+    }
+    if (!presented || normalizeSerial(replaces) !== presented) {
+      throw new GatewayError('GW_RENEWAL_REFUSED', {
+        detail: `Renew the certificate you present (${presented ?? 'none'}), from the system that holds it; another one is the certificate officer's to replace.`,
+        violations: [{ pointer: '/replaces', message: 'is not the certificate presented on this request', keyword: 'rotation' }],
+      });
+    }
+    const current = await store.get(presented);
+    const successors = (await store.list({ participant: current?.participant ?? '', limit: 1000 })).filter((c) => c.replaces === presented && !c.revokedAt);
+    const predecessor = current?.replaces ? await store.get(current.replaces) : undefined;
+    if (successors.length > 0 || (predecessor && !predecessor.revokedAt)) {
+      throw new GatewayError('GW_RENEWAL_REFUSED', {
+        detail: successors.length > 0
+          ? `Certificate ${presented} was renewed already (${successors.map((s) => s.serial).join(', ')}); use that one.`
+          : `Certificate ${presented} is itself a renewal whose predecessor ${predecessor!.serial} is still valid; renew once it is retired.`,
+      });
+    }
+  };
+
   const expiringBefore = () => new Date(now().getTime() + policy.expiryWarningDays * DAY);
 
   const warnExpiring = async () => {
@@ -129,13 +164,14 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
     verifier,
     isRevoked,
 
-    async issue(caller, request) {
+    async issue(caller, request, presentedSerial) {
       const subject = request.subject;
       if (caller.kind === 'participant') {
         // A participant system renews its own certificate; anything else is the certificate officer's.
         if (subject.kind !== 'participant' || subject.participantId !== caller.participantId || caller.adapter) {
           throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'A participant may only request a renewal of its own participant certificate; other certificates need a certificate officer.' });
         }
+        await checkRenewal(request.replaces, presentedSerial);
       } else {
         requireRole(caller, 'certificate-officer');
       }
@@ -171,6 +207,8 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
       });
       const record = describeCertificate(certPem, callerLabel(caller));
       await store.record({ ...record, ...(replaced ? { replaces: replaced.serial } : {}) });
+      // The certificate officer hears of every renewal a participant makes itself (and the audit log holds it).
+      if (caller.kind === 'participant') logger.warn({ serial: record.serial, replaces: replaced?.serial, participant: record.participant }, 'participant renewed its own certificate');
       return toView((await store.get(record.serial))!, now());
     },
 
@@ -200,7 +238,9 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
       if (outcome.outcome === 'not-found') throw new GatewayError('GW_CERTIFICATE_NOT_FOUND');
       // Effective in this process at once; other processes reload within `revocationRefreshMs`.
       markRevoked(row.serial);
+      for (const serial of outcome.cascaded) markRevoked(serial);
       if (outcome.outcome === 'revoked') logger.info({ serial: row.serial, reason, subject: subjectLabel(row) }, 'certificate revoked');
+      if (outcome.cascaded.length > 0) logger.warn({ serial: row.serial, renewals: outcome.cascaded, subject: subjectLabel(row) }, 'renewals made with a compromised certificate revoked with it');
       return toView(outcome.certificate, now());
     },
 

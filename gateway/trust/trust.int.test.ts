@@ -115,6 +115,50 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       expect((await officer().get(`/v1/certificates/${old.serial}`)).body).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
       expect((await gw.as(renewed).get('/v1/participants')).status).toBe(200);
     });
+
+    it('lets a participant renew only the certificate it presents, naming it, one renewal at a time, and tells the officer', async () => {
+      const first = await issued('BG-SAA');
+      const other = await issued('BG-SAA');
+      const subject = { kind: 'participant', participantId: 'BG-SAA' };
+      const post = (as: KeyedCertificate, body: Record<string, unknown>) => gw.as(as).post('/v1/certificates', { csr: keyAndCsr().csr, subject, ...body });
+      const selfIssued = async () => (await gw.db.query(`SELECT serial FROM certificates WHERE issued_by = 'participant:BG-SAA'`)).rows.length;
+
+      const unnamed = await post(first, {});
+      expect([unnamed.status, unnamed.body.code, unnamed.body.violations[0].pointer]).toEqual([400, 'GW_VALIDATION_FAILED', '/replaces']);
+      const another = await post(first, { replaces: other.serial });
+      expect([another.status, another.body.code]).toEqual([409, 'GW_RENEWAL_REFUSED']);
+      expect(await selfIssued()).toBe(0);
+
+      const renewed = await issued('BG-SAA', { replaces: first.serial }, gw.as(first));
+      // A second spare from the old certificate, or a renewal of the renewal while the old one is valid: refused.
+      expect((await post(first, { replaces: first.serial })).body.code).toBe('GW_RENEWAL_REFUSED');
+      expect((await post(renewed, { replaces: renewed.serial })).body.code).toBe('GW_RENEWAL_REFUSED');
+      expect(await selfIssued()).toBe(1);
+
+      const told = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'participant renewed its own certificate' && l.serial === renewed.serial);
+      expect(told).toMatchObject({ level: 40, replaces: first.serial, participant: 'BG-SAA' });
+      const { rows } = await gw.db.query<{ actor: string; details: Record<string, unknown> }>(
+        `SELECT actor, details FROM audit_log WHERE action = 'certificate.issued' AND details->>'serial' = $1`, [renewed.serial],
+      );
+      expect(rows).toEqual([{ actor: 'participant:BG-SAA', details: expect.objectContaining({ replaces: first.serial }) }]);
+    });
+
+    it('revokes, with a certificate revoked for key compromise, the renewals the participant made from it, and no certificate the officer issued', async () => {
+      const a = await issued('BG-NGO-ANIMUS');
+      const b = await issued('BG-NGO-ANIMUS', { replaces: a.serial }, gw.as(a));
+      await gw.gateway.trust.maintain(); // a is retired (no overlap here): b may be renewed
+      const c = await issued('BG-NGO-ANIMUS', { replaces: b.serial }, gw.as(b)); // made with b's key: maybe by a thief
+      const d = await issued('BG-NGO-ANIMUS', { replaces: b.serial }); // the officer's replacement
+      const revoked = await officer().post(`/v1/certificates/${b.serial}/revoke`, { reason: 'keyCompromise' });
+      expect(revoked.body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+      expect((await officer().get(`/v1/certificates/${c.serial}`)).body).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+      expect((await gw.as(c).get('/v1/participants')).body.code).toBe('GW_CLIENT_CERT_REVOKED');
+      expect((await gw.as(d).get('/v1/participants')).status).toBe(200);
+      const { rows } = await gw.db.query<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_log WHERE action = 'certificate.revoked' AND details->>'serial' = $1`, [c.serial],
+      );
+      expect(rows).toEqual([{ details: { serial: c.serial, reason: 'keyCompromise', renewalOf: b.serial } }]);
+    });
   });
 
   describe('revocation', () => {

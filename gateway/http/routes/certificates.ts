@@ -2,7 +2,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RevocationReason } from '../../../certs/index.ts';
 import type { CertificateRequest, Validators } from '../../../schemas/index.ts';
-import { callerOf } from '../authenticate.ts';
+import { callerOf, presentedSerial } from '../authenticate.ts';
 import { bodyReader, queryReader } from '../query.ts';
 import type { Published, TrustService } from '../../trust/trust-service.ts';
 
@@ -14,7 +14,7 @@ export function certificateRoutes(trust: TrustService, validators: Validators): 
   const listQuery = queryReader<{ participant?: string; expiringWithinDays?: number; limit: number }>(validators, 'listCertificates');
 
   router.post('/certificates', async (req, res) => {
-    const issued = await trust.issue(callerOf(res), requestBody(req));
+    const issued = await trust.issue(callerOf(res), requestBody(req), presentedSerial(res));
     res.status(201).location(`/v1/certificates/${issued.serial}`).json(issued);
   });
   router.get('/certificates', async (req, res) => {
