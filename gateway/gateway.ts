@@ -6,10 +6,10 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { buildCategoryMaps, type Contract, type Validators } from '../schemas/index.ts';
 import { deliveryPolicy, type Config } from './config/config.ts';
-import { GatewayError } from './errors.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
+import { refuseForgeable } from './http/forgery.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
@@ -167,13 +167,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
 
   const v1 = express.Router();
   v1.use(authenticate(checkCertificate));
-  v1.use((req, _res, next) => {
-    // `req.is` is false for a body of another type, null for no body (optional bodies may be left out).
-    if (req.method === 'POST' && req.is('application/json') === false) {
-      throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', { detail: `Send Content-Type: application/json (got ${req.get('content-type') ?? 'none'}).` });
-    }
-    next();
-  });
+  v1.use(refuseForgeable());
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
   v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal }));
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics));

@@ -1,0 +1,31 @@
+/**
+ * Requests a foreign web page can forge. A browser holding a client certificate presents it
+ * to any page's request, as it sends a cookie; so a state-changing request is refused when a
+ * page elsewhere could have made it: a body that is not JSON (an HTML form sends
+ * `application/x-www-form-urlencoded`, `multipart/form-data` or `text/plain`, even with no
+ * body), or an `Origin` / `Sec-Fetch-Site` of another site. Agency systems send neither
+ * header; the console, served by the gateway itself, is same-origin.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError } from '../errors.ts';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function refuseForgeable() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (SAFE.has(req.method)) return next();
+    const site = req.get('sec-fetch-site');
+    const origin = req.get('origin');
+    if ((site && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== `https://${req.get('host') ?? ''}`)) {
+      throw new GatewayError('GW_CROSS_SITE_REQUEST', {
+        detail: `A ${req.method} from another site (Origin ${origin ?? 'absent'}, Sec-Fetch-Site ${site ?? 'absent'}) is refused: it could be a page forging the request with your certificate.`,
+      });
+    }
+    // `req.is` is false for a body of another type, null for no body; a content type that is not JSON is refused either way.
+    const type = req.get('content-type');
+    if (req.is('application/json') === false || (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))) {
+      throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', { detail: `Send Content-Type: application/json (got ${type ?? 'none'}).` });
+    }
+    next();
+  };
+}
