@@ -10,6 +10,7 @@ import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { refuseForgeable } from './http/forgery.ts';
+import { refuseUnstorableText } from './http/query.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
@@ -169,6 +170,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(authenticate(checkCertificate));
   v1.use(refuseForgeable());
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
+  v1.use(refuseUnstorableText());
   v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal }));
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics));
   v1.use(webhookRoutes(deliveries, deps.validators));

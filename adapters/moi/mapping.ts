@@ -93,7 +93,15 @@ export function writeDocument(root: string, content: Record<string, unknown>): s
 export function readDocument(body: string): { root: string; content: Record<string, unknown> } {
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new MappingError(`The document is not well-formed XML (line ${valid.err.line})`, { code: 'NATIVE_MALFORMED' });
-  const parsed = parser.parse(body) as Record<string, unknown>;
+  // The ministry's documents have no DTD: refusing it refuses every entity trick with it.
+  if (/<!DOCTYPE/i.test(body)) throw new MappingError('The document may not have a DOCTYPE (DTDs and entities are not accepted)', { code: 'NATIVE_MALFORMED' });
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parser.parse(body) as Record<string, unknown>;
+  } catch {
+    // Nesting too deep, element names like __proto__: the parser's refusals, answered as the sender's fault, for good.
+    throw new MappingError('The document cannot be read: it nests too deeply or uses reserved element names', { code: 'NATIVE_MALFORMED' });
+  }
   const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'));
   if (roots.length !== 1) throw new MappingError('The document must have one root element', { code: 'NATIVE_MALFORMED' });
   const qualified = roots[0]!;

@@ -38,6 +38,9 @@ function asGatewayError(error: unknown, res: Response): GatewayError {
     return new GatewayError(bodyError, { detail: 'The body could not be parsed as JSON.' });
   }
   if (bodyError) return new GatewayError(bodyError);
+  // Any other refusal of the body parser (a gzip body that does not inflate, say) is the caller's, and final.
+  const status = (error as { status?: number; type?: string }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new GatewayError('GW_MALFORMED_JSON', { detail: 'The body could not be read (its encoding or length is wrong).' });
   // Unexpected: pino-http logs `res.err` with the stack; the caller gets no internals.
   res.err = error as Error;
   return new GatewayError('GW_INTERNAL', { detail: 'The gateway failed; nothing was stored. Retry with the same messageId.' });

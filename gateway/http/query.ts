@@ -9,8 +9,49 @@ export function queryReader<T>(validators: Validators, operationId: string): (re
   return (req) => {
     const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
     const violations = check(query); // coerces and applies defaults in place
+    // Coercion turns `1e999` and `Infinity` into a number the schema's integer check lets through.
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) violations.push({ pointer: `#/query/${name}`, message: 'must be a finite number', keyword: 'type' });
+    }
     if (violations.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { violations });
     return query as T;
+  };
+}
+
+/**
+ * Text PostgreSQL cannot store (a NUL) or that is not Unicode (a lone surrogate, which
+ * JSON's `\\uD800` escapes can carry): anywhere in a body, in a value or a member name.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Pointers (at most 20) to the strings and member names of `value` holding {@link UNSTORABLE} text. */
+export function unstorableText(value: unknown, pointer = '', found: string[] = []): string[] {
+  if (found.length >= 20) return found;
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) found.push(pointer);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => unstorableText(item, `${pointer}/${i}`, found));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (UNSTORABLE.test(key)) found.push(at);
+      else unstorableText(item, at, found);
+    }
+  }
+  return found;
+}
+
+/** Middleware after the JSON parser: a body with text that can never be stored is a 400, naming where. */
+export function refuseUnstorableText() {
+  return (req: Request, _res: unknown, next: () => void): void => {
+    const found = req.body === undefined ? [] : unstorableText(req.body);
+    if (found.length > 0) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        detail: 'Text may not hold a NUL character or an unpaired UTF-16 surrogate: it is not storable Unicode.',
+        violations: found.map((pointer) => ({ pointer, message: 'holds a NUL character or an unpaired surrogate', keyword: 'text' })),
+      });
+    }
+    next();
   };
 }
 
