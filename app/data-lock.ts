@@ -1,5 +1,6 @@
-/** One gateway per embedded data folder: a lock file says who holds it, so a second `npm start` says so instead of corrupting PGlite. */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+/** The data folder: one gateway per embedded folder (a lock file says who holds it, so a second `npm start` says so instead of corrupting PGlite), and private to the gateway's user. */
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import type { Logger } from '../gateway/index.ts';
 import { join } from 'node:path';
 
 /** The data folder is held by another running gateway. */
@@ -36,5 +37,20 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Files this process creates are readable by its user only (umask 077: the embedded
+ * database, development certificates, a private Redis's AOF), and the data folder is made
+ * private if it was not (an older install, a careless `mkdir`), saying so.
+ */
+export function keepDataPrivate(dataDir: string, logger: Logger): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    chmodSync(dataDir, 0o700);
+    logger.warn({ dataDir, mode: mode.toString(8) }, 'the data folder was open to other users; made private (700)');
   }
 }

@@ -8,7 +8,7 @@ import { resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '.
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
 import { loadAppConfig } from './config.ts';
-import { lockDataDir } from './data-lock.ts';
+import { keepDataPrivate, lockDataDir } from './data-lock.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from '../gateway/consents/pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from '../demo/agencies.ts';
 import { partnerOverrides, planDemoPartner } from '../demo/partner.ts';
@@ -53,6 +53,8 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   if (partnerPlan) config = loadAppConfig({ env: options.env ?? {}, overrides: { ...options.overrides, ...partnerPlan.mainOverrides }, validators });
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
 
+  // Embedded data is case data: private to the gateway's user, however the folder came to be.
+  keepDataPrivate(config.dataDir, logger);
   // The embedded database admits one process; a shared PostgreSQL admits many.
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   if (!config.tls && !existsSync(join(config.dataDir, 'certs', 'ca.pem'))) {

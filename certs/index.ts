@@ -10,3 +10,4 @@ export { createJwsSigner, createJwsVerifier, SignatureError } from './jws.ts';
 export type { JwsHeader, JwsSigner, JwsVerifier, VerifiedJws, TrustAnchor, SignatureFailure } from './jws.ts';
 export { readIdentity, readGatewayName, participantUri, administratorUri, adapterUri, roleUri, gatewayUri, ADMIN_ROLES } from './identity.ts';
 export type { CertificateIdentity, AdminRole } from './identity.ts';
+export { TLS_SERVER_OPTIONS } from './tls.ts';

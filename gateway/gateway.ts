@@ -10,6 +10,7 @@ import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { refuseForgeable } from './http/forgery.ts';
+import { strictRouter } from './http/router.ts';
 import { refuseUnstorableText } from './http/query.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
@@ -31,7 +32,7 @@ import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
 import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
-import type { KeyedCertificate } from '../certs/index.ts';
+import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
 export interface TlsMaterial {
@@ -141,6 +142,16 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Paths match exactly (see strictRouter): /METRICS and /v1/participants/ are not served.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  app.use((_req, res, next) => {
+    // Answers hold case data: never cached, never sniffed into another type; HTTPS only from now on.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+    next();
+  });
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -166,7 +177,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   );
   app.use(publicTrustRoutes(trust, deps.validators));
 
-  const v1 = express.Router();
+  const v1 = strictRouter();
   v1.use(authenticate(checkCertificate));
   v1.use(refuseForgeable());
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
@@ -192,7 +203,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       requestCert: true,
       // Verified per request in `authenticate`, so a refusal can say why in problem+json.
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      ...TLS_SERVER_OPTIONS,
     },
     app,
   );

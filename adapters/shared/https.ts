@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
+import { TLS_SERVER_OPTIONS } from '../../certs/index.ts';
 import { PermanentDeliveryError, TransientDeliveryError, type ClientCertificateCheck, type ClientTls, type ClientVerdict } from '../types.ts';
 
 /** What a 2xx answer carried. */
@@ -170,6 +171,7 @@ export async function serveHttps(options: ServeOptions): Promise<HttpsHost> {
   const sockets = new Set<TLSSocket>();
   const server = https.createServer(
     {
+      ...TLS_SERVER_OPTIONS,
       key: options.tls.keyPem, cert: options.tls.certPem, ca: options.tls.caPem,
       // The handshake lets every client in; each request is then checked, so a refused one is told why.
       requestCert: options.clients !== 'none', rejectUnauthorized: false,

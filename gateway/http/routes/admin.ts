@@ -1,13 +1,14 @@
 /** `/v1/admin`: dead letters for operators (administrator certificate with the operator role). */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
 import { callerOf } from '../authenticate.ts';
 import { bodyReader, queryReader } from '../query.ts';
+import { strictRouter } from '../router.ts';
 
 /** The admin routes, relative to `/v1`. */
 export function adminRoutes(deliveries: DeliveryService, validators: Validators): Router {
-  const router = express.Router();
+  const router = strictRouter();
   const listQuery = queryReader<{ recipient?: string; limit: number }>(validators, 'listDeadLetters');
   const retryAllBody = bodyReader<{ recipient?: string }>(validators, 'RetryAllRequest');
   const discardBody = bodyReader<{ reason: string }>(validators, 'DiscardRequest');

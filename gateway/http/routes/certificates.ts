@@ -1,14 +1,15 @@
 /** `/v1/certificates`, `/v1/ca`, `/v1/crl`: issuing, listing and revoking certificates, and what relying parties need to check them. */
-import express, { type Request, type Response, type Router } from 'express';
+import { type Request, type Response, type Router } from 'express';
 import type { RevocationReason } from '../../../certs/index.ts';
 import type { CertificateRequest, Validators } from '../../../schemas/index.ts';
 import { callerOf, presentedSerial } from '../authenticate.ts';
 import { bodyReader, queryReader } from '../query.ts';
 import type { Published, TrustService } from '../../trust/trust-service.ts';
+import { strictRouter } from '../router.ts';
 
 /** The authenticated certificate routes, relative to `/v1`. */
 export function certificateRoutes(trust: TrustService, validators: Validators): Router {
-  const router = express.Router();
+  const router = strictRouter();
   const requestBody = bodyReader<CertificateRequest>(validators, 'CertificateRequest');
   const revocationBody = bodyReader<{ reason: RevocationReason }>(validators, 'RevocationRequest');
   const listQuery = queryReader<{ participant?: string; expiringWithinDays?: number; limit: number }>(validators, 'listCertificates');
@@ -31,7 +32,7 @@ export function certificateRoutes(trust: TrustService, validators: Validators): 
 
 /** `/v1/ca` and `/v1/crl`, served without a client certificate (relying parties and auditors fetch them). */
 export function publicTrustRoutes(trust: TrustService, validators: Validators): Router {
-  const router = express.Router();
+  const router = strictRouter();
   const caQuery = queryReader<{ format?: 'der' | 'pem' }>(validators, 'getCaCertificate');
   const crlQuery = queryReader<{ format?: 'der' | 'pem' }>(validators, 'getCrl');
   router.get('/v1/ca', (req, res) => {

@@ -1,13 +1,14 @@
 /** `/v1/pseudonyms` and `/v1/consents`: the subject's pseudonym and the consent registry. */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { ConsentRequest, Identity, Validators } from '../../../schemas/index.ts';
 import type { ConsentService } from '../../consents/consent-service.ts';
 import { callerOf } from '../authenticate.ts';
 import { bodyReader, queryReader } from '../query.ts';
+import { strictRouter } from '../router.ts';
 
 /** The consent routes, relative to `/v1`. */
 export function consentRoutes(consents: ConsentService, validators: Validators): Router {
-  const router = express.Router();
+  const router = strictRouter();
   const pseudonymBody = bodyReader<{ identity: Identity }>(validators, 'PseudonymRequest');
   const consentBody = bodyReader<ConsentRequest>(validators, 'ConsentRequest');
   const withdrawalBody = bodyReader<{ reason: string }>(validators, 'ConsentWithdrawal');

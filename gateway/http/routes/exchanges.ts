@@ -1,11 +1,12 @@
 /** `/v1/exchanges`: submit, track one, list, cancel, stream status events. */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
 import { GatewayError } from '../../errors.ts';
 import { callerOf } from '../authenticate.ts';
 import { pause, queryReader } from '../query.ts';
 import type { ExchangeService, ListQuery } from '../../exchanges/exchange-service.ts';
+import { strictRouter } from '../router.ts';
 
 /** Options for {@link exchangeRoutes}. */
 export interface ExchangeRouteOptions {
@@ -21,7 +22,7 @@ export interface ExchangeRouteOptions {
 /** The exchange routes, relative to `/v1`. */
 export function exchangeRoutes(options: ExchangeRouteOptions): Router {
   const { exchanges, deliveries, validators, shutdown } = options;
-  const router = express.Router();
+  const router = strictRouter();
   const listQuery = queryReader<ListQuery>(validators, 'listExchanges');
   const cancelBody = (body: unknown) => {
     const violations = validators.schema('CancelRequest')(body ?? {});

@@ -1,7 +1,8 @@
 /** `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`: answered without a client certificate. */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { GatewayError } from '../../errors.ts';
+import { strictRouter } from '../router.ts';
 
 /** What readiness depends on. */
 export interface ReadinessProbe {
@@ -17,7 +18,7 @@ export interface ReadinessProbe {
 
 /** The operational routes. */
 export function operationRoutes(contractText: string, probe: ReadinessProbe, metrics: Registry): Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

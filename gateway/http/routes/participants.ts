@@ -1,11 +1,12 @@
 /** `/v1/participants`: the registry, readable by every authenticated caller. */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import { GatewayError } from '../../errors.ts';
 import type { ParticipantRegistry } from '../../participants/participant-registry.ts';
+import { strictRouter } from '../router.ts';
 
 /** The registry routes, relative to `/v1`. */
 export function participantRoutes(registry: ParticipantRegistry): Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/participants', (_req, res) => {
     res.json({ items: registry.list() });
   });

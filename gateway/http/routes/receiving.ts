@@ -1,14 +1,15 @@
 /** `/v1/inbox` and `/v1/receipts`: how recipients take deliveries and confirm them. */
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { SignedReceipt, Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
 import type { Metrics } from '../../metrics.ts';
 import { callerOf } from '../authenticate.ts';
 import { bodyReader, pause, queryReader } from '../query.ts';
+import { strictRouter } from '../router.ts';
 
 /** The receiving routes, relative to `/v1`. */
 export function receivingRoutes(deliveries: DeliveryService, validators: Validators, shutdown: AbortSignal, metrics: Pick<Metrics, 'inboxPollWaiting'>): Router {
-  const router = express.Router();
+  const router = strictRouter();
   const inboxQuery = queryReader<{ limit: number; wait: number }>(validators, 'getInbox');
   const receiptBody = bodyReader<SignedReceipt>(validators, 'SignedReceipt');
 
