@@ -8,7 +8,10 @@
 import { createJsonPoster, serveHttps, type HttpsAnswer, type HttpsHost } from '../shared/https.ts';
 import { takeIn, type IntakeOutcome, type IntakeServerOptions } from '../shared/intake.ts';
 import type { AdapterContext } from '../types.ts';
+import { isUuid } from '../../schemas/index.ts';
 import { JSON_TYPE } from './mapping.ts';
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 const json = (status: number, body: object, headers: Record<string, string> = {}): HttpsAnswer => ({ status, contentType: JSON_TYPE, headers, body: JSON.stringify(body) });
 
@@ -63,6 +66,10 @@ export async function startSacpServer(options: IntakeServerOptions): Promise<Htt
       }
       if (typeof callback.deliveryRef !== 'string' || typeof callback.envelopeDigest !== 'string' || callback.status !== 'REGISTERED') {
         return json(400, { errorCode: 'NATIVE_INVALID', errorDescription: 'A callback needs deliveryRef, envelopeDigest and status REGISTERED' });
+      }
+      // Only what the notification carried can come back: anything else is refused before it reaches a log line.
+      if (!isUuid(callback.deliveryRef) || !DIGEST.test(callback.envelopeDigest)) {
+        return json(400, { errorCode: 'NATIVE_INVALID', errorDescription: 'deliveryRef and envelopeDigest must be the ones the notification carried' });
       }
       const answer = await options.intake.acknowledge({ deliveryId: callback.deliveryRef, envelopeDigest: callback.envelopeDigest }).catch(() => undefined);
       if (!answer || (!answer.ok && answer.status >= 500)) return json(503, { errorDescription: 'The gateway is unavailable; call back later' }, { 'retry-after': '5' });
