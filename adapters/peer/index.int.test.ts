@@ -189,6 +189,20 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     const stored = await hu.running.db.query<{ n: string }>("SELECT count(*) AS n FROM exchanges WHERE message_id LIKE 'tampered-%'");
     expect(Number(stored.rows[0]!.n)).toBe(1); // the properly sealed one only
 
+    // The exemption policy here holds for relayed envelopes: a foreign partner may not invoke
+    // criminal proceedings (only the police may); what it may invoke is counted as here.
+    const policed = await relaySealed(bgSeal, (e) => {
+      e.legalBasis = { exemption: 'criminal-proceedings', justification: 'Relayed by a partner that may not invoke it here.' };
+      delete e.recipientLegalBasis;
+    });
+    expect([policed.status, policed.body.code]).toEqual([403, 'GW_EXEMPTION_NOT_ALLOWED']);
+    const vital = await relaySealed(bgSeal, (e) => {
+      e.legalBasis = { exemption: 'vital-interest', justification: 'The person is in danger at the border crossing.' };
+      delete e.recipientLegalBasis;
+    });
+    expect(vital.status).toBe(202);
+    expect((await hu.as('HU-NBI').get('/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="vital-interest",invoked_by="foreign-partner"\} [1-9]/);
+
     // A peer may acknowledge only deliveries to participants reached through it, with its own gateway's signature.
     const local = taken.body.deliveries[0];
     const statement = JSON.stringify({ deliveryId: local.id, envelopeDigest: taken.body.envelopeDigest, receivedAt: new Date().toISOString() });

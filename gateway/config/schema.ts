@@ -124,10 +124,11 @@ export const CONFIG_SCHEMA = {
       default: {},
       required: ['child-protection', 'vital-interest', 'criminal-proceedings', 'legal-obligation'],
       properties: {
-        'child-protection': KIND_LIST(PROTECTING_BODIES),
+        // Partner authorities abroad (TRM) act under the same duties: their relayed envelopes may invoke these.
+        'child-protection': KIND_LIST([...PROTECTING_BODIES, 'foreign-partner']),
         'vital-interest': KIND_LIST(KINDS),
         'criminal-proceedings': KIND_LIST(['law-enforcement']),
-        'legal-obligation': KIND_LIST(PROTECTING_BODIES),
+        'legal-obligation': KIND_LIST([...PROTECTING_BODIES, 'foreign-partner']),
       },
     },
     roles: {

@@ -257,6 +257,15 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       if (unbased.length > 0) {
         throw new GatewayError('GW_LEGAL_BASIS_MISSING', { detail: `No legal basis for ${unbased.join(', ')} in the envelope.`, violations: [{ pointer: '/envelope/legalBasis', message: 'is required', keyword: 'legalBasis' }] });
       }
+      // The local exemption policy holds for relayed envelopes too, judged by the sender's kind
+      // here and only for the bases the recipients here rely on; and they are counted alike.
+      const senderKind = registry.get(envelope.sender)?.kind ?? 'foreign-partner';
+      const own = Object.fromEntries(Object.entries(envelope.recipientLegalBasis ?? {}).filter(([r]) => local.includes(r)));
+      const exemptions = statedExemptions({
+        recipients: local,
+        ...(envelope.legalBasis && local.some((r) => !own[r]) ? { legalBasis: envelope.legalBasis } : {}),
+        ...(Object.keys(own).length > 0 ? { recipientLegalBasis: own } : {}),
+      } as NewExchange, senderKind, deps.exemptions);
       const acceptedAt = now();
       const deliveries = local.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000) }));
       const outcome = await store.accept(acceptanceRecord({
@@ -271,7 +280,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', { detail: `messageId ${envelope.messageId} from ${envelope.sender} was already relayed with a different envelope.` });
       }
       await deps.rememberPeerDelivery(outcome.response.id, submission.recipient, peer.name, submission.deliveryId);
-      if (outcome.outcome === 'accepted') deps.onAccepted?.();
+      if (outcome.outcome === 'accepted') {
+        for (const exemption of exemptions) deps.onExemption?.(exemption, senderKind);
+        deps.onAccepted?.();
+      }
       return { acceptance: withReceipt(deps.trust.sealer, outcome.response, envelope.sender), replayed: outcome.outcome === 'replayed' };
     },
 
