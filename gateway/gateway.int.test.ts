@@ -54,7 +54,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
       );
       expect(rows[0]!.basis).toEqual({ 'BG-SACP': { exemption: 'child-protection', justification: expect.stringContaining('child') } });
       expect(rows[0]!.audit).toEqual(['BG-SACP']);
-      expect((await gw.as().get('/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="child-protection",invoked_by="gateway"\} [1-9]/);
+      expect((await gw.as(pki.admin).get('/v1/admin/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="child-protection",invoked_by="gateway"\} [1-9]/);
       // Addressed already, or sent by the agency itself: nothing added.
       const addressed = childReferral();
       addressed.recipients = ['BG-NGO-ANIMUS', 'BG-SACP'];
@@ -111,7 +111,7 @@ describe.each(STORE_KINDS)('the gateway on %s', (store) => {
       police.legalBasis = { exemption: 'criminal-proceedings', justification: 'Pre-trial proceedings opened; the coordinator must be informed.' };
       expect((await moi().post('/v1/exchanges', police)).status).toBe(202);
       expect((await moi().post('/v1/exchanges', police)).headers['idempotent-replay']).toBe('true'); // a replay is not counted again
-      const metrics = (await gw.as().get('/metrics')).text;
+      const metrics = (await gw.as(pki.admin).get('/v1/admin/metrics')).text;
       expect(metrics).toContain('rg_exemptions_invoked_total{exemption="criminal-proceedings",invoked_by="law-enforcement"} 1');
       const { rows } = await gw.db.query<{ basis: string }>(`SELECT details->>'legalBasis' AS basis FROM audit_log WHERE action = 'exchange.accepted' AND details->>'messageId' = $1`, [police.messageId]);
       expect(rows).toEqual([{ basis: 'criminal-proceedings' }]);

@@ -185,7 +185,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal }));
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics));
   v1.use(webhookRoutes(deliveries, deps.validators));
-  v1.use(adminRoutes(deliveries, deps.validators));
+  v1.use(adminRoutes(deliveries, deps.validators, metrics.caseRegistry));
   v1.use(participantRoutes(registry));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));

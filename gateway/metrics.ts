@@ -5,7 +5,10 @@ import type { TrustService } from './trust/trust-service.ts';
 
 /** The gateway's metrics and what the services record into them. */
 export interface Metrics {
+  /** Operational figures, served without a certificate at `/metrics`. */
   readonly registry: Registry;
+  /** Figures about cases (exemptions invoked, by whom): at `/v1/admin/metrics`, for operators and auditors only. */
+  readonly caseRegistry: Registry;
   /** An accepted exchange stated an exemption (or the gateway did, adding child protection). */
   exemptionInvoked(exemption: string, invokedBy: string): void;
   /** A recipient's long poll of its inbox began waiting; call the returned function when it ends. */
@@ -15,11 +18,12 @@ export interface Metrics {
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
 export function createMetrics(trust: TrustService): Metrics {
   const registry = new Registry();
+  const caseRegistry = new Registry();
   const exemptions = new Counter({
     name: 'rg_exemptions_invoked_total',
     help: 'Accepted exchanges whose legal basis for a recipient is an exemption, by exemption and by who invoked it (sender kind, or gateway).',
     labelNames: ['exemption', 'invoked_by'] as const,
-    registers: [registry],
+    registers: [caseRegistry],
   });
   // Gauges are collected concurrently; both read the result of one query per scrape.
   let pending: Promise<CertificateRow[]> | undefined;
@@ -52,6 +56,7 @@ export function createMetrics(trust: TrustService): Metrics {
   });
   return {
     registry,
+    caseRegistry,
     exemptionInvoked: (exemption, invokedBy) => exemptions.inc({ exemption, invoked_by: invokedBy }),
     inboxPollWaiting(participant) {
       polls.inc({ participant });

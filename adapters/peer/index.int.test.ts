@@ -201,7 +201,7 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
       delete e.recipientLegalBasis;
     });
     expect(vital.status).toBe(202);
-    expect((await hu.as('HU-NBI').get('/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="vital-interest",invoked_by="foreign-partner"\} [1-9]/);
+    expect((await hu.as('gateway-admin').get('/v1/admin/metrics')).text).toMatch(/rg_exemptions_invoked_total\{exemption="vital-interest",invoked_by="foreign-partner"\} [1-9]/);
 
     // A peer may acknowledge only deliveries to participants reached through it, with its own gateway's signature.
     const local = taken.body.deliveries[0];

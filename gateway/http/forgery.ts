@@ -21,9 +21,10 @@ export function refuseForgeable() {
         detail: `A ${req.method} from another site (Origin ${origin ?? 'absent'}, Sec-Fetch-Site ${site ?? 'absent'}) is refused: it could be a page forging the request with your certificate.`,
       });
     }
-    // `req.is` is false for a body of another type, null for no body; a content type that is not JSON is refused either way.
+    // A content type that is not JSON is refused, body or not; so is a body without a content type.
     const type = req.get('content-type');
-    if (req.is('application/json') === false || (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))) {
+    const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+    if ((type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) || (type === undefined && hasBody)) {
       throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', { detail: `Send Content-Type: application/json (got ${type ?? 'none'}).` });
     }
     next();

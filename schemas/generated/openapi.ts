@@ -266,6 +266,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics about cases
+         * @description Operator or auditor role. Figures that say something about the cases the mechanism
+         *     handles — `rg_exemptions_invoked_total{exemption, invoked_by}` — are kept off the
+         *     public `/metrics`: scrape this one with an administrator certificate.
+         */
+        get: operations["getCaseMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/dead-letters": {
         parameters: {
             query?: never;
@@ -589,9 +611,11 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Includes `rg_certificates_expiring` (valid certificates within the expiry warning
-         *     period) and `rg_certificate_expiry_timestamp_seconds` per expiring certificate.
-         *     Carries no personal data; restrict it to the monitoring network.
+         * @description Operational figures only: `rg_certificates_expiring` (valid certificates within the
+         *     expiry warning period), `rg_certificate_expiry_timestamp_seconds` per expiring
+         *     certificate, `rg_inbox_polls_waiting` per recipient. Carries no personal data and
+         *     nothing about cases (those are at `/v1/admin/metrics`); restrict it to the
+         *     monitoring network.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -2033,6 +2057,28 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getCaseMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics in the Prometheus text format. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listDeadLetters: {

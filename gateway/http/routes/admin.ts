@@ -1,14 +1,20 @@
-/** `/v1/admin`: dead letters for operators (administrator certificate with the operator role). */
+/** `/v1/admin`: dead letters for operators, and the case-related metrics for operators and auditors (administrator certificates). */
 import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
+import type { Registry } from 'prom-client';
+import { requireRole } from '../../access/caller.ts';
 import { callerOf } from '../authenticate.ts';
 import { bodyReader, queryReader } from '../query.ts';
 import { strictRouter } from '../router.ts';
 
 /** The admin routes, relative to `/v1`. */
-export function adminRoutes(deliveries: DeliveryService, validators: Validators): Router {
+export function adminRoutes(deliveries: DeliveryService, validators: Validators, caseMetrics: Registry): Router {
   const router = strictRouter();
+  router.get('/admin/metrics', async (_req, res) => {
+    requireRole(callerOf(res), 'operator', 'auditor');
+    res.type(caseMetrics.contentType).send(await caseMetrics.metrics());
+  });
   const listQuery = queryReader<{ recipient?: string; limit: number }>(validators, 'listDeadLetters');
   const retryAllBody = bodyReader<{ recipient?: string }>(validators, 'RetryAllRequest');
   const discardBody = bodyReader<{ reason: string }>(validators, 'DiscardRequest');
