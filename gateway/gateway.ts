@@ -11,6 +11,7 @@ import { createExchangeService } from './exchanges/exchange-service.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { refuseForgeable } from './http/forgery.ts';
 import { strictRouter } from './http/router.ts';
+import { createHolds } from './http/holds.ts';
 import { refuseUnstorableText } from './http/query.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
@@ -182,8 +183,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(refuseForgeable());
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
   v1.use(refuseUnstorableText());
-  v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal }));
-  v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics));
+  const holds = createHolds({ perHolder: config.limits.heldPerCertificate, total: config.limits.heldTotal });
+  v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal, holds, isRevoked: trust.isRevoked }));
+  v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked));
   v1.use(webhookRoutes(deliveries, deps.validators));
   v1.use(adminRoutes(deliveries, deps.validators, metrics.caseRegistry));
   v1.use(participantRoutes(registry));
@@ -204,6 +206,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       // Verified per request in `authenticate`, so a refusal can say why in problem+json.
       rejectUnauthorized: false,
       ...TLS_SERVER_OPTIONS,
+      // A client trickling its headers or body holds a socket: both have a deadline (the answer does not).
+      headersTimeout: Math.min(config.limits.headersTimeoutMs, config.limits.requestTimeoutMs),
+      requestTimeout: config.limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
     },
     app,
   );

@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'limits', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -35,6 +35,19 @@ export const CONFIG_SCHEMA = {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; absent: embedded PGlite under dataDir/pglite.' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 67108864, default: 1048576, description: 'Largest accepted request body.' },
+    limits: {
+      type: 'object',
+      description: 'What one caller, and all together, may hold of this process (docs/security.md).',
+      additionalProperties: false,
+      default: {},
+      required: ['heldPerCertificate', 'heldTotal', 'headersTimeoutMs', 'requestTimeoutMs'],
+      properties: {
+        heldPerCertificate: { type: 'integer', minimum: 1, maximum: 1000, default: 8, description: 'Event streams and waiting long polls one certificate may hold open at once; more are answered 429.' },
+        heldTotal: { type: 'integer', minimum: 1, maximum: 100000, default: 400, description: 'Event streams and waiting long polls of all callers together.' },
+        headersTimeoutMs: { type: 'integer', minimum: 500, maximum: 120000, default: 10000, description: 'Time a client has to send a request\'s headers.' },
+        requestTimeoutMs: { type: 'integer', minimum: 1000, maximum: 600000, default: 30000, description: 'Time a client has to send a whole request, body included (not the answer: long polls and streams are not cut).' },
+      },
+    },
     tls: {
       type: 'object',
       description: 'Files holding the gateway\'s TLS material (production). Absent: a development PKI is created under dataDir/certs.',

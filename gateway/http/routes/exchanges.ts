@@ -3,7 +3,8 @@ import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
 import { GatewayError } from '../../errors.ts';
-import { callerOf } from '../authenticate.ts';
+import { callerOf, presentedSerial } from '../authenticate.ts';
+import type { Holds } from '../holds.ts';
 import { pause, queryReader } from '../query.ts';
 import type { ExchangeService, ListQuery } from '../../exchanges/exchange-service.ts';
 import { strictRouter } from '../router.ts';
@@ -17,6 +18,10 @@ export interface ExchangeRouteOptions {
   shutdown: AbortSignal;
   /** How often an open event stream looks for new events. */
   pollMs?: number;
+  /** Places for long-held requests, per certificate. */
+  holds: Holds;
+  /** Whether a certificate was revoked since: its open streams end. */
+  isRevoked(serial: string): boolean;
 }
 
 /** The exchange routes, relative to `/v1`. */
@@ -53,6 +58,9 @@ export function exchangeRoutes(options: ExchangeRouteOptions): Router {
   router.get('/exchanges/:id/events', async (req, res) => {
     const caller = callerOf(res);
     const { recipient } = await deliveries.followable(caller, req.params.id);
+    const serial = presentedSerial(res);
+    const release = options.holds.take(serial);
+    res.on('close', release);
     const lastEventId = req.get('last-event-id');
     let after = lastEventId && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : 0n;
     res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
@@ -61,7 +69,8 @@ export function exchangeRoutes(options: ExchangeRouteOptions): Router {
     req.on('close', () => closed.abort());
     const stop = AbortSignal.any([closed.signal, shutdown]);
     let quiet = 0;
-    while (!stop.aborted) {
+    // A revoked certificate's stream ends at the next look, as its next request would be refused.
+    while (!stop.aborted && !options.isRevoked(serial)) {
       const events = await deliveries.events(req.params.id, after, recipient);
       for (const event of events) {
         res.write(`id: ${event.eventId}\nevent: status\ndata: ${JSON.stringify(event)}\n\n`);
