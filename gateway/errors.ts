@@ -62,6 +62,7 @@ export const ERRORS = {
   GW_DELIVERY_NOT_DELIVERED: { status: 409, title: 'The delivery has not been handed to its recipient', category: 'caller', retryable: true },
   GW_DELIVERY_NOT_PULL: { status: 409, title: 'The delivery is pushed to the recipient, not fetched from the inbox', category: 'caller', retryable: false },
   GW_RECEIPT_DIGEST_MISMATCH: { status: 422, title: 'The receipt names another envelope digest than the one delivered', category: 'caller', retryable: false },
+  GW_WEBHOOK_LIMIT: { status: 409, title: 'The participant has as many webhooks as allowed', category: 'caller', retryable: false },
   GW_WEBHOOK_NOT_FOUND: { status: 404, title: 'No such webhook', category: 'caller', retryable: false },
   GW_ROLE_REQUIRED: { status: 403, title: 'This route needs an administrator certificate with another role', category: 'caller', retryable: false },
   GW_PEER_ROUTES_ONLY: { status: 403, title: 'Peer gateways call the /v1/peer routes, and only they do', category: 'caller', retryable: false },

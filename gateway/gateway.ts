@@ -132,6 +132,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     deliveries: deliveryStore,
     webhooks: createWebhookStore(deps.db),
     ...(deps.onAccepted ? { nudge: deps.onAccepted } : {}),
+    webhookPolicy: { perParticipant: config.webhooks.perParticipant, allow: config.webhooks.allowPrivate },
   });
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,

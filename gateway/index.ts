@@ -13,3 +13,5 @@ export { createPeers } from './federation/peers.ts';
 export type { Peer, Peers } from './federation/peers.ts';
 export { openDatabase, migrate, createExchangeStore, createDeliveryStore, createWebhookStore, createCertificateStore, createConsentStore } from './store/index.ts';
 export type { AttemptError, Channel, Database, DeliveryStore, PeerReceiptDue, WebhookStore } from './store/index.ts';
+export { addressAllowed, checkWebhookUrl } from './deliveries/webhook-address.ts';
+export type { WebhookAllowList } from './deliveries/webhook-address.ts';

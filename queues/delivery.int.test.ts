@@ -20,7 +20,11 @@ describe('queued delivery, end to end', () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    system = await startTestSystem({ logs: logs.stream, delivery: { participants: { 'BG-SAA': { mode: 'pull' }, 'HU-NBI': { mode: 'pull', ttlSeconds: 1 } } } });
+    system = await startTestSystem({
+      logs: logs.stream, delivery: { participants: { 'BG-SAA': { mode: 'pull' }, 'HU-NBI': { mode: 'pull', ttlSeconds: 1 } } },
+      // The webhook receiver below runs on this machine: an operator's allow-list lets the coordinator's hooks reach it.
+      overrides: { webhooks: { allowPrivate: { 'BG-NCCTHB': ['127.0.0.0/8', '::1/128'] } } },
+    });
   });
   afterAll(async () => {
     await system?.close();

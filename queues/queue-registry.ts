@@ -119,7 +119,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
           lockDurationMs: config.delivery.lockDurationMs, logger,
         }));
       }
-      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger }));
+      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate }));
     }
 
     let relay: OutboxRelay | undefined;

@@ -1,9 +1,11 @@
 /** Webhook notifications: status events of what a participant sent, POSTed to its webhooks with the delivery retry machinery. */
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createJsonPoster, PermanentDeliveryError, TransientDeliveryError, type ClientTls, type JsonPoster } from '../adapters/index.ts';
-import type { DeliveryPolicy, WebhookStore } from '../gateway/index.ts';
+import { addressAllowed, type DeliveryPolicy, type WebhookAllowList, type WebhookStore } from '../gateway/index.ts';
 import { backoffDelay } from './delivery-queue.ts';
 import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
@@ -41,22 +43,31 @@ export interface WebhookWorkerOptions {
   tls: ClientTls;
   policy: DeliveryPolicy;
   logger: Logger;
+  /** Non-public destinations an operator allowed, per participant; every other non-public address is refused at connect. */
+  allow: WebhookAllowList;
 }
 
 /** The worker that POSTs notifications. */
 export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Worker<WebhookJob>; close(force?: boolean): Promise<void> } {
   const posters = new Map<string, JsonPoster>();
-  const posterFor = (url: string) => {
-    let poster = posters.get(url);
-    if (!poster) posters.set(url, (poster = createJsonPoster(url, options.tls, options.policy.timeoutMs)));
+  const posterFor = (url: string, participant: string) => {
+    const key = `${participant} ${url}`;
+    let poster = posters.get(key);
+    // The address is checked where the connection is made, so a name that resolves elsewhere later (DNS rebinding) gains nothing.
+    if (!poster) posters.set(key, (poster = createJsonPoster(url, options.tls, options.policy.timeoutMs, { lookup: guardedLookup(participant, options.allow) })));
     return poster;
   };
   const processor = async (job: Job<WebhookJob>): Promise<string> => {
     const [webhook, event] = await Promise.all([options.webhooks.get(job.data.webhookId), options.webhooks.event(job.data.eventId)]);
     if (!webhook || !event) return 'skipped';
     const { sender: _sender, ...body } = event;
+    const host = new URL(webhook.url).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !addressAllowed(host, host, webhook.participant, options.allow)) {
+      options.logger.warn({ webhookId: webhook.id, participant: webhook.participant }, 'webhook address not public and not allowed; not notified');
+      throw new UnrecoverableError('WEBHOOK_ADDRESS_REFUSED');
+    }
     try {
-      await posterFor(webhook.url).post({ body: JSON.stringify(body), headers: { 'referral-event-id': event.eventId }, signal: AbortSignal.timeout(options.policy.timeoutMs) });
+      await posterFor(webhook.url, webhook.participant).post({ body: JSON.stringify(body), headers: { 'referral-event-id': event.eventId }, signal: AbortSignal.timeout(options.policy.timeoutMs) });
     } catch (error) {
       if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.code);
       throw error;
@@ -79,5 +90,22 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
       await worker.close(force);
       await Promise.all([...posters.values()].map((p) => p.close()));
     },
+  };
+}
+
+/** A DNS lookup that answers only with addresses the participant's webhooks may reach. */
+function guardedLookup(participant: string, allow: WebhookAllowList): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const usable = addresses.filter((a) => addressAllowed(a.address, hostname, participant, allow));
+      if (usable.length === 0) {
+        const refused = Object.assign(new Error(`${hostname} resolves only to addresses that are not public`), { code: 'WEBHOOK_ADDRESS_REFUSED' });
+        return callback(refused, '', 0);
+      }
+      // Node asks for every address when it races address families (`all`), else for one.
+      if (options.all) return callback(null, usable);
+      callback(null, usable[0]!.address, usable[0]!.family);
+    });
   };
 }

@@ -1,7 +1,7 @@
 /** HTTPS POST with mutual TLS, shared by the adapters that speak HTTPS, and the classification of what comes back into transient and permanent failures. */
 import type http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { TLS_SERVER_OPTIONS } from '../../certs/index.ts';
@@ -28,13 +28,14 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
- * A poster for `endpoint` over mutual TLS, keeping connections alive between deliveries.
+ * A poster for `endpoint` over mutual TLS, keeping connections alive between deliveries;
+ * `lookup` resolves (and may refuse) the address each connection goes to.
  * `tls: 'public'` for endpoints with a publicly trusted certificate that authenticate the
  * gateway otherwise (an NGO's webhook checks an HMAC): no client certificate, system CAs.
  */
-export function createJsonPoster(endpoint: string, tls: ClientTls | 'public', timeoutMs: number): JsonPoster {
+export function createJsonPoster(endpoint: string, tls: ClientTls | 'public', timeoutMs: number, options: { lookup?: LookupFunction } = {}): JsonPoster {
   const agent = new Agent({
-    connect: { ...(tls === 'public' ? {} : { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem }), timeout: timeoutMs },
+    connect: { ...(tls === 'public' ? {} : { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem }), timeout: timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });

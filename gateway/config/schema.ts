@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'limits', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -35,6 +35,22 @@ export const CONFIG_SCHEMA = {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; absent: embedded PGlite under dataDir/pglite.' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 67108864, default: 1048576, description: 'Largest accepted request body.' },
+    webhooks: {
+      type: 'object',
+      description: 'Participants\' webhooks: how many each may register, and which non-public destinations an operator allows (docs/security.md).',
+      additionalProperties: false,
+      default: {},
+      required: ['perParticipant', 'allowPrivate'],
+      properties: {
+        perParticipant: { type: 'integer', minimum: 0, maximum: 100, default: 5 },
+        allowPrivate: {
+          type: 'object',
+          default: {},
+          description: 'Per participant id: CIDR ranges (10.20.0.0/16) or host names its webhooks may reach although they are not public.',
+          additionalProperties: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 253 } },
+        },
+      },
+    },
     limits: {
       type: 'object',
       description: 'What one caller, and all together, may hold of this process (docs/security.md).',

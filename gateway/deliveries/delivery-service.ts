@@ -2,6 +2,7 @@
 import type { JwsVerifier, VerifiedJws } from '../../certs/index.ts';
 import { isUuid, type DeadLetter, type Delivery, type Exchange, type InboxItem, type Receipt, type SignedReceipt, type StatusEvent, type Validators, type Webhook } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
+import { checkWebhookUrl, type WebhookAllowList } from './webhook-address.ts';
 import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
 import type { DeliveryStore, ExchangeStore, StoredExchange, WebhookStore } from '../store/index.ts';
 import type { Peer } from '../federation/peers.ts';
@@ -17,6 +18,8 @@ export interface DeliveryServiceDeps {
   webhooks: WebhookStore;
   /** Makes the relay look at the outbox now (after a dead-letter retry). */
   nudge?: () => void;
+  /** How many webhooks a participant may have, and which non-public destinations an operator allowed. */
+  webhookPolicy: { perParticipant: number; allow: WebhookAllowList };
 }
 
 /** The delivery-side operations. */
@@ -165,7 +168,12 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
     },
 
     async registerWebhook(caller, url) {
-      const { participant: _participant, ...webhook } = await webhooks.register(participantOf(caller, 'Webhooks'), url, callerLabel(caller));
+      const participant = participantOf(caller, 'Webhooks');
+      if ((await webhooks.list(participant)).length >= deps.webhookPolicy.perParticipant) {
+        throw new GatewayError('GW_WEBHOOK_LIMIT', { detail: `A participant may have ${deps.webhookPolicy.perParticipant} webhooks; remove one first.` });
+      }
+      await checkWebhookUrl(url, participant, deps.webhookPolicy.allow);
+      const { participant: _participant, ...webhook } = await webhooks.register(participant, url, callerLabel(caller));
       return webhook;
     },
 
