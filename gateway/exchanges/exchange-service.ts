@@ -19,6 +19,7 @@ import {
   basesOf, basisLabel, checkCreatedAt, coverageProblem, releasedByConsent, statedExemptions, withChildProtection,
   type ExemptionPolicy, type RecipientBasis,
 } from './legal-basis.ts';
+import { checkPastDates } from './plausibility.ts';
 import { authorise } from './routing.ts';
 import { decodeCursor, encodeCursor, visibleTo, withoutSeq } from './views.ts';
 
@@ -175,6 +176,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const acceptedAt = now();
       authorise(caller, message, registry);
       checkCreatedAt(message.createdAt, acceptedAt, deps.clockSkewMs);
+      checkPastDates(message.payload, acceptedAt, deps.clockSkewMs);
       const senderKind = registry.get(message.sender)!.kind;
       const exemptions = statedExemptions(message, senderKind, deps.exemptions);
       const { recipients, recipientLegalBasis, added } = withChildProtection(message, registry, deps.childProtection, acceptedAt);
@@ -267,6 +269,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         ...(Object.keys(own).length > 0 ? { recipientLegalBasis: own } : {}),
       } as NewExchange, senderKind, deps.exemptions);
       const acceptedAt = now();
+      checkPastDates(envelope.payload, acceptedAt, deps.clockSkewMs, '/envelope/payload');
       const deliveries = local.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000) }));
       const outcome = await store.accept(acceptanceRecord({
         envelope, envelopeDigest: textDigest(canonical), seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
