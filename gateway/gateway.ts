@@ -123,6 +123,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     peers,
     clockSkewMs: config.trust.clockSkewSeconds * 1000,
+    showOtherRecipients: config.showOtherRecipients,
     rememberPeerDelivery: (...args) => deliveryStore.rememberPeerDelivery(...args),
   });
   const deliveries = createDeliveryService({

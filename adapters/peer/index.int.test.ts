@@ -93,9 +93,17 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     });
     const atBg = await bg.settle(accepted.id, 'BG-NCCTHB', ['acknowledged'], 30_000);
 
-    // Hungary holds the same envelope, under the same id, and its police system acknowledged it.
+    // Hungary holds the envelope Bulgaria delivered to HU-NBI — its own copy (the case is about
+    // a child, so SACP is a recipient too, which HU-NBI's copy does not list) — under the same
+    // id, and its police system acknowledged it.
+    const { rows } = await bg.running.db.query<{ digest: string; recipients: string[] }>(
+      `SELECT COALESCE(d.envelope_digest, e.envelope_digest) AS digest, COALESCE(d.envelope, e.envelope)->'recipients' AS recipients
+       FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE e.id = $1 AND d.recipient = 'HU-NBI'`, [accepted.id],
+    );
+    const delivered = rows[0]!;
+    expect(delivered.recipients).toEqual(['HU-NBI']);
     const atHu = await hu.settle(accepted.id, 'HU-NBI', ['acknowledged']);
-    expect(atHu).toMatchObject({ sender: 'BG-NCCTHB', type: 'case-transfer', envelopeDigest: atBg.envelopeDigest });
+    expect(atHu).toMatchObject({ sender: 'BG-NCCTHB', type: 'case-transfer', envelopeDigest: delivered.digest });
     expect(hu.agency('HU-NBI').sealsVerified).toBeGreaterThan(0);
 
     // The receipt Bulgaria keeps is Hungary's gateway's, over Bulgaria's delivery and envelope.
@@ -103,7 +111,7 @@ describe('two gateways on loopback, each with its own CA (TRM)', () => {
     const receipt = toHungary.receipt as string;
     const [header, payload] = receipt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
     expect(new X509Certificate(Buffer.from(header.x5c[0], 'base64')).subjectAltName).toContain('urn:nrm:gateway:hu-nrm');
-    expect(payload).toMatchObject({ deliveryId: toHungary.id, envelopeDigest: atBg.envelopeDigest });
+    expect(payload).toMatchObject({ deliveryId: toHungary.id, envelopeDigest: delivered.digest });
   });
 
   it('retries while the peer gateway cannot be reached, then delivers', async () => {

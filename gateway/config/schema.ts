@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -35,6 +35,7 @@ export const CONFIG_SCHEMA = {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; absent: embedded PGlite under dataDir/pglite.' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 67108864, default: 1048576, description: 'Largest accepted request body.' },
+    showOtherRecipients: { type: 'boolean', default: false, description: 'Whether a recipient\'s copy and tracking view list the other recipients of an exchange; each always sees only its own legal basis.' },
     webhooks: {
       type: 'object',
       description: 'Participants\' webhooks: how many each may register, and which non-public destinations an operator allows (docs/security.md).',

@@ -54,6 +54,8 @@ export interface ExchangeServiceDeps {
   peers: Peers;
   /** How far a message's `createdAt` may be ahead of the gateway's clock. */
   clockSkewMs: number;
+  /** Whether a recipient's copy and view list the other recipients (default no: each sees itself). */
+  showOtherRecipients?: boolean;
   /** Records which peer delivery a relayed envelope's local delivery answers (for the receipt back). */
   rememberPeerDelivery(exchangeId: string, recipient: string, peer: string, peerDeliveryId: string): Promise<void>;
   now?: () => Date;
@@ -91,13 +93,27 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   const checkEnvelope = deps.validators.schema('Envelope');
 
   /**
-   * The recipient's copy when its basis does not cover every category present: the fields of
-   * the others removed (by the contract's marks), with its own digest and seal. A copy the
-   * contract would refuse — a required field's category withheld — is refused at submit.
+   * The recipient's own copy, with its own digest and seal, when the envelope says more than
+   * this recipient may see: the fields of categories its basis does not cover (removed by the
+   * contract's marks), the other recipients (unless `showOtherRecipients`), and every legal
+   * basis but its own. A copy the contract would refuse — a required field's category
+   * withheld — is refused at submit.
    */
-  const minimised = (envelope: { type: string; payload: unknown }, recipient: string, allowed: Set<DataCategory>, signedAt: Date) => {
-    const { document, withheld } = projectEnvelope(envelope, deps.categoryMaps, allowed);
-    if (withheld.length === 0) return {};
+  const recipientCopy = (
+    envelope: { type: string; payload: unknown; recipients: string[]; legalBasis?: unknown; recipientLegalBasis?: Record<string, unknown> },
+    recipient: string, allowed: Set<DataCategory>, signedAt: Date,
+  ) => {
+    const { document: projected, withheld } = projectEnvelope(envelope, deps.categoryMaps, allowed);
+    const own = envelope.recipientLegalBasis?.[recipient];
+    const othersListed = envelope.recipients.length > 1 && !deps.showOtherRecipients;
+    const otherBases = Object.keys(envelope.recipientLegalBasis ?? {}).some((r) => r !== recipient) || (own !== undefined && envelope.legalBasis !== undefined);
+    if (withheld.length === 0 && !othersListed && !otherBases) return {};
+    const { legalBasis: _shared, recipientLegalBasis: _each, ...rest } = projected as typeof envelope;
+    const document = {
+      ...rest,
+      ...(othersListed ? { recipients: [recipient] } : {}),
+      ...(own !== undefined ? { recipientLegalBasis: { [recipient]: own } } : envelope.legalBasis !== undefined ? { legalBasis: envelope.legalBasis } : {}),
+    };
     const violations = checkEnvelope(document);
     if (violations.length > 0) {
       throw new GatewayError('GW_LEGAL_BASIS_INSUFFICIENT', {
@@ -207,7 +223,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         recipient,
         expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000),
         ...(basisOf.get(recipient)?.consentId ? { consentId: basisOf.get(recipient)!.consentId! } : {}),
-        ...minimised(envelope, recipient, basisOf.get(recipient)!.allowed, acceptedAt),
+        ...recipientCopy(envelope, recipient, basisOf.get(recipient)!.allowed, acceptedAt),
       }));
       const outcome = await store.accept(acceptanceRecord({
         envelope, envelopeDigest, seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
@@ -292,7 +308,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 
     async get(caller, id) {
       const exchange = isUuid(id) ? await store.get(id) : undefined;
-      const visible = exchange && visibleTo(caller, exchange);
+      const visible = exchange && visibleTo(caller, exchange, deps.showOtherRecipients);
       if (!visible) throw new GatewayError('GW_EXCHANGE_NOT_FOUND');
       return visible;
     },
@@ -308,7 +324,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        items: page.map(withoutSeq),
+        // The store kept only the viewer's own deliveries; the view is as `get` gives it.
+        items: page.map((e) => visibleTo(caller, e, deps.showOtherRecipients) ?? withoutSeq(e)),
         ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.seq) } : {}),
       };
     },

@@ -5,13 +5,15 @@ import { GatewayError } from '../errors.ts';
 import type { StoredExchange } from '../store/index.ts';
 
 /**
- * What `caller` may see of an exchange: everything for the sender and administrators, its
- * own delivery for a recipient, nothing (as if it did not exist) for anyone else.
+ * What `caller` may see of an exchange: everything for the sender and administrators; for a
+ * recipient its own delivery, and itself as the only recipient unless `showOtherRecipients`;
+ * nothing (as if it did not exist) for anyone else.
  */
-export function visibleTo(caller: Caller, exchange: StoredExchange): Exchange | undefined {
+export function visibleTo(caller: Caller, exchange: StoredExchange, showOtherRecipients = false): Exchange | undefined {
   if (caller.kind === 'administrator' || caller.participantId === exchange.sender) return withoutSeq(exchange);
   const own = exchange.deliveries.filter((d) => d.recipient === caller.participantId);
-  return own.length > 0 ? { ...withoutSeq(exchange), deliveries: own } : undefined;
+  if (own.length === 0) return undefined;
+  return { ...withoutSeq(exchange), deliveries: own, ...(showOtherRecipients ? {} : { recipients: [caller.participantId] }) };
 }
 
 export function withoutSeq({ seq: _seq, ...exchange }: StoredExchange): Exchange {
