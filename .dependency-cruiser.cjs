@@ -3,7 +3,7 @@
  * app → gateway, queues, adapters → schemas, certs. Tests may use testing/; nothing else may.
  */
 const TEST = '\\.test\\.ts$|\\.kit\\.ts$|(^|/)vitest\\.config\\.ts$';
-const SHELL = '^(app|cli|demo|testing|bench)/';
+const SHELL = '^(app|cli|demo|testing|bench|security)/';
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
@@ -63,7 +63,7 @@ module.exports = {
     {
       name: 'testing-only-in-tests',
       severity: 'error',
-      from: { pathNot: [TEST, '^testing/', '^bench/'] },
+      from: { pathNot: [TEST, '^testing/', '^bench/', '^security/'] },
       to: { path: '^testing/' },
     },
   ],

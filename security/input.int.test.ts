@@ -32,6 +32,12 @@ describe('input the store cannot hold, and encodings', () => {
     expect(await exchanges()).toBe(before);
   });
 
+  it('refuses a body nesting deeper than any message does, without overflowing', async () => {
+    const response = await moi().post('/v1/exchanges', `${'['.repeat(5000)}${']'.repeat(5000)}`);
+    expect([response.status, response.body.code]).toEqual([400, 'GW_VALIDATION_FAILED']);
+    expect(response.body.violations[0]).toMatchObject({ keyword: 'depth' });
+  });
+
   it('refuses a NUL in a member name too', async () => {
     const message = freshExample('Alert');
     const text = JSON.stringify(message).replace('"payload":{', '"payload":{"x\\u0000":1,');

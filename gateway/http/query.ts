@@ -24,18 +24,26 @@ export function queryReader<T>(validators: Validators, operationId: string): (re
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Pointers (at most 20) to the strings and member names of `value` holding {@link UNSTORABLE} text. */
-export function unstorableText(value: unknown, pointer = '', found: string[] = []): string[] {
+/** No message of the contract nests deeper than this; a body that does is refused unread. */
+const MAX_DEPTH = 32;
+
+/**
+ * Pointers (at most 20) to the strings and member names of `value` holding {@link UNSTORABLE}
+ * text, and to where it nests deeper than {@link MAX_DEPTH}.
+ */
+export function unstorableText(value: unknown, pointer = '', found: Array<{ pointer: string; depth?: true }> = [], depth = 0): Array<{ pointer: string; depth?: true }> {
   if (found.length >= 20) return found;
-  if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) found.push(pointer);
+  if (depth > MAX_DEPTH && value !== null && typeof value === 'object') {
+    found.push({ pointer, depth: true });
+  } else if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) found.push({ pointer });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => unstorableText(item, `${pointer}/${i}`, found));
+    value.forEach((item, i) => unstorableText(item, `${pointer}/${i}`, found, depth + 1));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (UNSTORABLE.test(key)) found.push(at);
-      else unstorableText(item, at, found);
+      if (UNSTORABLE.test(key)) found.push({ pointer: at });
+      else unstorableText(item, at, found, depth + 1);
     }
   }
   return found;
@@ -47,8 +55,10 @@ export function refuseUnstorableText() {
     const found = req.body === undefined ? [] : unstorableText(req.body);
     if (found.length > 0) {
       throw new GatewayError('GW_VALIDATION_FAILED', {
-        detail: 'Text may not hold a NUL character or an unpaired UTF-16 surrogate: it is not storable Unicode.',
-        violations: found.map((pointer) => ({ pointer, message: 'holds a NUL character or an unpaired surrogate', keyword: 'text' })),
+        detail: 'Text may not hold a NUL character or an unpaired UTF-16 surrogate (it is not storable Unicode), and no message nests this deep.',
+        violations: found.map(({ pointer, depth }) => depth
+          ? { pointer, message: `nests deeper than ${MAX_DEPTH} levels`, keyword: 'depth' }
+          : { pointer, message: 'holds a NUL character or an unpaired surrogate', keyword: 'text' }),
       });
     }
     next();
