@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const configFile = join(dataDir, 'gateway.json');
-    writeFileSync(configFile, JSON.stringify({ delivery: { participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: recipient.simulator.endpoint } } } }));
+    // The benchmark's one certificate asks far faster than an agency system may.
+    writeFileSync(configFile, JSON.stringify({ limits: { requestsPerSecond: 1_000_000, burst: 10_000_000 }, delivery: { participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: recipient.simulator.endpoint } } } }));
     const raw = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-server.ts', certs], {}, /baseline is up at (\S+)/);
     const rawPid = children.at(-1)!.pid!;
     const pipeline = await spawnServer(children, ['--import', 'tsx', 'bench/baseline-pipeline.ts', certs, redis.url, sink.url], {}, /pipeline is up at (\S+)/);

@@ -18,6 +18,7 @@ export const ERRORS = {
   GW_VALIDATION_FAILED: { status: 400, title: 'The request does not match the contract', category: 'caller', retryable: false },
   GW_MALFORMED_JSON: { status: 400, title: 'The body is not well-formed JSON', category: 'caller', retryable: false },
   GW_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json', category: 'caller', retryable: false },
+  GW_RATE_LIMITED: { status: 429, title: 'Too many requests from this certificate', category: 'caller', retryable: true },
   GW_TOO_MANY_HELD: { status: 429, title: 'Too many event streams or long polls held open', category: 'caller', retryable: true },
   GW_CROSS_SITE_REQUEST: { status: 403, title: 'A state-changing request from another site is refused', category: 'caller', retryable: false },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is larger than the gateway accepts', category: 'caller', retryable: false },

@@ -12,6 +12,7 @@ import { authenticate, createCertificateCheck, type CertificateCheck } from './h
 import { refuseForgeable } from './http/forgery.ts';
 import { strictRouter } from './http/router.ts';
 import { createHolds } from './http/holds.ts';
+import { rateLimit } from './http/rate-limit.ts';
 import { refuseUnstorableText } from './http/query.ts';
 import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
@@ -182,6 +183,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
 
   const v1 = strictRouter();
   v1.use(authenticate(checkCertificate));
+  v1.use(rateLimit(config.limits));
   v1.use(refuseForgeable());
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
   v1.use(refuseUnstorableText());

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'webhook.removed',
   'consent.recorded',
   'consent.withdrawn',
+  'pseudonym.computed',
   'certificate.issued',
   'certificate.revoked',
 ] as const;

@@ -57,8 +57,11 @@ export const CONFIG_SCHEMA = {
       description: 'What one caller, and all together, may hold of this process (docs/security.md).',
       additionalProperties: false,
       default: {},
-      required: ['heldPerCertificate', 'heldTotal', 'headersTimeoutMs', 'requestTimeoutMs'],
+      required: ['heldPerCertificate', 'heldTotal', 'headersTimeoutMs', 'requestTimeoutMs', 'requestsPerSecond', 'burst', 'pseudonymsPerHour'],
       properties: {
+        requestsPerSecond: { type: 'integer', minimum: 1, maximum: 1000000, default: 500, description: 'Requests per second one certificate may make to /v1, on average; more are answered 429.' },
+        burst: { type: 'integer', minimum: 1, maximum: 10000000, default: 1000, description: 'Requests one certificate may make at once above the rate.' },
+        pseudonymsPerHour: { type: 'integer', minimum: 1, maximum: 1000000, default: 120, description: 'Pseudonyms one certificate may have computed per hour (POST /v1/pseudonyms).' },
         heldPerCertificate: { type: 'integer', minimum: 1, maximum: 1000, default: 8, description: 'Event streams and waiting long polls one certificate may hold open at once; more are answered 429.' },
         heldTotal: { type: 'integer', minimum: 1, maximum: 100000, default: 400, description: 'Event streams and waiting long polls of all callers together.' },
         headersTimeoutMs: { type: 'integer', minimum: 500, maximum: 120000, default: 10000, description: 'Time a client has to send a request\'s headers.' },

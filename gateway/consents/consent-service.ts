@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { JwsSigner } from '../../certs/index.ts';
 import { canonicalize, isUuid, type Consent, type ConsentReceiptDocument, type ConsentRequest, type Identity } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
+
+/** How long after a consent was given (its `validFrom`) it may still be recorded: a paper form entered late. */
+export const CONSENT_BACKDATE_GRACE_DAYS = 30;
 import { callerLabel, hasRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
@@ -20,7 +23,8 @@ export interface ConsentServiceDeps {
 
 /** Consent operations. */
 export interface ConsentService {
-  pseudonym(identity: Identity): string;
+  /** The subject's pseudonym, computed for `caller`: audited (who, never whose), and rate-limited at the route. */
+  pseudonym(caller: Caller, identity: Identity): Promise<string>;
   record(caller: Caller, request: ConsentRequest): Promise<Consent>;
   get(caller: Caller, id: string): Promise<Consent>;
   bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
@@ -61,13 +65,25 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
   };
 
   return {
-    pseudonym(identity) {
-      return deps.pseudonyms.pseudonym(identity);
+    async pseudonym(caller, identity) {
+      if (caller.kind === 'administrator' && !hasRole(caller, 'consent-officer')) {
+        throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Computing pseudonyms needs the consent-officer role (or a participant system).' });
+      }
+      const pseudonym = deps.pseudonyms.pseudonym(identity);
+      await store.pseudonymComputed(callerLabel(caller));
+      return pseudonym;
     },
 
     async record(caller, request) {
       if (caller.kind === 'administrator' && !hasRole(caller, 'consent-officer')) {
         throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Recording consents needs the consent-officer role (or a participant system).' });
+      }
+      // A consent is recorded when it is given; a paper form signed earlier may be entered within the grace period, not years back.
+      if (new Date(request.validFrom).getTime() < now().getTime() - CONSENT_BACKDATE_GRACE_DAYS * 86_400_000) {
+        throw new GatewayError('GW_VALIDATION_FAILED', {
+          detail: `validFrom may be at most ${CONSENT_BACKDATE_GRACE_DAYS} days before the consent is recorded (a paper form entered late); an older consent must be given again.`,
+          violations: [{ pointer: '/validFrom', message: `is more than ${CONSENT_BACKDATE_GRACE_DAYS} days before now`, keyword: 'consent' }],
+        });
       }
       return view(await recordAs(randomUUID(), request, callerLabel(caller)));
     },

@@ -1,7 +1,7 @@
 /** Consent records in the store: recorded and withdrawn with their audit entry in one statement each. */
 import type { ConsentEvidence, ConsentGiver, ConsentScope } from '../../schemas/index.ts';
 import type { Database } from './database.ts';
-import { auditRows } from '../audit/audit-writer.ts';
+import { appendAudit, auditRows } from '../audit/audit-writer.ts';
 import { NOT_YET_SENT } from '../deliveries/status.ts';
 import { withhold } from './delivery-store.ts';
 
@@ -41,6 +41,8 @@ export interface ConsentStore {
    * yet, in one statement; a second withdrawal keeps the first. `undefined` when there is no such consent.
    */
   withdraw(options: { id: string; reason: string; actor: string }): Promise<ConsentRow | undefined>;
+  /** Audits that `actor` had a pseudonym computed (who asked; never about whom). */
+  pseudonymComputed(actor: string): Promise<void>;
 }
 
 interface Row {
@@ -91,6 +93,10 @@ export function createConsentStore(db: Database): ConsentStore {
     async bySubject(subject, limit) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject = $1 ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
       return rows.map(toConsent);
+    },
+
+    async pseudonymComputed(actor) {
+      await appendAudit(db, { actor, action: 'pseudonym.computed' });
     },
 
     async withdraw({ id, reason, actor }) {

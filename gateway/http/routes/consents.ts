@@ -14,8 +14,8 @@ export function consentRoutes(consents: ConsentService, validators: Validators):
   const withdrawalBody = bodyReader<{ reason: string }>(validators, 'ConsentWithdrawal');
   const listQuery = queryReader<{ subject: string; limit: number }>(validators, 'listConsents');
 
-  router.post('/pseudonyms', (req, res) => {
-    res.json({ pseudonym: consents.pseudonym(pseudonymBody(req).identity) });
+  router.post('/pseudonyms', async (req, res) => {
+    res.json({ pseudonym: await consents.pseudonym(callerOf(res), pseudonymBody(req).identity) });
   });
   router.post('/consents', async (req, res) => {
     const consent = await consents.record(callerOf(res), consentBody(req));
