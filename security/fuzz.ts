@@ -93,9 +93,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     else (copy as Record<string, unknown>)[key] = mutated;
     return copy;
   };
-  const withCanary = (value: unknown): unknown => {
-    const text = JSON.stringify(value ?? null).replace(/"givenName":"[^"]*"/, `"givenName":"${FUZZ_CANARY}"`);
-    return JSON.parse(text);
+  /** `value` with every `givenName` the canary (a copy; the input may be any mutated shape). */
+  const withCanary = (value: unknown, depth = 0): unknown => {
+    if (depth > 40 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => withCanary(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'givenName' && typeof v === 'string' ? FUZZ_CANARY : withCanary(v, depth + 1)]));
   };
   const body = (sender: string | undefined, submission: boolean): string | undefined => {
     // A third of submissions unmutated, from their own sender and with a fresh messageId: taken, and what is taken is checked.
