@@ -11,7 +11,7 @@ export { createParticipantRegistry } from './participants/participant-registry.t
 export type { ParticipantRegistry } from './participants/participant-registry.ts';
 export { createPeers } from './federation/peers.ts';
 export type { Peer, Peers } from './federation/peers.ts';
-export { openDatabase, migrate, createExchangeStore, createDeliveryStore, createWebhookStore, createCertificateStore, createConsentStore } from './store/index.ts';
+export { openDatabase, migrate, createExchangeStore, createDeliveryStore, createWebhookStore, WEBHOOK_SUSPEND_AFTER, createCertificateStore, createConsentStore } from './store/index.ts';
 export type { AttemptError, Channel, Database, DeliveryStore, PeerReceiptDue, WebhookStore } from './store/index.ts';
 export { addressAllowed, checkWebhookUrl } from './deliveries/webhook-address.ts';
 export type { WebhookAllowList } from './deliveries/webhook-address.ts';

@@ -5,7 +5,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createJsonPoster, PermanentDeliveryError, TransientDeliveryError, type ClientTls, type JsonPoster } from '../adapters/index.ts';
-import { addressAllowed, type DeliveryPolicy, type WebhookAllowList, type WebhookStore } from '../gateway/index.ts';
+import { addressAllowed, WEBHOOK_SUSPEND_AFTER, type DeliveryPolicy, type WebhookAllowList, type WebhookStore } from '../gateway/index.ts';
 import { backoffDelay } from './delivery-queue.ts';
 import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
@@ -59,19 +59,28 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
   };
   const processor = async (job: Job<WebhookJob>): Promise<string> => {
     const [webhook, event] = await Promise.all([options.webhooks.get(job.data.webhookId), options.webhooks.event(job.data.eventId)]);
-    if (!webhook || !event) return 'skipped';
+    if (!webhook || !event || webhook.suspendedAt) return 'skipped';
+    const forGood = async () => {
+      if (await options.webhooks.failedForGood(webhook.id)) {
+        options.logger.warn({ webhookId: webhook.id, participant: webhook.participant, failures: WEBHOOK_SUSPEND_AFTER }, 'webhook suspended: its notifications keep failing; register it again to resume');
+      }
+    };
     const { sender: _sender, ...body } = event;
     const host = new URL(webhook.url).hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && !addressAllowed(host, host, webhook.participant, options.allow)) {
       options.logger.warn({ webhookId: webhook.id, participant: webhook.participant }, 'webhook address not public and not allowed; not notified');
+      await forGood();
       throw new UnrecoverableError('WEBHOOK_ADDRESS_REFUSED');
     }
     try {
       await posterFor(webhook.url, webhook.participant).post({ body: JSON.stringify(body), headers: { 'referral-event-id': event.eventId }, signal: AbortSignal.timeout(options.policy.timeoutMs) });
     } catch (error) {
-      if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.code);
+      const permanent = error instanceof PermanentDeliveryError;
+      if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await forGood();
+      if (permanent) throw new UnrecoverableError(error.code);
       throw error;
     }
+    await options.webhooks.notified(webhook.id);
     return 'notified';
   };
   const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, processor, {

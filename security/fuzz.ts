@@ -96,7 +96,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   /** `value` with every `givenName` the canary (a copy; the input may be any mutated shape). */
   const withCanary = (value: unknown, depth = 0): unknown => {
     if (depth > 40 || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => withCanary(item, depth + 1));
+    if (Array.isArray(value)) return Array.from(value, (item) => withCanary(item, depth + 1)); // not .map: a mutated array may have an own `constructor`
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'givenName' && typeof v === 'string' ? FUZZ_CANARY : withCanary(v, depth + 1)]));
   };
   const body = (sender: string | undefined, submission: boolean): string | undefined => {

@@ -10,7 +10,12 @@ export interface WebhookRow {
   participant: string;
   url: string;
   createdAt: string;
+  /** Set when its notifications failed for good too often in a row; it gets none until registered again. */
+  suspendedAt?: string;
 }
+
+/** Notifications failing for good in a row before a webhook is suspended. */
+export const WEBHOOK_SUSPEND_AFTER = 20;
 
 /** Webhooks and their dispatch. */
 export interface WebhookStore {
@@ -29,6 +34,10 @@ export interface WebhookStore {
   dispatch(limit: number, enqueue: (jobs: Array<{ event: StatusEventRow; webhookId: string }>) => Promise<void>): Promise<number>;
   /** One event by id, for the notification worker. */
   event(eventId: string): Promise<StatusEventRow | undefined>;
+  /** A notification went through: the count of failures in a row starts again. */
+  notified(webhookId: string): Promise<void>;
+  /** A notification failed for good (every retry spent, or refused); true when this suspended the webhook. */
+  failedForGood(webhookId: string): Promise<boolean>;
 }
 
 const EVENT_COLUMNS = `ev.id::text AS event_id, d.exchange_id, e.message_id, ev.delivery_id, d.recipient, e.sender, ev.status, ev.at`;
@@ -49,16 +58,18 @@ const toEvent = (r: EventRow): StatusEventRow => ({
   recipient: r.recipient, sender: r.sender, status: r.status, at: r.at.toISOString(),
 });
 
-const toWebhook = (r: { id: string; participant: string; url: string; created_at: Date }): WebhookRow => ({
+type Row = { id: string; participant: string; url: string; created_at: Date; suspended_at: Date | null };
+const toWebhook = (r: Row): WebhookRow => ({
   id: r.id, participant: r.participant, url: r.url, createdAt: r.created_at.toISOString(),
+  ...(r.suspended_at ? { suspendedAt: r.suspended_at.toISOString() } : {}),
 });
 
 /** The webhook store on `db`. */
 export function createWebhookStore(db: Database): WebhookStore {
   return {
     async register(participant, url, actor) {
-      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
-        `WITH registered AS (INSERT INTO webhooks (id, participant, url) VALUES ($1, $2, $3) RETURNING id, participant, url, created_at),
+      const { rows } = await db.query<Row>(
+        `WITH registered AS (INSERT INTO webhooks (id, participant, url) VALUES ($1, $2, $3) RETURNING id, participant, url, created_at, suspended_at),
          audit AS (${auditRows({ from: 'registered', actor: '$4', action: 'webhook.registered', details: "jsonb_build_object('webhookId', id, 'participant', participant)" })})
          SELECT * FROM registered`,
         [randomUUID(), participant, url, actor],
@@ -66,8 +77,8 @@ export function createWebhookStore(db: Database): WebhookStore {
       return toWebhook(rows[0]!);
     },
     async list(participant) {
-      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
-        'SELECT id, participant, url, created_at FROM webhooks WHERE participant = $1 AND deleted_at IS NULL ORDER BY created_at',
+      const { rows } = await db.query<Row>(
+        'SELECT id, participant, url, created_at, suspended_at FROM webhooks WHERE participant = $1 AND deleted_at IS NULL ORDER BY created_at',
         [participant],
       );
       return rows.map(toWebhook);
@@ -82,8 +93,8 @@ export function createWebhookStore(db: Database): WebhookStore {
       return rows.length === 1;
     },
     async get(id) {
-      const { rows } = await db.query<{ id: string; participant: string; url: string; created_at: Date }>(
-        'SELECT id, participant, url, created_at FROM webhooks WHERE id = $1 AND deleted_at IS NULL',
+      const { rows } = await db.query<Row>(
+        'SELECT id, participant, url, created_at, suspended_at FROM webhooks WHERE id = $1 AND deleted_at IS NULL',
         [id],
       );
       return rows[0] && toWebhook(rows[0]);
@@ -95,7 +106,7 @@ export function createWebhookStore(db: Database): WebhookStore {
         const { rows } = await tx.query<EventRow & { webhook_id: string | null }>(
           `SELECT ${EVENT_COLUMNS}, w.id AS webhook_id FROM delivery_events ev
            JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
-           LEFT JOIN webhooks w ON w.participant = e.sender AND w.deleted_at IS NULL
+           LEFT JOIN webhooks w ON w.participant = e.sender AND w.deleted_at IS NULL AND w.suspended_at IS NULL
            WHERE ev.id > $1 AND ${SETTLED_EVENT} ORDER BY ev.id LIMIT $2`,
           [cursor.rows[0].last, limit],
         );
@@ -109,6 +120,18 @@ export function createWebhookStore(db: Database): WebhookStore {
         await tx.query('UPDATE webhook_cursor SET last_event_id = $1 WHERE id = 1', [upTo]);
         return jobs.length;
       });
+    },
+    async notified(webhookId) {
+      await db.query('UPDATE webhooks SET failed_in_a_row = 0 WHERE id = $1 AND failed_in_a_row > 0', [webhookId]);
+    },
+    async failedForGood(webhookId) {
+      const { rows } = await db.query<{ suspended: boolean }>(
+        `UPDATE webhooks SET failed_in_a_row = failed_in_a_row + 1,
+           suspended_at = CASE WHEN failed_in_a_row + 1 >= $2 THEN COALESCE(suspended_at, now()) ELSE suspended_at END
+         WHERE id = $1 AND deleted_at IS NULL RETURNING suspended_at IS NOT NULL AND failed_in_a_row = $2 AS suspended`,
+        [webhookId, WEBHOOK_SUSPEND_AFTER],
+      );
+      return rows[0]?.suspended ?? false;
     },
     async event(eventId) {
       const { rows } = await db.query<EventRow>(

@@ -1102,6 +1102,11 @@ export interface components {
             url: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description Set when 20 notifications in a row failed for good (every retry spent, or refused): the webhook gets no more until it is removed and registered again.
+             */
+            suspendedAt?: string;
         };
         DeadLetter: {
             /** Format: uuid */
