@@ -15,7 +15,9 @@ export interface RateLimits {
 }
 
 export function rateLimit(limits: RateLimits) {
-  const requests = new RateLimiterMemory({ points: limits.burst, duration: limits.burst / limits.requestsPerSecond });
+  // A window of whole seconds holding `burst` requests: the rate on average, the burst at once.
+  const window = Math.max(1, Math.round(limits.burst / limits.requestsPerSecond));
+  const requests = new RateLimiterMemory({ points: Math.max(limits.burst, limits.requestsPerSecond * window), duration: window });
   const pseudonyms = new RateLimiterMemory({ points: limits.pseudonymsPerHour, duration: 3600 });
   const refuse = (res: RateLimiterRes, what: string) =>
     new GatewayError('GW_RATE_LIMITED', {
