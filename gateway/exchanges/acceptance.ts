@@ -22,6 +22,8 @@ export interface AcceptanceInput {
   deliveries: ExchangeRecord['deliveries'];
   actor: string;
   auditDetails: Record<string, unknown>;
+  /** The subject's pseudonym when the gateway issued it (no identity to compute one): recorded, and told to the sender. */
+  issuedPseudonym?: string;
   /** Base of the tracking URL. */
   publicUrl: string;
 }
@@ -38,6 +40,7 @@ export function acceptanceRecord(input: AcceptanceInput): ExchangeRecord {
     trackingUrl: `${input.publicUrl}/v1/exchanges/${envelope.id}`,
     envelopeDigest: input.envelopeDigest,
     deliveries: input.deliveries.map((d) => ({ id: d.id, recipient: d.recipient, status: 'accepted', statusChangedAt: at })),
+    ...(input.issuedPseudonym ? { subjectPseudonym: input.issuedPseudonym } : {}),
   };
   return {
     id: envelope.id,
@@ -59,6 +62,7 @@ export function acceptanceRecord(input: AcceptanceInput): ExchangeRecord {
     response,
     actor: input.actor,
     auditDetails: input.auditDetails,
+    ...(input.issuedPseudonym ? { issuedPseudonym: input.issuedPseudonym } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Submitting and tracking exchanges: the checks of DESIGN §3 steps 1–3 and the tracking views of step 7. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { JwsSigner, JwsVerifier } from '../../certs/index.ts';
 import {
   canonicalize, isUuid, projectEnvelope, textDigest,
@@ -166,11 +166,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
    * absent, and a different one given by the sender is refused (it would link the wrong
    * person). A pseudonym alone, or with an identity too thin to compute one, is kept.
    */
-  const subjectWithPseudonym = <S extends { pseudonym?: string; identity?: PseudonymAttributes }>(subject: S): S => {
+  const subjectWithPseudonym = <S extends { pseudonym?: string; identity?: PseudonymAttributes }>(subject: S): { subject: S; issued?: string } => {
     const computable = subject.identity?.givenName && subject.identity.familyName && subject.identity.dateOfBirth;
     if (!computable) {
-      if (subject.pseudonym) return subject;
-      deps.pseudonyms.pseudonym(subject.identity ?? {}, '/payload/subject/identity'); // throws, naming what is missing
+      if (subject.pseudonym) return { subject };
+      // No documents, no date of birth: the gateway issues a random pseudonym for the case
+      // thread (recorded with the acceptance), rather than let the sender invent one.
+      const issued = `psn_${randomBytes(32).toString('base64url')}`;
+      return { subject: { ...subject, pseudonym: issued }, issued };
     }
     const pseudonym = deps.pseudonyms.pseudonym(subject.identity!, '/payload/subject/identity');
     if (subject.pseudonym && subject.pseudonym !== pseudonym) {
@@ -179,7 +182,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         violations: [{ pointer: '/payload/subject/pseudonym', message: 'does not match the identity', keyword: 'pseudonym' }],
       });
     }
-    return { ...subject, pseudonym };
+    return { subject: { ...subject, pseudonym } };
   };
 
   return {
@@ -213,7 +216,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
 
       const id = randomUUID();
-      const subject = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
+      const { subject, issued } = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
       const basisOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
       const envelope = { id, ...message, recipients, ...(recipientLegalBasis ? { recipientLegalBasis } : {}), payload: { ...message.payload, subject } };
       const canonical = canonicalize(envelope);
@@ -229,6 +232,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         envelope, envelopeDigest, seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
         ...(signature !== undefined ? { senderSignature: signature } : {}),
         requestDigest: textDigest(submitted), acceptedAt, deliveries, publicUrl: deps.publicUrl, actor: callerLabel(caller),
+        ...(issued ? { issuedPseudonym: issued } : {}),
         auditDetails: {
           type: message.type,
           messageId: message.messageId,

@@ -34,6 +34,8 @@ export interface ExchangeRecord {
   }>;
   /** The answer given now, and to every identical replay (the acceptance receipt is signed afresh). */
   response: StoredAcceptance;
+  /** A pseudonym the gateway issued for the subject, recorded with the acceptance. */
+  issuedPseudonym?: string;
   /** Audit actor, e.g. `participant:BG-MOI`. */
   actor: string;
   /** Audit details: ids, types and codes only. */
@@ -208,6 +210,8 @@ WITH claim AS (
          d.projection->>'envelopeDigest', d.projection->>'seal'
   FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[], $23::jsonb[]) AS d(id, recipient, expires_at, consent_id, projection)
   RETURNING id
+), issued AS (
+  INSERT INTO issued_pseudonyms (pseudonym, issued_to, issued_at, exchange_id) SELECT $24, $2, $10, id FROM exchange WHERE $24::text IS NOT NULL
 ), queued AS (
   INSERT INTO outbox (delivery_id) SELECT id FROM delivery
 ), audit AS (
@@ -225,6 +229,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.deliveries.map((d) => d.expiresAt?.toISOString() ?? null), record.seal, record.senderSignature ?? null,
     record.deliveries.map((d) => d.consentId ?? null),
     record.deliveries.map((d) => (d.projection ? JSON.stringify(d.projection) : null)),
+    record.issuedPseudonym ?? null,
   ];
 }
 

@@ -819,6 +819,8 @@ export interface components {
             envelopeDigest: string;
             /** @description Proof of submission, signed by the gateway; its payload is an `AcceptanceStatement`. */
             acceptanceReceipt: components["schemas"]["Jws"];
+            /** @description Present when the subject's identity could not give a pseudonym (no date of birth, no documents) and the gateway issued one: put it in `subject.pseudonym` of later messages about this person, so the case thread stays linked. */
+            subjectPseudonym?: components["schemas"]["Pseudonym"];
             deliveries: components["schemas"]["Delivery"][];
         };
         /** @description Tracking view of an exchange. Carries no payload. */
