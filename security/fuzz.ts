@@ -6,9 +6,15 @@
  * carry a canary name, which must never reach a log line.
  */
 import fc from 'fast-check';
+import pino from 'pino';
+import type { Intake } from '../adapters/index.ts';
+import { mapping } from '../adapters/moi/mapping.ts';
+import { answerXml } from '../adapters/moi/transport.ts';
+import { takeIn } from '../adapters/shared/intake.ts';
+import { DEMO_CONSENT } from '../demo/participants.ts';
 import { ERRORS } from '../gateway/index.ts';
-import { listOperations, type OpenApiDocument } from '../schemas/index.ts';
-import type { TestClient, TestResponse } from '../testing/test-gateway.ts';
+import { listOperations, type OpenApiDocument, type Validators } from '../schemas/index.ts';
+import { example, type TestClient, type TestGateway, type TestResponse } from '../testing/test-gateway.ts';
 
 /** An invented name put into bodies: it must appear in no log line. */
 export const FUZZ_CANARY = 'Zzyzxcanary';
@@ -209,4 +215,54 @@ export async function fuzzMoiXml(options: {
     }
   }
   return report;
+}
+
+/** The callers a run speaks as: four participants, administrators of each role, and no, an expired and a foreign certificate. */
+export function fuzzClients(gw: TestGateway): FuzzOptions['clients'] {
+  const { pki } = gw;
+  return [
+    ...['BG-MOI', 'BG-NCCTHB', 'BG-SAA', 'BG-NGO-ANIMUS'].map((participant) => ({ client: gw.as(pki.participant(participant)), participant })),
+    ...[pki.admin, pki.certificateOfficer, pki.consentOfficer, undefined, pki.expired, pki.foreign].map((cert) => ({ client: gw.as(cert) })),
+  ];
+}
+
+/** Valid bodies to mutate: every message example, a consent, a webhook, a revocation, an identity. */
+export function fuzzSeeds(): unknown[] {
+  return [
+    ...(['Alert', 'Referral', 'ReferralResponse', 'CaseTransfer', 'CaseUpdate'] as const).map((name) => ({ ...example(name), messageId: `fuzz-${name}` })),
+    DEMO_CONSENT, { url: 'https://93.184.215.14/hook' }, { reason: 'keyCompromise' }, { reason: 'the shelter closed' },
+    { identity: { givenName: 'Ana', familyName: 'Fuzz', dateOfBirth: '1990-01-01' } },
+  ];
+}
+
+/**
+ * The MoI intake's own path (map, submit, answer) with a stand-in gateway that records the
+ * contract violations of what it is handed: `documents` to mutate, `takeIn` for {@link fuzzMoiXml}.
+ */
+export function moiIntakeUnderTest(validators: Validators) {
+  const invalid: unknown[] = [];
+  const intake: Intake = {
+    submit: async (message) => {
+      const violations = validators.newExchange(message);
+      if (violations.length > 0) invalid.push({ messageId: message.messageId, violations });
+      return { ok: true, status: 202, acceptance: { id: '0b0c0d0e-1a2b-4c3d-8e9f-a0b1c2d3e4f5', messageId: message.messageId } } as never;
+    },
+    acknowledge: async () => ({ ok: true }) as never,
+  };
+  const logger = pino({ level: 'silent' });
+  return {
+    invalid,
+    documents: (['Alert', 'Referral'] as const).map((name) => mapping.toNative({ ...example(name), sender: 'BG-MOI', id: 'x' }, { deliveryId: 'none', envelopeDigest: 'none' }).body),
+    async takeIn(body: string) {
+      const outcome = await takeIn({ contentType: 'application/xml', body }, { mapping, participantId: 'BG-MOI', intake, logger });
+      return { outcome: outcome.outcome, status: answerXml(outcome).status, ...('code' in outcome ? { code: outcome.code } : {}) };
+    },
+  };
+}
+
+/** The exchanges among `ids` whose stored envelope the contract refuses: a fuzz run must find none. */
+export async function invalidlyAccepted(gw: TestGateway, validators: Validators, ids: readonly string[]): Promise<string[]> {
+  const checkEnvelope = validators.schema('Envelope');
+  const { rows } = await gw.db.query<{ id: string; envelope: unknown }>('SELECT id, envelope FROM exchanges WHERE id = ANY($1::uuid[])', [ids]);
+  return rows.filter((r) => checkEnvelope(r.envelope).length > 0).map((r) => r.id);
 }

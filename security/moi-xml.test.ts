@@ -10,7 +10,7 @@ import { mapping, MOI_NAMESPACE } from '../adapters/moi/mapping.ts';
 import { answerXml } from '../adapters/moi/transport.ts';
 import { takeIn } from '../adapters/shared/intake.ts';
 import { sharedContract } from '../schemas/index.ts';
-import { fuzzMoiXml } from './fuzz.ts';
+import { fuzzMoiXml, moiIntakeUnderTest } from './fuzz.ts';
 
 const ns = MOI_NAMESPACE;
 const HOSTILE: Record<string, string> = {
@@ -42,28 +42,10 @@ describe('hostile XML at the MoI intake', () => {
 
 describe('mutated MoI documents', () => {
   it('are each refused with a final code, or taken as a valid message (2,000 mutations)', async () => {
-    const { contract, validators } = sharedContract();
-    const examples = contract.document.components.examples as Record<string, { value: any }>;
-    const documents = ['Alert', 'Referral'].map((name) => mapping.toNative({ ...examples[name]!.value, sender: 'BG-MOI', id: 'x' }, { deliveryId: 'none', envelopeDigest: 'none' }).body);
-    const invalid: unknown[] = [];
-    const intake: Intake = {
-      submit: async (message) => {
-        const violations = validators.newExchange(message);
-        if (violations.length > 0) invalid.push(violations);
-        return { ok: true, status: 202, acceptance: { id: '0b0c0d0e-1a2b-4c3d-8e9f-a0b1c2d3e4f5', messageId: message.messageId } } as never;
-      },
-      acknowledge: async () => ({ ok: true }) as never,
-    };
-    const report = await fuzzMoiXml({
-      documents, count: 2_000, seed: 20261202,
-      takeIn: async (body) => {
-        const outcome = await takeIn({ contentType: 'application/xml', body }, { mapping, participantId: 'BG-MOI', intake, logger: pino({ level: 'silent' }) });
-        const answer = answerXml(outcome);
-        return { outcome: outcome.outcome, status: answer.status, ...('code' in outcome ? { code: outcome.code } : {}) };
-      },
-    });
+    const moi = moiIntakeUnderTest(sharedContract().validators);
+    const report = await fuzzMoiXml({ documents: moi.documents, count: 2_000, seed: 20261202, takeIn: moi.takeIn });
     expect(report.failures).toEqual([]);
-    expect(invalid, 'nothing invalid handed to the gateway').toEqual([]);
+    expect(moi.invalid, 'nothing invalid handed to the gateway').toEqual([]);
     expect(report.tried).toBe(2_000);
     expect(Object.keys(report.refused).length).toBeGreaterThan(1);
   });

@@ -20,9 +20,9 @@ export function futureDates(value: unknown, at: Date, skewMs: number, pointer = 
   else if (value && typeof value === 'object') {
     const latest = new Date(at.getTime() + skewMs + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
     for (const [key, item] of Object.entries(value)) {
-      const at_ = `${pointer}/${key}`;
-      if (PAST_DATES.has(key) && typeof item === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item) && item > latest) found.push({ pointer: at_, date: item });
-      else futureDates(item, at, skewMs, at_, found);
+      const here = `${pointer}/${key}`;
+      if (PAST_DATES.has(key) && typeof item === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item) && item > latest) found.push({ pointer: here, date: item });
+      else futureDates(item, at, skewMs, here, found);
     }
   }
   return found;

@@ -49,6 +49,8 @@ export interface CertificateStore {
   /** Records an issued certificate; `false` when its serial was already recorded. */
   record(certificate: CertificateRecord): Promise<boolean>;
   get(serial: string): Promise<CertificateRow | undefined>;
+  /** The unrevoked certificates issued to replace `serial`. */
+  successors(serial: string): Promise<CertificateRow[]>;
   /** Newest first. */
   list(filter: CertificateFilter): Promise<CertificateRow[]>;
   /**
@@ -107,6 +109,11 @@ export function createCertificateStore(db: Database): CertificateStore {
     async get(serial) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM certificates WHERE serial = $1`, [serial]);
       return rows[0] ? toCertificate(rows[0]) : undefined;
+    },
+
+    async successors(serial) {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM certificates WHERE replaces = $1 AND revoked_at IS NULL ORDER BY issued_at`, [serial]);
+      return rows.map(toCertificate);
     },
 
     async list(filter) {

@@ -131,8 +131,7 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
         violations: [{ pointer: '/replaces', message: 'is not the certificate presented on this request', keyword: 'rotation' }],
       });
     }
-    const current = await store.get(presented);
-    const successors = (await store.list({ participant: current?.participant ?? '', limit: 1000 })).filter((c) => c.replaces === presented && !c.revokedAt);
+    const [current, successors] = await Promise.all([store.get(presented), store.successors(presented)]);
     const predecessor = current?.replaces ? await store.get(current.replaces) : undefined;
     if (successors.length > 0 || (predecessor && !predecessor.revokedAt)) {
       throw new GatewayError('GW_RENEWAL_REFUSED', {
