@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { buildCategoryMaps, type Contract, type Validators } from '../schemas/index.ts';
 import { deliveryPolicy, type Config } from './config/config.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
+import { createStatusFeed } from './deliveries/status-feed.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { refuseForgeable } from './http/forgery.ts';
@@ -93,6 +94,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** How often the status feed reads new events while event streams or long polls wait. */
+const STATUS_FEED_POLL_MS = 250;
+
 /** Builds the gateway. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const registry = createParticipantRegistry(config.participants);
@@ -138,6 +142,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
+  });
+  const feed = createStatusFeed({
+    store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
   });
   const routeOf = createRouteTemplates(deps.contract.document);
   let draining = false;
@@ -188,8 +195,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: 'application/json' }));
   v1.use(refuseUnstorableText());
   const holds = createHolds({ perHolder: config.limits.heldPerCertificate, total: config.limits.heldTotal });
-  v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal, holds, isRevoked: trust.isRevoked }));
-  v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked));
+  v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal, holds, isRevoked: trust.isRevoked, feed }));
+  v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked, feed));
   v1.use(webhookRoutes(deliveries, deps.validators));
   v1.use(adminRoutes(deliveries, deps.validators, metrics.caseRegistry));
   v1.use(participantRoutes(registry));
@@ -242,6 +249,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         draining = true;
         trust.stop();
         shutdown.abort(); // open event streams and long polls end
+        feed.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

@@ -178,6 +178,14 @@ export interface DeliveryStore {
   discardDeadLetter(deliveryId: string, reason: string, actor: string): Promise<boolean>;
   /** Status events of an exchange after `afterEventId`, oldest first. */
   events(exchangeId: string, afterEventId: bigint, recipient?: string): Promise<StatusEventRow[]>;
+  /**
+   * What changed after `afterEventId` across all exchanges, oldest first, for the one status
+   * feed of a process: which exchanges, and which recipients' pull deliveries. `latest` is
+   * the cursor to pass next time; `full` says the read stopped at `limit`.
+   */
+  changesAfter(afterEventId: bigint, limit: number): Promise<{ latest: bigint; exchanges: string[]; pullRecipients: string[]; full: boolean }>;
+  /** The id of the newest settled status event, where a new feed starts. */
+  latestEventId(): Promise<bigint>;
 }
 
 /**
@@ -185,6 +193,9 @@ export interface DeliveryStore {
  * running. An event with a lower id whose transaction has not committed yet is never skipped.
  */
 export const SETTLED_EVENT = 'ev.txid < pg_snapshot_xmin(pg_current_snapshot())';
+
+/** Status events one read of an exchange's events returns at most. */
+export const EVENTS_PAGE = 500;
 
 const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -448,12 +459,30 @@ export function createDeliveryStore(db: Database): DeliveryStore {
         `SELECT ev.id::text AS id, ev.delivery_id, d.recipient, ev.status, ev.at, e.message_id, e.sender
          FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id JOIN exchanges e ON e.id = d.exchange_id
          WHERE d.exchange_id = $1 AND ev.id > $2 AND ($3::text IS NULL OR d.recipient = $3) AND ${SETTLED_EVENT}
-         ORDER BY ev.id LIMIT 500`,
+         ORDER BY ev.id LIMIT ${EVENTS_PAGE}`,
         [exchangeId, afterEventId.toString(), recipient ?? null],
       );
       return rows.map((r) => ({
         eventId: r.id, exchangeId, messageId: r.message_id, deliveryId: r.delivery_id, recipient: r.recipient, sender: r.sender, status: r.status, at: asDate(r.at),
       }));
+    },
+    async changesAfter(afterEventId, limit) {
+      const { rows } = await db.query<{ id: string; exchange_id: string; recipient: string; channel: string | null }>(
+        `SELECT ev.id::text AS id, d.exchange_id, d.recipient, d.channel
+         FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id
+         WHERE ev.id > $1 AND ${SETTLED_EVENT} ORDER BY ev.id LIMIT $2`,
+        [afterEventId.toString(), limit],
+      );
+      return {
+        latest: rows.length > 0 ? BigInt(rows.at(-1)!.id) : afterEventId,
+        exchanges: [...new Set(rows.map((r) => r.exchange_id))],
+        pullRecipients: [...new Set(rows.filter((r) => r.channel === 'pull').map((r) => r.recipient))],
+        full: rows.length === limit,
+      };
+    },
+    async latestEventId() {
+      const { rows } = await db.query<{ id: string }>(`SELECT COALESCE(max(ev.id), 0)::text AS id FROM delivery_events ev WHERE ${SETTLED_EVENT}`);
+      return BigInt(rows[0]!.id);
     },
   };
 }

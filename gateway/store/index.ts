@@ -4,7 +4,7 @@ export type { Database, Queryable, OpenDatabaseOptions } from './database.ts';
 export { migrate } from './migrate.ts';
 export { createExchangeStore } from './exchange-store.ts';
 export type { ExchangeStore, ExchangeRecord, AcceptOutcome, ListFilter, StoredAcceptance, StoredExchange } from './exchange-store.ts';
-export { createDeliveryStore, NOT_YET_SENT, DELIVERABLE } from './delivery-store.ts';
+export { createDeliveryStore, NOT_YET_SENT, DELIVERABLE, EVENTS_PAGE } from './delivery-store.ts';
 export type { DeliveryStore, DeliveryWork, AttemptRecord, AttemptError, OutboxEntry, StatusEventRow, DeadLetterRow, InboxRow, Channel, PeerReceiptDue } from './delivery-store.ts';
 export { createWebhookStore, WEBHOOK_SUSPEND_AFTER } from './webhook-store.ts';
 export type { WebhookStore, WebhookRow } from './webhook-store.ts';

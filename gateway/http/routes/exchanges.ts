@@ -2,10 +2,12 @@
 import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
+import type { StatusFeed } from '../../deliveries/status-feed.ts';
 import { GatewayError } from '../../errors.ts';
 import { callerOf, presentedSerial } from '../authenticate.ts';
 import type { Holds } from '../holds.ts';
-import { pause, queryReader } from '../query.ts';
+import { queryReader } from '../query.ts';
+import { EVENTS_PAGE } from '../../store/index.ts';
 import type { ExchangeService, ListQuery } from '../../exchanges/exchange-service.ts';
 import { strictRouter } from '../router.ts';
 
@@ -16,13 +18,17 @@ export interface ExchangeRouteOptions {
   validators: Validators;
   /** Aborted when the gateway shuts down: open event streams end. */
   shutdown: AbortSignal;
-  /** How often an open event stream looks for new events. */
-  pollMs?: number;
+  /** Wakes an open event stream when its exchange has news. */
+  feed: StatusFeed;
   /** Places for long-held requests, per certificate. */
   holds: Holds;
   /** Whether a certificate was revoked since: its open streams end. */
   isRevoked(serial: string): boolean;
 }
+
+/** Quiet seconds between a stream's own looks at the store, and between keep-alive comments. */
+const LOOK_ANYWAY_EVERY = 30;
+const KEEP_ALIVE_EVERY = 15;
 
 /** The exchange routes, relative to `/v1`. */
 export function exchangeRoutes(options: ExchangeRouteOptions): Router {
@@ -68,18 +74,29 @@ export function exchangeRoutes(options: ExchangeRouteOptions): Router {
     const closed = new AbortController();
     req.on('close', () => closed.abort());
     const stop = AbortSignal.any([closed.signal, shutdown]);
-    let quiet = 0;
-    // A revoked certificate's stream ends at the next look, as its next request would be refused.
-    while (!stop.aborted && !options.isRevoked(serial)) {
-      const events = await deliveries.events(req.params.id, after, recipient);
-      for (const event of events) {
-        res.write(`id: ${event.eventId}\nevent: status\ndata: ${JSON.stringify(event)}\n\n`);
-        after = BigInt(event.eventId);
+    const watch = options.feed.watch({ exchange: req.params.id });
+    try {
+      let look = true;
+      let quiet = 0;
+      // A revoked certificate's stream ends within a second, as its next request would be refused.
+      while (!stop.aborted && !options.isRevoked(serial)) {
+        if (look) {
+          const events = await deliveries.events(req.params.id, after, recipient);
+          for (const event of events) {
+            res.write(`id: ${event.eventId}\nevent: status\ndata: ${JSON.stringify(event)}\n\n`);
+            after = BigInt(event.eventId);
+          }
+          if (events.length === EVENTS_PAGE) continue;
+        }
+        const news = await watch.next(stop, 1000);
+        quiet = news ? 0 : quiet + 1;
+        // Without news the stream still looks now and then (cheap insurance against a
+        // missed wake) and sends a comment that keeps proxies from closing it.
+        look = news || quiet % LOOK_ANYWAY_EVERY === 0;
+        if (quiet > 0 && quiet % KEEP_ALIVE_EVERY === 0) res.write(': keep-alive\n\n');
       }
-      quiet = events.length > 0 ? 0 : quiet + 1;
-      // A comment now and then keeps proxies from closing an idle stream.
-      if (quiet > 0 && quiet % 60 === 0) res.write(': keep-alive\n\n');
-      await pause(options.pollMs ?? 250, stop);
+    } finally {
+      watch.close();
     }
     res.end();
   });
