@@ -102,10 +102,20 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
   };
 }
 
-/** A DNS lookup that answers only with addresses the participant's webhooks may reach. */
-function guardedLookup(participant: string, allow: WebhookAllowList): LookupFunction {
+/** How {@link guardedLookup} resolves a name: every address, as `dns.lookup` with `all` gives them. */
+export type WebhookResolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: Array<{ address: string; family: number }>) => void) => void;
+
+const resolveAll: WebhookResolver = (hostname, callback) => dnsLookup(hostname, { all: true, verbatim: true }, callback);
+
+/**
+ * A DNS lookup that answers only with addresses the participant's webhooks may reach. It runs
+ * for every connection, so a name that resolved to a public address at registration and
+ * resolves to a private one later (DNS rebinding) is refused then, and the connection goes to
+ * the address checked, not to one resolved again.
+ */
+export function guardedLookup(participant: string, allow: WebhookAllowList, resolve: WebhookResolver = resolveAll): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
+    resolve(hostname, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const usable = addresses.filter((a) => addressAllowed(a.address, hostname, participant, allow));
       if (usable.length === 0) {
