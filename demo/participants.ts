@@ -48,5 +48,5 @@ export const DEMO_CONSENT: ConsentRequest = {
     categories: ['identity', 'contact', 'location', 'health', 'exploitation', 'needs-and-services', 'legal-proceedings', 'family'],
   }],
   validFrom: '2026-01-01T00:00:00Z',
-  evidence: { formDigest: 'sha256:5b0ed1e2c0a8f4bb1f0c1d0f9c8a7e6d5c4b3a29181716151413121110090807', language: 'bg', interpreter: false },
+  evidence: { formDigest: 'sha256:5b0ed1e2c0a8f4bb1f0c1d0f9c8a7e6d5c4b3a29181716151413121110090807', signedOn: '2025-12-29', language: 'bg', interpreter: false },
 };

@@ -9,6 +9,7 @@ import { deliveryPolicy, type Config } from './config/config.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createStatusFeed } from './deliveries/status-feed.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
+import { createExemptionReviewService } from './exchanges/exemption-reviews.ts';
 import { authenticate, createCertificateCheck, type CertificateCheck } from './http/authenticate.ts';
 import { refuseForgeable } from './http/forgery.ts';
 import { strictRouter } from './http/router.ts';
@@ -34,7 +35,7 @@ import { createConsentService, type ConsentService } from './consents/consent-se
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createWebhookStore, type Database } from './store/index.ts';
+import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -120,6 +121,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     exemptionCategories: config.exemptionCategories,
     categoryMaps: buildCategoryMaps(deps.contract.document),
     onExemption: metrics.exemptionInvoked,
+    onDoubtfulExemption: metrics.exemptionFlagged,
     store: exchangeStore,
     registry,
     validators: deps.validators,
@@ -198,7 +200,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal, holds, isRevoked: trust.isRevoked, feed }));
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked, feed));
   v1.use(webhookRoutes(deliveries, deps.validators));
-  v1.use(adminRoutes(deliveries, deps.validators, metrics.caseRegistry));
+  v1.use(adminRoutes(deliveries, createExemptionReviewService(createReviewStore(deps.db)), deps.validators, metrics.caseRegistry));
   v1.use(participantRoutes(registry));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));

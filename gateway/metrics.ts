@@ -11,6 +11,8 @@ export interface Metrics {
   readonly caseRegistry: Registry;
   /** An accepted exchange stated an exemption (or the gateway did, adding child protection). */
   exemptionInvoked(exemption: string, invokedBy: string): void;
+  /** An accepted exchange's exemption was flagged for review: its justification says nothing. */
+  exemptionFlagged(exemption: string): void;
   /** A recipient's long poll of its inbox began waiting; call the returned function when it ends. */
   inboxPollWaiting(participant: string): () => void;
 }
@@ -23,6 +25,12 @@ export function createMetrics(trust: TrustService): Metrics {
     name: 'rg_exemptions_invoked_total',
     help: 'Accepted exchanges whose legal basis for a recipient is an exemption, by exemption and by who invoked it (sender kind, or gateway).',
     labelNames: ['exemption', 'invoked_by'] as const,
+    registers: [caseRegistry],
+  });
+  const flagged = new Counter({
+    name: 'rg_exemptions_flagged_total',
+    help: 'Exemptions of accepted exchanges flagged for review because their justification says nothing, by exemption (the list: /v1/admin/exemption-reviews).',
+    labelNames: ['exemption'] as const,
     registers: [caseRegistry],
   });
   // Gauges are collected concurrently; both read the result of one query per scrape.
@@ -58,6 +66,7 @@ export function createMetrics(trust: TrustService): Metrics {
     registry,
     caseRegistry,
     exemptionInvoked: (exemption, invokedBy) => exemptions.inc({ exemption, invoked_by: invokedBy }),
+    exemptionFlagged: (exemption) => flagged.inc({ exemption }),
     inboxPollWaiting(participant) {
       polls.inc({ participant });
       return () => polls.dec({ participant });

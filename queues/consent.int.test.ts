@@ -5,7 +5,7 @@ import { canonicalize } from '../schemas/index.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
-const evidence = { formDigest: `sha256:${'cd'.repeat(32)}`, language: 'bg', interpreter: true };
+const evidence = { formDigest: `sha256:${'cd'.repeat(32)}`, signedOn: '2025-06-01', language: 'bg', interpreter: true };
 // An invented person, distinct from the examples' subject.
 const rositsa = { givenName: 'Росица', familyName: 'Измислена', dateOfBirth: '1997-11-05' };
 

@@ -45,3 +45,5 @@ export type InboxItem = Schemas['InboxItem'];
 export type PeerSubmission = Schemas['PeerSubmission'];
 export type Webhook = Schemas['Webhook'];
 export type DeadLetter = Schemas['DeadLetter'];
+export type ExemptionReview = Schemas['ExemptionReview'];
+export type PseudonymLink = Schemas['PseudonymLink'];

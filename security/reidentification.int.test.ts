@@ -1,7 +1,8 @@
 /**
  * Finding 7 (in part) and finding 3's rate limit: guessing names against
  * `POST /v1/pseudonyms` is limited per certificate and audited; administrators need the
- * consent-officer role for it; consents cannot be back-dated by years; and one certificate
+ * consent-officer role for it; consents cannot be back-dated by years, and the form's own
+ * date is kept apart from validFrom; and one certificate
  * cannot ask faster than its rate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,21 @@ describe('the re-identification oracle, and request rates', () => {
     expect(old.body.violations).toContainEqual(expect.objectContaining({ pointer: '/validFrom' }));
     const late = await officer.post('/v1/consents', { ...DEMO_CONSENT, validFrom: new Date(Date.now() - 10 * 86_400_000).toISOString() });
     expect(late.status, late.text).toBe(201);
+  });
+
+  it('records the day the form was signed apart from validFrom: never ahead of today or of validFrom, though it may be long past', async () => {
+    const officer = gw.as(pki.consentOfficer);
+    const now = new Date().toISOString();
+    const ahead = await officer.post('/v1/consents', { ...DEMO_CONSENT, validFrom: now, evidence: { ...DEMO_CONSENT.evidence, signedOn: '2099-01-01' } });
+    expect([ahead.status, ahead.body.code]).toEqual([400, 'GW_VALIDATION_FAILED']);
+    expect(ahead.body.violations).toContainEqual(expect.objectContaining({ pointer: '/evidence/signedOn', message: 'is in the future' }));
+    const before = await officer.post('/v1/consents', {
+      ...DEMO_CONSENT, validFrom: new Date(Date.now() - 5 * 86_400_000).toISOString(), evidence: { ...DEMO_CONSENT.evidence, signedOn: now.slice(0, 10) },
+    });
+    expect(before.body.violations).toContainEqual(expect.objectContaining({ pointer: '/evidence/signedOn', message: 'is after validFrom' }));
+    const old = await officer.post('/v1/consents', { ...DEMO_CONSENT, validFrom: now, evidence: { ...DEMO_CONSENT.evidence, signedOn: '2024-03-15' } });
+    expect(old.status, old.text).toBe(201);
+    expect(old.body.receipt.evidence.signedOn).toBe('2024-03-15');
   });
 
   it('answers a certificate asking faster than its rate with 429 and Retry-After, and others still get through', async () => {

@@ -1,9 +1,11 @@
 /**
  * Finding 11: people without documents. A subject whose identity cannot give a pseudonym (no
  * date of birth) gets one the gateway issues — random, recorded with the acceptance, told to
- * the sender for the case thread — instead of a refusal that pushed senders to invent their own.
+ * the sender for the case thread — instead of a refusal that pushed senders to invent their own;
+ * once the identity is established, a consent officer links it to the computed pseudonym.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CONSENT } from '../demo/participants.ts';
 import { createTestPki, freshExample, startTestGateway, type TestGateway } from '../testing/test-gateway.ts';
 
 describe('a subject without documents', () => {
@@ -51,5 +53,43 @@ describe('a subject without documents', () => {
     const documented = await moi().post('/v1/exchanges', freshExample('Alert'));
     expect(documented.status).toBe(202);
     expect(documented.body).not.toHaveProperty('subjectPseudonym');
+  });
+
+  it('links an issued pseudonym to the computed one once the identity is established: then a consent under either covers the other', async () => {
+    const established = { givenName: 'Radka', familyName: 'Izmislena', dateOfBirth: '2001-05-09' };
+    const first = freshExample('Alert');
+    first.payload.subject.identity = { givenName: 'Radka', familyName: 'Izmislena' };
+    const issued = (await moi().post('/v1/exchanges', first)).body.subjectPseudonym as string;
+    const officer = gw.as(pki.consentOfficer);
+    const consent = await officer.post('/v1/consents', { ...DEMO_CONSENT, subject: { identity: established }, validFrom: new Date().toISOString() });
+    expect(consent.status, consent.text).toBe(201);
+
+    // The thread's next message names the issued pseudonym and the consent recorded under the computed one.
+    const next = () => {
+      const message = freshExample('Alert');
+      message.correlationId = first.correlationId;
+      message.payload.subject = { pseudonym: issued, citizenship: ['BG'] };
+      message.legalBasis = { consentId: consent.body.id };
+      return moi().post('/v1/exchanges', message);
+    };
+    const before = await next();
+    expect([before.status, before.body.code]).toEqual([403, 'GW_CONSENT_NOT_COVERING']);
+    expect(before.body.detail).toContain('another subject');
+
+    const path = `/v1/pseudonyms/${issued}/link`;
+    expect((await moi().post(path, { identity: established })).body.code).toBe('GW_ROLE_REQUIRED');
+    expect((await officer.post('/v1/pseudonyms/psn_invented0000000000000/link', { identity: established })).body.code).toBe('GW_PSEUDONYM_NOT_ISSUED');
+    const link = await officer.post(path, { identity: established });
+    expect(link.status, link.text).toBe(200);
+    expect(link.body).toMatchObject({ issued, pseudonym: consent.body.subject, linkedBy: 'admin:test-consent-officer' });
+    expect((await officer.post(path, { identity: established })).body).toEqual(link.body);
+    const other = await officer.post(path, { identity: { ...established, givenName: 'Ralitsa' } });
+    expect([other.status, other.body.code]).toEqual([409, 'GW_PSEUDONYM_LINKED_ELSEWHERE']);
+
+    const after = await next();
+    expect(after.status, after.text).toBe(202);
+    expect((await officer.get(`/v1/consents?subject=${issued}`)).body.items.map((c: { id: string }) => c.id)).toEqual([consent.body.id]);
+    const { rows } = await gw.db.query(`SELECT actor, details FROM audit_log WHERE action = 'pseudonym.linked'`);
+    expect(rows).toEqual([{ actor: 'admin:test-consent-officer', details: { issued, computed: consent.body.subject } }]);
   });
 });

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'consent.recorded',
   'consent.withdrawn',
   'pseudonym.computed',
+  'pseudonym.linked',
+  'exemption.reviewed',
   'certificate.issued',
   'certificate.revoked',
 ] as const;

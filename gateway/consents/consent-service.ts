@@ -1,15 +1,16 @@
 /** The consent registry on behalf of callers: pseudonyms, recording, reading and withdrawing consents. */
 import { randomUUID } from 'node:crypto';
 import type { JwsSigner } from '../../certs/index.ts';
-import { canonicalize, isUuid, type Consent, type ConsentReceiptDocument, type ConsentRequest, type Identity } from '../../schemas/index.ts';
+import { canonicalize, isUuid, type Consent, type ConsentReceiptDocument, type ConsentRequest, type Identity, type PseudonymLink } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
-
-/** How long after a consent was given (its `validFrom`) it may still be recorded: a paper form entered late. */
-export const CONSENT_BACKDATE_GRACE_DAYS = 30;
+import { checkPastDates, latestDateAt } from '../exchanges/plausibility.ts';
 import { callerLabel, hasRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 import type { ConsentRow, ConsentStore } from '../store/index.ts';
+
+/** How long after a consent was given (its `validFrom`) it may still be recorded: a paper form entered late. */
+export const CONSENT_BACKDATE_GRACE_DAYS = 30;
 
 /** What the consent service needs. */
 export interface ConsentServiceDeps {
@@ -29,6 +30,11 @@ export interface ConsentService {
   get(caller: Caller, id: string): Promise<Consent>;
   bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
   withdraw(caller: Caller, id: string, reason: string): Promise<Consent>;
+  /**
+   * Links a pseudonym the gateway issued (a person without documents) to the one computed
+   * from `identity`, now established: consent-officer role, audited, once per issued pseudonym.
+   */
+  link(caller: Caller, issued: string, identity: Identity): Promise<PseudonymLink>;
   /** Records a consent with a fixed id unless it exists (the demo consent); no caller. */
   seed(id: string, request: ConsentRequest, recordedBy: string): Promise<void>;
 }
@@ -74,6 +80,20 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
       return pseudonym;
     },
 
+    async link(caller, issued, identity) {
+      if (!hasRole(caller, 'consent-officer')) {
+        throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Linking pseudonyms needs an administrator certificate with the consent-officer role.' });
+      }
+      const computed = deps.pseudonyms.pseudonym(identity, '/identity');
+      const linked = await store.link({ issued, computed, actor: callerLabel(caller) });
+      if (linked.outcome !== 'linked') {
+        throw linked.outcome === 'not-issued'
+          ? new GatewayError('GW_PSEUDONYM_NOT_ISSUED')
+          : new GatewayError('GW_PSEUDONYM_LINKED_ELSEWHERE', { detail: 'This issued pseudonym is linked to another identity already; a link is made once and not changed.' });
+      }
+      return { issued, pseudonym: computed, linkedAt: linked.linkedAt.toISOString(), linkedBy: linked.linkedBy };
+    },
+
     async record(caller, request) {
       if (caller.kind === 'administrator' && !hasRole(caller, 'consent-officer')) {
         throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Recording consents needs the consent-officer role (or a participant system).' });
@@ -114,6 +134,14 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
     const validUntil = request.validUntil ? new Date(request.validUntil) : undefined;
     if (validUntil && validUntil <= validFrom) {
       throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/validUntil', message: 'must be after validFrom', keyword: 'consent' }] });
+    }
+    // The form's own date: not ahead of today, nor of the day the consent takes effect (anywhere on Earth).
+    checkPastDates(request.evidence, now(), 0, '/evidence');
+    if (request.evidence.signedOn > latestDateAt(validFrom)) {
+      throw new GatewayError('GW_VALIDATION_FAILED', {
+        detail: `The form was signed on ${request.evidence.signedOn}, after validFrom: consent cannot take effect before it is given.`,
+        violations: [{ pointer: '/evidence/signedOn', message: 'is after validFrom', keyword: 'consent' }],
+      });
     }
     const unaddressed = request.scope.flatMap((s, i) => (s.recipients || s.participantKinds ? [] : [i]));
     if (unaddressed.length > 0) {

@@ -12,7 +12,7 @@ const checkEnvelope = validators.schema('Envelope');
 const DAY = 86_400_000;
 // Invented people only.
 const desislava = { givenName: 'Десислава', familyName: 'Тестова', dateOfBirth: '1999-04-02' };
-const evidence = { formDigest: `sha256:${'ab'.repeat(32)}`, language: 'bg', interpreter: false };
+const evidence = { formDigest: `sha256:${'ab'.repeat(32)}`, signedOn: '2025-06-01', language: 'bg', interpreter: false };
 
 function consentRequest(overrides: Record<string, unknown> = {}) {
   return {

@@ -6,6 +6,7 @@
 import type { JwsSigner } from '../../certs/index.ts';
 import { canonicalize, type Acceptance, type AcceptanceStatement } from '../../schemas/index.ts';
 import type { ExchangeRecord, StoredAcceptance } from '../store/index.ts';
+import type { DoubtfulExemption } from './justification.ts';
 
 /** What an acceptance is made of; the answer is derived from it. */
 export interface AcceptanceInput {
@@ -24,6 +25,8 @@ export interface AcceptanceInput {
   auditDetails: Record<string, unknown>;
   /** The subject's pseudonym when the gateway issued it (no identity to compute one): recorded, and told to the sender. */
   issuedPseudonym?: string;
+  /** Exemptions whose justification needs a person's look. */
+  doubtfulExemptions?: DoubtfulExemption[];
   /** Base of the tracking URL. */
   publicUrl: string;
 }
@@ -61,8 +64,11 @@ export function acceptanceRecord(input: AcceptanceInput): ExchangeRecord {
     deliveries: input.deliveries,
     response,
     actor: input.actor,
-    auditDetails: input.auditDetails,
+    auditDetails: input.doubtfulExemptions?.length
+      ? { ...input.auditDetails, flaggedExemptions: input.doubtfulExemptions.map((d) => d.exemption) }
+      : input.auditDetails,
     ...(input.issuedPseudonym ? { issuedPseudonym: input.issuedPseudonym } : {}),
+    ...(input.doubtfulExemptions?.length ? { doubtfulExemptions: input.doubtfulExemptions } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   basesOf, basisLabel, checkCreatedAt, coverageProblem, releasedByConsent, statedExemptions, withChildProtection,
   type ExemptionPolicy, type RecipientBasis,
 } from './legal-basis.ts';
+import { doubtfulExemptions } from './justification.ts';
 import { checkPastDates } from './plausibility.ts';
 import { authorise } from './routing.ts';
 import { decodeCursor, encodeCursor, visibleTo, withoutSeq } from './views.ts';
@@ -31,10 +32,12 @@ export interface ExchangeServiceDeps {
   exemptions: ExemptionPolicy;
   /** Counts exemptions of accepted exchanges. */
   onExemption?: (exemption: Exemption, invokedBy: string) => void;
+  /** Counts exemptions flagged for review (their justification says nothing). */
+  onDoubtfulExemption?: (exemption: Exemption) => void;
   /** The participant that must receive every case about a child (DESIGN §6), if any. */
   childProtection?: string;
   /** Reads the consents exchanges name as their legal basis. */
-  consents: Pick<ConsentStore, 'getMany'>;
+  consents: Pick<ConsentStore, 'getMany' | 'sameSubject'>;
   /** The categories an exemption releases to each kind of participant. */
   exemptionCategories: Readonly<Record<ParticipantKind, readonly DataCategory[]>>;
   /** Where each message type's personal data sits (`x-data-category`). */
@@ -145,8 +148,15 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     );
     if (byConsent.length === 0) return released;
     const consents = new Map((await deps.consents.getMany([...new Set(byConsent.map((b) => b.basis.consentId))])).map((c) => [c.id, c]));
+    // A consent recorded under a pseudonym linked to the subject's (an issued one, linked by a
+    // consent officer once the identity was established) is about the same person.
+    const { subject } = options;
+    const elsewhere = subject !== undefined && [...consents.values()].some((c) => c.subject !== subject);
+    const linked = elsewhere ? new Set(await deps.consents.sameSubject(subject)) : undefined;
+    const subjectFor = (consent: { subject: string } | undefined) => (consent && linked?.has(consent.subject) ? consent.subject : subject);
     const problems = byConsent.flatMap((b) => {
-      const problem = coverageProblem(consents.get(b.basis.consentId), b.recipient, kindOf(b.recipient), message.purpose, options.subject, options.at);
+      const consent = consents.get(b.basis.consentId);
+      const problem = coverageProblem(consent, b.recipient, kindOf(b.recipient), message.purpose, subjectFor(consent), options.at);
       return problem ? [{ ...b, problem }] : [];
     });
     if (problems.length > 0) {
@@ -215,6 +225,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         });
       }
 
+      const doubtful = doubtfulExemptions([message.legalBasis, ...Object.values(message.recipientLegalBasis ?? {})]);
       const id = randomUUID();
       const { subject, issued } = subjectWithPseudonym(message.payload.subject as { pseudonym?: string; identity?: PseudonymAttributes });
       const basisOf = await coverage({ message, recipients, recipientLegalBasis, subject: subject.pseudonym, at: acceptedAt });
@@ -233,6 +244,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         ...(signature !== undefined ? { senderSignature: signature } : {}),
         requestDigest: textDigest(submitted), acceptedAt, deliveries, publicUrl: deps.publicUrl, actor: callerLabel(caller),
         ...(issued ? { issuedPseudonym: issued } : {}),
+        doubtfulExemptions: doubtful,
         auditDetails: {
           type: message.type,
           messageId: message.messageId,
@@ -250,6 +262,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       if (outcome.outcome === 'accepted') {
         for (const exemption of exemptions) deps.onExemption?.(exemption, senderKind);
         if (added.length > 0) deps.onExemption?.('child-protection', 'gateway');
+        for (const { exemption } of doubtful) deps.onDoubtfulExemption?.(exemption);
         deps.onAccepted?.();
       }
       return { acceptance: withReceipt(deps.trust.sealer, outcome.response, message.sender), replayed: outcome.outcome === 'replayed' };
@@ -290,10 +303,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       } as NewExchange, senderKind, deps.exemptions);
       const acceptedAt = now();
       checkPastDates(envelope.payload, acceptedAt, deps.clockSkewMs, '/envelope/payload');
+      const doubtful = doubtfulExemptions([...(local.some((r) => !own[r]) ? [envelope.legalBasis] : []), ...Object.values(own)]);
       const deliveries = local.map((recipient) => ({ id: randomUUID(), recipient, expiresAt: new Date(acceptedAt.getTime() + deps.ttlSeconds(recipient) * 1000) }));
       const outcome = await store.accept(acceptanceRecord({
         envelope, envelopeDigest: textDigest(canonical), seal: deps.trust.sealer.signDetached(canonical, { signedAt: acceptedAt }),
         requestDigest: textDigest(canonical), acceptedAt, deliveries, publicUrl: deps.publicUrl, actor: `peer:${peer.name}`,
+        doubtfulExemptions: doubtful,
         auditDetails: {
           type: envelope.type, messageId: envelope.messageId, recipients: local, relayedBy: peer.name,
           legalBasis: envelope.legalBasis ? `${basisLabel(envelope.legalBasis)} (asserted by ${peer.name})` : 'per recipient (asserted by peer)',
@@ -305,6 +320,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       await deps.rememberPeerDelivery(outcome.response.id, submission.recipient, peer.name, submission.deliveryId);
       if (outcome.outcome === 'accepted') {
         for (const exemption of exemptions) deps.onExemption?.(exemption, senderKind);
+        for (const { exemption } of doubtful) deps.onDoubtfulExemption?.(exemption);
         deps.onAccepted?.();
       }
       return { acceptance: withReceipt(deps.trust.sealer, outcome.response, envelope.sender), replayed: outcome.outcome === 'replayed' };

@@ -9,16 +9,19 @@ import { GatewayError } from '../errors.ts';
 
 /** Fields, by name, that record something that has happened. */
 export const PAST_DATES: ReadonlySet<string> = new Set([
-  'dateOfBirth', 'detectedOn', 'appointedOn', 'assessedOn', 'closedOn', 'completedOn', 'startedOn', 'since', 'on', 'periodFrom',
+  'dateOfBirth', 'detectedOn', 'signedOn', 'appointedOn', 'assessedOn', 'closedOn', 'completedOn', 'startedOn', 'since', 'on', 'periodFrom',
 ]);
 /** A calendar date somewhere on Earth may be a day ahead of UTC (UTC+14). */
 const WIDEST_OFFSET_MS = 14 * 3_600_000;
+
+/** The latest calendar date anywhere on Earth at `at` (plus `skewMs`). */
+export const latestDateAt = (at: Date, skewMs = 0): string => new Date(at.getTime() + skewMs + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
 
 /** Pointers to the {@link PAST_DATES} in `value` that lie after `at`. */
 export function futureDates(value: unknown, at: Date, skewMs: number, pointer = '', found: Array<{ pointer: string; date: string }> = []): Array<{ pointer: string; date: string }> {
   if (Array.isArray(value)) value.forEach((item, i) => futureDates(item, at, skewMs, `${pointer}/${i}`, found));
   else if (value && typeof value === 'object') {
-    const latest = new Date(at.getTime() + skewMs + WIDEST_OFFSET_MS).toISOString().slice(0, 10);
+    const latest = latestDateAt(at, skewMs);
     for (const [key, item] of Object.entries(value)) {
       const here = `${pointer}/${key}`;
       if (PAST_DATES.has(key) && typeof item === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item) && item > latest) found.push({ pointer: here, date: item });

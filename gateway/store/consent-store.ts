@@ -43,7 +43,19 @@ export interface ConsentStore {
   withdraw(options: { id: string; reason: string; actor: string }): Promise<ConsentRow | undefined>;
   /** Audits that `actor` had a pseudonym computed (who asked; never about whom). */
   pseudonymComputed(actor: string): Promise<void>;
+  /** Every pseudonym naming the same subject as `pseudonym` through links, itself included. */
+  sameSubject(pseudonym: string): Promise<string[]>;
+  /**
+   * Links the gateway-issued `issued` to `computed`, audited as `actor` in the same
+   * statement. `not-issued` when the gateway issued no such pseudonym; `linked-elsewhere`
+   * when it is linked to another already; `linked` when this link holds (new or repeated).
+   */
+  link(options: { issued: string; computed: string; actor: string }): Promise<{ outcome: 'linked'; linkedAt: Date; linkedBy: string } | { outcome: 'not-issued' | 'linked-elsewhere' }>;
 }
+
+/** SQL: the pseudonyms naming the subject $1 names, through links (itself included). */
+const SAME_SUBJECT = `(WITH root AS (SELECT COALESCE((SELECT computed FROM pseudonym_links WHERE issued = $1), $1) AS p)
+  SELECT p FROM root UNION SELECT l.issued FROM pseudonym_links l, root WHERE l.computed = root.p)`;
 
 interface Row {
   id: string;
@@ -91,8 +103,35 @@ export function createConsentStore(db: Database): ConsentStore {
     },
 
     async bySubject(subject, limit) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject = $1 ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject IN ${SAME_SUBJECT} ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
       return rows.map(toConsent);
+    },
+
+    async sameSubject(pseudonym) {
+      const { rows } = await db.query<{ p: string }>(SAME_SUBJECT.slice(1, -1), [pseudonym]);
+      return rows.map((r) => r.p);
+    },
+
+    async link({ issued, computed, actor }) {
+      const { rows } = await db.query<{ issued: boolean; computed: string | null; linked_at: Date | null; linked_by: string | null }>(
+        `WITH added AS (
+           INSERT INTO pseudonym_links (issued, computed, linked_by, linked_at)
+           SELECT pseudonym, $2, $3, now() FROM issued_pseudonyms WHERE pseudonym = $1
+           ON CONFLICT (issued) DO NOTHING RETURNING issued, computed, linked_by, linked_at
+         ), audit AS (
+           ${auditRows({ from: 'added', actor: '$3', action: 'pseudonym.linked', details: "jsonb_build_object('issued', issued, 'computed', computed)" })}
+         )
+         SELECT EXISTS (SELECT 1 FROM issued_pseudonyms WHERE pseudonym = $1) AS issued,
+                COALESCE((SELECT computed FROM added), l.computed) AS computed,
+                COALESCE((SELECT linked_at FROM added), l.linked_at) AS linked_at,
+                COALESCE((SELECT linked_by FROM added), l.linked_by) AS linked_by
+         FROM (SELECT 1) one LEFT JOIN pseudonym_links l ON l.issued = $1`,
+        [issued, computed, actor],
+      );
+      const row = rows[0]!;
+      if (!row.issued) return { outcome: 'not-issued' };
+      if (row.computed !== computed) return { outcome: 'linked-elsewhere' };
+      return { outcome: 'linked', linkedAt: row.linked_at!, linkedBy: row.linked_by! };
     },
 
     async pseudonymComputed(actor) {

@@ -36,6 +36,8 @@ export interface ExchangeRecord {
   response: StoredAcceptance;
   /** A pseudonym the gateway issued for the subject, recorded with the acceptance. */
   issuedPseudonym?: string;
+  /** Exemptions whose justification needs a person's look: flagged with the acceptance. */
+  doubtfulExemptions?: Array<{ exemption: string; justification: string; concerns: string[] }>;
   /** Audit actor, e.g. `participant:BG-MOI`. */
   actor: string;
   /** Audit details: ids, types and codes only. */
@@ -212,6 +214,10 @@ WITH claim AS (
   RETURNING id
 ), issued AS (
   INSERT INTO issued_pseudonyms (pseudonym, issued_to, issued_at, exchange_id) SELECT $24, $2, $10, id FROM exchange WHERE $24::text IS NOT NULL
+), flagged AS (
+  INSERT INTO exemption_reviews (id, exchange_id, sender, exemption, justification, concerns, flagged_at)
+  SELECT gen_random_uuid(), x.id, $2, r.exemption, r.justification, r.concerns, $10
+  FROM exchange x, jsonb_to_recordset($25::jsonb) AS r(exemption text, justification text, concerns jsonb)
 ), queued AS (
   INSERT INTO outbox (delivery_id) SELECT id FROM delivery
 ), audit AS (
@@ -230,6 +236,7 @@ function acceptParameters(record: ExchangeRecord): unknown[] {
     record.deliveries.map((d) => d.consentId ?? null),
     record.deliveries.map((d) => (d.projection ? JSON.stringify(d.projection) : null)),
     record.issuedPseudonym ?? null,
+    JSON.stringify(record.doubtfulExemptions ?? []),
   ];
 }
 

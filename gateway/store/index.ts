@@ -14,3 +14,5 @@ export { createCertificateStore } from './certificate-store.ts';
 export type { CertificateStore, CertificateRecord, CertificateRow, CertificateFilter, CertificateSubjectKind, RevokeOutcome } from './certificate-store.ts';
 export { createConsentStore } from './consent-store.ts';
 export type { ConsentStore, ConsentRecord, ConsentRow } from './consent-store.ts';
+export { createReviewStore } from './review-store.ts';
+export type { ReviewStore, ExemptionReviewRow } from './review-store.ts';

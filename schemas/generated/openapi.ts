@@ -359,6 +359,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/exemption-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exemptions flagged because their justification says nothing
+         * @description Auditor or consent-officer role. An exchange whose exemption is justified with text that says nothing ("aaaa…", "test test", too few words) is accepted, and the exemption is flagged here, in the acceptance's own statement. Open reviews come oldest first; closed ones newest first.
+         */
+        get: operations["listExemptionReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/exemption-reviews/{reviewId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a review as justified or not, with a note
+         * @description Auditor role. Audited as `exemption.reviewed`. A review closes once (`409 GW_REVIEW_CLOSED`).
+         */
+        post: operations["closeExemptionReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/participants": {
         parameters: {
             query?: never;
@@ -410,6 +450,32 @@ export interface paths {
          *     the date of birth. The identity is used for the computation only: not stored, not logged.
          */
         post: operations["computePseudonym"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pseudonyms/{pseudonym}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a gateway-issued pseudonym to the identity now established
+         * @description Consent-officer role. A subject without documents got a pseudonym the gateway issued
+         *     (`subjectPseudonym` in the acceptance). Once the identity is established, the officer
+         *     links that pseudonym to the one computed from the identity: from then on both name
+         *     one subject — a consent recorded under either covers exchanges about the other, and
+         *     `GET /v1/consents?subject=` finds consents under both. A link is made once (repeating
+         *     the same link answers it again); it is audited as `pseudonym.linked`. The identity is
+         *     used for the computation only.
+         */
+        post: operations["linkPseudonym"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,7 +803,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -861,6 +927,33 @@ export interface components {
         RetryAllRequest: {
             recipient?: components["schemas"]["ParticipantId"];
         };
+        /** @description An exemption flagged for review, and the verdict once closed. Ids and operators' notes; the justification is what is judged. */
+        ExemptionReview: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            exchangeId: string;
+            sender: components["schemas"]["ParticipantId"];
+            /** @enum {string} */
+            exemption: "child-protection" | "vital-interest" | "criminal-proceedings" | "legal-obligation";
+            justification: string;
+            /** @description Why the text looks empty: `repeated-characters`, `too-few-words` (fewer than three different words of three letters or more), `placeholder` (lorem ipsum, asdf, test…). */
+            concerns: ("repeated-characters" | "too-few-words" | "placeholder")[];
+            /** Format: date-time */
+            flaggedAt: string;
+            /** Format: date-time */
+            closedAt?: string;
+            closedBy?: string;
+            /** @enum {string} */
+            outcome?: "justified" | "not-justified";
+            note?: string;
+        };
+        ExemptionReviewVerdict: {
+            /** @enum {string} */
+            outcome: "justified" | "not-justified";
+            /** @description The reviewer's reasons; recorded in the audit log. Must not contain personal data. */
+            note: string;
+        };
         DiscardRequest: {
             /** @description Why the delivery is given up; recorded in the audit log. Must not contain personal data. */
             reason: string;
@@ -922,6 +1015,13 @@ export interface components {
         PseudonymRequest: {
             identity: components["schemas"]["Identity"];
         };
+        PseudonymLink: {
+            issued: components["schemas"]["Pseudonym"];
+            pseudonym: components["schemas"]["Pseudonym"];
+            /** Format: date-time */
+            linkedAt: string;
+            linkedBy: string;
+        };
         PseudonymAnswer: {
             pseudonym: components["schemas"]["Pseudonym"];
         };
@@ -950,6 +1050,11 @@ export interface components {
             organisation?: string;
         };
         ConsentEvidence: {
+            /**
+             * Format: date
+             * @description The day the person signed the consent form: the evidence's own date, kept apart from `validFrom`. It cannot be after today, nor after the day `validFrom` falls on; a form signed long ago may be recorded, but `validFrom` may lie at most 30 days before the recording (a paper form entered late).
+             */
+            signedOn: string;
             /** @description `sha256:` and the hex SHA-256 of the signed consent form (kept by the recording agency). */
             formDigest: string;
             language: components["schemas"]["LanguageCode"];
@@ -2202,6 +2307,75 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    listExemptionReviews: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                sender?: components["schemas"]["ParticipantId"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reviews. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ExemptionReview"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    closeExemptionReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reviewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExemptionReviewVerdict"];
+            };
+        };
+        responses: {
+            /** @description The closed review. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExemptionReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The review is closed already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     listParticipants: {
         parameters: {
             query?: never;
@@ -2275,6 +2449,47 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    linkPseudonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pseudonym the gateway issued. */
+                pseudonym: components["schemas"]["Pseudonym"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PseudonymRequest"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudonymLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The issued pseudonym is linked to another identity already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             415: components["responses"]["UnsupportedMediaType"];
         };
     };

@@ -1,7 +1,8 @@
-/** `/v1/admin`: dead letters for operators, and the case-related metrics for operators and auditors (administrator certificates). */
+/** `/v1/admin`: dead letters for operators, exemption reviews for auditors, and the case-related metrics for operators and auditors (administrator certificates). */
 import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
+import type { ExemptionReviewService } from '../../exchanges/exemption-reviews.ts';
 import type { Registry } from 'prom-client';
 import { requireRole } from '../../access/caller.ts';
 import { callerOf } from '../authenticate.ts';
@@ -9,7 +10,7 @@ import { bodyReader, queryReader } from '../query.ts';
 import { strictRouter } from '../router.ts';
 
 /** The admin routes, relative to `/v1`. */
-export function adminRoutes(deliveries: DeliveryService, validators: Validators, caseMetrics: Registry): Router {
+export function adminRoutes(deliveries: DeliveryService, reviews: ExemptionReviewService, validators: Validators, caseMetrics: Registry): Router {
   const router = strictRouter();
   router.get('/admin/metrics', async (_req, res) => {
     requireRole(callerOf(res), 'operator', 'auditor');
@@ -32,6 +33,15 @@ export function adminRoutes(deliveries: DeliveryService, validators: Validators,
   });
   router.post('/admin/dead-letters/:deliveryId/discard', async (req, res) => {
     res.json(await deliveries.discardDeadLetter(callerOf(res), req.params.deliveryId, discardBody(req).reason));
+  });
+
+  const reviewQuery = queryReader<{ status: 'open' | 'closed'; sender?: string; limit: number }>(validators, 'listExemptionReviews');
+  const verdictBody = bodyReader<{ outcome: 'justified' | 'not-justified'; note: string }>(validators, 'ExemptionReviewVerdict');
+  router.get('/admin/exemption-reviews', async (req, res) => {
+    res.json({ items: await reviews.list(callerOf(res), reviewQuery(req)) });
+  });
+  router.post('/admin/exemption-reviews/:reviewId/close', async (req, res) => {
+    res.json(await reviews.close(callerOf(res), req.params.reviewId, verdictBody(req)));
   });
   return router;
 }

@@ -17,6 +17,9 @@ export function consentRoutes(consents: ConsentService, validators: Validators):
   router.post('/pseudonyms', async (req, res) => {
     res.json({ pseudonym: await consents.pseudonym(callerOf(res), pseudonymBody(req).identity) });
   });
+  router.post('/pseudonyms/:pseudonym/link', async (req, res) => {
+    res.json(await consents.link(callerOf(res), req.params.pseudonym, pseudonymBody(req).identity));
+  });
   router.post('/consents', async (req, res) => {
     const consent = await consents.record(callerOf(res), consentBody(req));
     res.status(201).location(`/v1/consents/${consent.id}`).json(consent);
