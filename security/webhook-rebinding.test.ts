@@ -29,7 +29,7 @@ describe('a webhook name that rebinds to a private address', () => {
   const post = async (lookup: ReturnType<typeof guardedLookup>) => {
     const poster = createJsonPoster(`https://hooks.example.org:${port}/hook`, tls, 5000, { lookup });
     try {
-      return await poster.post({ body: '{}' }).then(() => 'sent', (error: { code?: string }) => error.code);
+      return await poster.post({ body: '{}', headers: {}, signal: AbortSignal.timeout(5000) }).then(() => 'sent', (error: { code?: string }) => error.code);
     } finally {
       await poster.close();
     }
