@@ -20,7 +20,8 @@ import { callerLabel, type Caller } from './access/caller.ts';
 import { createRouteTemplates, mountContractFallbacks } from './http/contract-routes.ts';
 import { problemHandler } from './http/problems.ts';
 import type { Logger } from './logger.ts';
-import { createParticipantRegistry } from './participants/participant-registry.ts';
+import { createLiveParticipantRegistry, type LiveParticipantRegistry } from './participants/participant-registry.ts';
+import { createParticipantAdmin } from './participants/participant-admin.ts';
 import { createPeers, type Peers } from './federation/peers.ts';
 import { adminRoutes } from './http/routes/admin.ts';
 import { exchangeRoutes } from './http/routes/exchanges.ts';
@@ -35,7 +36,7 @@ import { createConsentService, type ConsentService } from './consents/consent-se
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -79,13 +80,15 @@ export interface Gateway {
   readonly server: https.Server;
   readonly trust: TrustService;
   readonly consents: ConsentService;
+  /** Who takes part, as the store says now; the queues follow its changes. */
+  readonly registry: LiveParticipantRegistry;
   /**
    * The one check of a client certificate (chain, validity, usage, revocation, registry),
    * for every listener: the API uses it on every request, and adapter intakes get it. Needs
    * {@link Gateway.start} (the revocation list) first.
    */
   readonly checkCertificate: CertificateCheck;
-  /** Loads the revocation list and keeps it fresh: before any listener takes a request (`listen` does it too). */
+  /** Reads the participant registry and the revocation list and keeps both fresh: before any listener takes a request (`listen` does it too). */
   start(): Promise<void>;
   /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
   listen(): Promise<string>;
@@ -95,12 +98,19 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** How often each process looks whether the participant registry changed in the store. */
+const PARTICIPANT_REFRESH_MS = 1000;
+
 /** How often the status feed reads new events while event streams or long polls wait. */
 const STATUS_FEED_POLL_MS = 250;
 
 /** Builds the gateway. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
-  const registry = createParticipantRegistry(config.participants);
+  const participantStore = createParticipantStore(deps.db);
+  const registry = createLiveParticipantRegistry({
+    store: participantStore, seed: config.participants, refreshMs: PARTICIPANT_REFRESH_MS,
+    onError: (error) => deps.logger.error({ err: error }, 'reading the participant registry failed'),
+  });
   const exchangeStore = createExchangeStore(deps.db);
   const deliveryStore = createDeliveryStore(deps.db);
   const peers = deps.peers ?? createPeers([], 0);
@@ -201,7 +211,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked, feed));
   v1.use(webhookRoutes(deliveries, deps.validators));
   v1.use(adminRoutes(deliveries, createExemptionReviewService(createReviewStore(deps.db)), deps.validators, metrics.caseRegistry));
-  v1.use(participantRoutes(registry));
+  v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators }), deps.validators));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
@@ -227,16 +237,23 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     app,
   );
 
+  /** The registry from the store, then the revocation list: before any listener takes a request. */
+  const start = async () => {
+    await registry.start();
+    await trust.start();
+  };
+
   return {
     app,
     server,
     trust,
     consents,
+    registry,
     checkCertificate,
-    start: () => trust.start(),
+    start,
     markStarted: () => void (started = true),
     listen: async () => {
-      await trust.start();
+      await start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -250,6 +267,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       new Promise((resolve) => {
         draining = true;
         trust.stop();
+        registry.stop();
         shutdown.abort(); // open event streams and long polls end
         feed.stop();
         server.close(() => resolve());

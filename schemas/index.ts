@@ -47,3 +47,4 @@ export type Webhook = Schemas['Webhook'];
 export type DeadLetter = Schemas['DeadLetter'];
 export type ExemptionReview = Schemas['ExemptionReview'];
 export type PseudonymLink = Schemas['PseudonymLink'];
+export type ParticipantRecord = Schemas['ParticipantRecord'];

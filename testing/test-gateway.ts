@@ -167,12 +167,14 @@ export interface TestGatewayOptions {
   logs?: Writable;
   /** `false`: the app has not said everything it runs has started (readiness stays 503). */
   markStarted?: boolean;
+  /** Another gateway's database: this one is a second process of the same gateway (and leaves the database to it). */
+  sharing?: TestGateway;
 }
 
 /** Starts a gateway for a test file. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const pki = options.pki ?? createTestPki();
-  const db = await openTestDatabase(options.store);
+  const db = options.sharing ? options.sharing.db : await openTestDatabase(options.store);
   const config = loadAppConfig({ validators, overrides: { host: '127.0.0.1', port: 0, dataDir: '/nonexistent', logLevel: 'info', ...options.overrides } });
   const logger = createLogger({ level: options.logs ? 'info' : 'silent', ...(options.logs ? { destination: options.logs } : {}) });
   const gateway = createGateway(config, {
@@ -198,7 +200,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     async close() {
       await Promise.all(agents.map((a) => a.close()));
       await gateway.close();
-      await db.dispose();
+      if (!options.sharing) await (db as Awaited<ReturnType<typeof openTestDatabase>>).dispose();
     },
   };
 }
@@ -221,6 +223,7 @@ export interface TestResponse {
 export interface TestClient {
   get(path: string): Promise<TestResponse>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  put(path: string, body: unknown): Promise<TestResponse>;
   send(method: string, path: string, options?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse>;
 }
 
@@ -243,6 +246,7 @@ function createClient(base: string, agent: Agent): TestClient {
     get: (path) => send('GET', path),
     post: (path, body, headers = {}) =>
       send('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    put: (path, body) => send('PUT', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   };
 }
 

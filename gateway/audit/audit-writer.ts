@@ -21,6 +21,10 @@ export const AUDIT_ACTIONS = [
   'exemption.reviewed',
   'certificate.issued',
   'certificate.revoked',
+  'participant.added',
+  'participant.changed',
+  'participant.suspended',
+  'participant.reinstated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -283,6 +283,9 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       if (!local.includes(submission.recipient)) {
         throw new GatewayError('GW_UNKNOWN_RECIPIENT', { detail: `${submission.recipient} is not a recipient of this envelope served by this gateway.`, violations: [{ pointer: '/recipient', message: 'is not a local recipient of the envelope', keyword: 'peer' }] });
       }
+      if (registry.isSuspended(submission.recipient)) {
+        throw new GatewayError('GW_RECIPIENT_SUSPENDED', { detail: `${submission.recipient} is suspended by an operator here.`, violations: [{ pointer: '/recipient', message: 'is suspended', keyword: 'peer' }] });
+      }
       const refusing = local.filter((r) => !registry.accepts(r, envelope.type, envelope.schemaVersion));
       if (refusing.length > 0) {
         throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', { detail: `${refusing.join(', ')} does not accept ${envelope.type} ${envelope.schemaVersion}.` });

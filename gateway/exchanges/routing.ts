@@ -29,6 +29,13 @@ export function authorise(caller: Caller, message: NewExchange, registry: Partic
       violations: unknown.map((r) => ({ pointer: r.pointer, message: 'is not a registered participant', keyword: 'routing' })),
     });
   }
+  const suspended = recipients.filter((r) => registry.isSuspended(r.recipient));
+  if (suspended.length > 0) {
+    throw new GatewayError('GW_RECIPIENT_SUSPENDED', {
+      detail: `Suspended by an operator: ${suspended.map((r) => r.recipient).join(', ')}. Send without them, or once reinstated.`,
+      violations: suspended.map((r) => ({ pointer: r.pointer, message: 'is suspended', keyword: 'routing' })),
+    });
+  }
   const refusing = recipients.filter((r) => !registry.accepts(r.recipient, message.type, message.schemaVersion));
   if (refusing.length > 0) {
     throw new GatewayError('GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE', {

@@ -60,6 +60,9 @@ export function createCertificateCheck(registry: ParticipantRegistry, ca: X509Ce
         detail: identity?.kind === 'participant' ? `${identity.participantId} is not a registered participant.` : 'The certificate names no participant or administrator.',
       };
     }
+    if (identity.kind === 'participant' && registry.isSuspended(identity.participantId)) {
+      return { ok: false, code: 'GW_PARTICIPANT_SUSPENDED', detail: `${identity.participantId} is suspended by an operator; nothing is sent or received for it until it is reinstated.` };
+    }
     return { ok: true, caller: identity, serial };
   };
 }

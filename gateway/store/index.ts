@@ -16,3 +16,5 @@ export { createConsentStore } from './consent-store.ts';
 export type { ConsentStore, ConsentRecord, ConsentRow } from './consent-store.ts';
 export { createReviewStore } from './review-store.ts';
 export type { ReviewStore, ExemptionReviewRow } from './review-store.ts';
+export { createParticipantStore } from './participant-store.ts';
+export type { ParticipantStore, ParticipantRow } from './participant-store.ts';

@@ -1,0 +1,96 @@
+/**
+ * Operators manage the registry at run time: add a participant, change its definition,
+ * suspend and reinstate it. Every change is audited in its own statement and holds in this
+ * process at once and in every other within a second (the registry reads the store again).
+ */
+import type { Participant, ParticipantRecord, Validators } from '../../schemas/index.ts';
+import { GatewayError } from '../errors.ts';
+import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
+import type { ParticipantRow, ParticipantStore } from '../store/index.ts';
+import type { LiveParticipantRegistry } from './participant-registry.ts';
+
+export interface ParticipantAdmin {
+  list(caller: Caller): ParticipantRecord[];
+  get(caller: Caller, id: string): ParticipantRecord;
+  add(caller: Caller, definition: Participant): Promise<ParticipantRecord>;
+  change(caller: Caller, id: string, definition: Participant): Promise<ParticipantRecord>;
+  suspend(caller: Caller, id: string, reason: string): Promise<ParticipantRecord>;
+  reinstate(caller: Caller, id: string, reason: string): Promise<ParticipantRecord>;
+}
+
+/** What the admin side needs. */
+export interface ParticipantAdminDeps {
+  store: ParticipantStore;
+  registry: LiveParticipantRegistry;
+  validators: Validators;
+}
+
+const record = (row: ParticipantRow): ParticipantRecord => ({
+  participant: { ...row.definition, ...(row.suspendedAt ? { suspended: true } : {}) },
+  origin: row.origin,
+  version: row.version.toString(),
+  changedAt: row.changedAt.toISOString(),
+  changedBy: row.changedBy,
+  ...(row.suspendedAt ? { suspension: { at: row.suspendedAt.toISOString(), by: row.suspendedBy!, reason: row.suspensionReason! } } : {}),
+});
+
+/** The participant administration. */
+export function createParticipantAdmin(deps: ParticipantAdminDeps): ParticipantAdmin {
+  const { store, registry } = deps;
+  const check = deps.validators.schema('Participant');
+  const valid = (definition: Participant) => {
+    const violations = check(definition);
+    if ('suspended' in (definition as object)) violations.push({ pointer: '/suspended', message: 'is set by suspending or reinstating, not in a definition', keyword: 'readOnly' });
+    if (violations.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { violations });
+    return definition;
+  };
+  const current = (id: string) => {
+    const row = registry.rows().find((r) => r.definition.id === id);
+    if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+    return row;
+  };
+  /** The change holds here at once: the registry reads the store again before the answer. */
+  const done = async (row: ParticipantRow | undefined) => {
+    await registry.refresh();
+    return record(row!);
+  };
+
+  return {
+    list(caller) {
+      requireRole(caller, 'operator', 'auditor');
+      return registry.rows().map(record);
+    },
+    get(caller, id) {
+      requireRole(caller, 'operator', 'auditor');
+      return record(current(id));
+    },
+    async add(caller, definition) {
+      requireRole(caller, 'operator');
+      const row = await store.add(valid(definition), callerLabel(caller));
+      if (!row) throw new GatewayError('GW_PARTICIPANT_EXISTS', { detail: `${definition.id} is registered already; change it with PUT /v1/admin/participants/${definition.id}.` });
+      return done(row);
+    },
+    async change(caller, id, definition) {
+      requireRole(caller, 'operator');
+      valid(definition);
+      if (definition.id !== id) {
+        throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/id', message: `must be ${id}, the participant changed (an id is never changed)`, keyword: 'participant' }] });
+      }
+      const row = await store.change(definition, callerLabel(caller));
+      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+      return done(row);
+    },
+    async suspend(caller, id, reason) {
+      requireRole(caller, 'operator');
+      const row = await store.setSuspended(id, { suspend: true, reason }, callerLabel(caller));
+      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+      return done(row);
+    },
+    async reinstate(caller, id, reason) {
+      requireRole(caller, 'operator');
+      const row = await store.setSuspended(id, { suspend: false, reason }, callerLabel(caller));
+      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+      return done(row);
+    },
+  };
+}

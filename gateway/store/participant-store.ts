@@ -1,0 +1,109 @@
+/** The participant registry in the store: seeding, run-time changes (audited in the same statement), and the version that says something changed. */
+import type { Participant } from '../../schemas/index.ts';
+import type { Database } from './database.ts';
+import { auditRows } from '../audit/audit-writer.ts';
+
+/** A participant as stored. */
+export interface ParticipantRow {
+  definition: Participant;
+  origin: 'configuration' | 'administrator';
+  suspendedAt?: Date;
+  suspendedBy?: string;
+  suspensionReason?: string;
+  version: bigint;
+  changedAt: Date;
+  changedBy: string;
+}
+
+export interface ParticipantStore {
+  /** Adds the configured participants not stored yet (a stored one keeps what administrators made of it); returns the ids added. */
+  seed(participants: readonly Participant[]): Promise<string[]>;
+  all(): Promise<ParticipantRow[]>;
+  /** The newest version of any participant: changes when anything changed. */
+  version(): Promise<bigint>;
+  /** Adds a participant, audited; undefined when the id exists. */
+  add(definition: Participant, actor: string): Promise<ParticipantRow | undefined>;
+  /** Replaces a participant's definition, audited; undefined when there is no such participant. */
+  change(definition: Participant, actor: string): Promise<ParticipantRow | undefined>;
+  /**
+   * Suspends or reinstates a participant, with the reason audited when it changed anything;
+   * undefined when there is no such participant. A second suspension keeps the first.
+   */
+  setSuspended(id: string, change: { suspend: boolean; reason: string }, actor: string): Promise<ParticipantRow | undefined>;
+}
+
+interface Row {
+  definition: Participant; origin: ParticipantRow['origin']; suspended_at: Date | null; suspended_by: string | null;
+  suspension_reason: string | null; version: string; changed_at: Date; changed_by: string;
+}
+
+const COLUMNS = 'definition, origin, suspended_at, suspended_by, suspension_reason, version::text AS version, changed_at, changed_by';
+
+const toRow = (r: Row): ParticipantRow => ({
+  definition: r.definition, origin: r.origin, version: BigInt(r.version), changedAt: r.changed_at, changedBy: r.changed_by,
+  ...(r.suspended_at ? { suspendedAt: r.suspended_at, suspendedBy: r.suspended_by!, suspensionReason: r.suspension_reason! } : {}),
+});
+
+/** The participant store on `db`. */
+export function createParticipantStore(db: Database): ParticipantStore {
+  const one = async (sql: string, params: unknown[]) => {
+    const { rows } = await db.query<Row>(sql, params);
+    return rows[0] && toRow(rows[0]);
+  };
+  return {
+    async seed(participants) {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO participants (id, definition, origin, changed_by)
+         SELECT p->>'id', p, 'configuration', 'configuration' FROM jsonb_array_elements($1::jsonb) AS p
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [JSON.stringify(participants)],
+      );
+      return rows.map((r) => r.id);
+    },
+    async all() {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM participants ORDER BY id`);
+      return rows.map(toRow);
+    },
+    async version() {
+      const { rows } = await db.query<{ v: string }>('SELECT COALESCE(max(version), 0)::text AS v FROM participants');
+      return BigInt(rows[0]!.v);
+    },
+    add(definition, actor) {
+      return one(
+        `WITH added AS (
+           INSERT INTO participants (id, definition, origin, changed_by) VALUES ($1, $2::jsonb, 'administrator', $3)
+           ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}
+         ), audit AS (${auditRows({ from: 'added', actor: '$3', action: 'participant.added', details: "jsonb_build_object('participant', $1::text)" })})
+         SELECT * FROM added`,
+        [definition.id, JSON.stringify(definition), actor],
+      );
+    },
+    change(definition, actor) {
+      return one(
+        `WITH changed AS (
+           UPDATE participants SET definition = $2::jsonb, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
+           WHERE id = $1 RETURNING ${COLUMNS}
+         ), audit AS (${auditRows({ from: 'changed', actor: '$3', action: 'participant.changed', details: "jsonb_build_object('participant', $1::text)" })})
+         SELECT * FROM changed`,
+        [definition.id, JSON.stringify(definition), actor],
+      );
+    },
+    async setSuspended(id, { suspend, reason }, actor) {
+      const row = await one(
+        suspend
+          ? `WITH moved AS (
+               UPDATE participants SET suspended_at = now(), suspended_by = $3, suspension_reason = $2, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
+               WHERE id = $1 AND suspended_at IS NULL RETURNING ${COLUMNS}
+             ), audit AS (${auditRows({ from: 'moved', actor: '$3', action: 'participant.suspended', details: "jsonb_build_object('participant', $1::text, 'reason', $2::text)" })})
+             SELECT * FROM moved`
+          : `WITH moved AS (
+               UPDATE participants SET suspended_at = NULL, suspended_by = NULL, suspension_reason = NULL, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
+               WHERE id = $1 AND suspended_at IS NOT NULL RETURNING ${COLUMNS}
+             ), audit AS (${auditRows({ from: 'moved', actor: '$3', action: 'participant.reinstated', details: "jsonb_build_object('participant', $1::text, 'reason', $2::text)" })})
+             SELECT * FROM moved`,
+        [id, reason, actor],
+      );
+      return row ?? one(`SELECT ${COLUMNS} FROM participants WHERE id = $1`, [id]);
+    },
+  };
+}
