@@ -1,7 +1,9 @@
-/** Builds, once, the adapter that pushes to each push participant, and the intake each uses to hand what its agency system sends to the gateway. */
+/** How each participant receives, and the adapters that push to those pushed to, each with the intake it uses to hand what its agency system sends to the gateway. */
 import { ADAPTERS, checkAdapterSettings, createGatewayIntake, DEFAULT_ADAPTER, type Adapter, type ClientCertificateCheck, type ClientTls } from '../adapters/index.ts';
+import type { DeliveryPlan, PushSpec } from '../queues/index.ts';
+import type { DeliverySettings } from '../schemas/index.ts';
 import type { Gateway } from '../gateway/gateway.ts';
-import { deliveryPolicy, type Channel, type Config, type Logger, type Peers } from '../gateway/index.ts';
+import { policyWith, type Config, type LiveParticipantRegistry, type Logger, type Peers } from '../gateway/index.ts';
 
 /** A push participant the configuration does not describe, with its adapter (the demo's simulated agencies). */
 export interface AdapterOverride {
@@ -10,7 +12,7 @@ export interface AdapterOverride {
   settings: Record<string, unknown>;
 }
 
-/** Options for {@link buildAdapters}. */
+/** Options for {@link createAdapterBuilder}. */
 export interface BuildAdaptersOptions {
   logger: Logger;
   /** The gateway's client certificate, presented to agency endpoints. */
@@ -18,7 +20,6 @@ export interface BuildAdaptersOptions {
   /** The gateway's server certificate, for adapters that listen for their agency system. */
   serverTls: ClientTls;
   peers: Peers;
-  overrides: ReadonlyMap<string, AdapterOverride>;
   /** Where adapters hand what their agency systems send (the gateway's own API), and each participant's intake certificate. */
   intake: { gatewayUrl: string; tlsFor(participantId: string): ClientTls | undefined };
   /** The gateway's certificate check, which every adapter listener applies to its callers. */
@@ -41,44 +42,67 @@ export function intakeCheck(check: Gateway['checkCertificate']): ClientCertifica
   };
 }
 
-/** The built adapters; `close()` releases the intakes' connections (the queue registry closes the adapters). */
-export interface BuiltAdapters {
-  readonly adapters: ReadonlyMap<string, Adapter>;
+/** Builds the adapter for a push participant as its settings say; `close()` releases the intakes' connections (the workers close the adapters). */
+export interface AdapterBuilder {
+  build(participantId: string, spec: PushSpec): Adapter;
   close(): Promise<void>;
 }
 
-/** How each participant receives: pushed by an adapter (configured, or a demo override), or pulled from the inbox. */
-export function channelsOf(config: Config, overrides: ReadonlyMap<string, AdapterOverride>): Record<string, Channel> {
-  return Object.fromEntries(config.participants.map((p) => [p.id, overrides.has(p.id) || config.delivery.participants[p.id]?.mode === 'push' ? 'push' : 'pull']));
+/**
+ * How each participant receives, from the participant registry (which the store keeps and
+ * operators change at run time), with the demo's simulated agencies over it. An override's
+ * settings are checked here, as configured ones are at load.
+ */
+export function deliveryPlan(config: Config, registry: LiveParticipantRegistry, overrides: ReadonlyMap<string, AdapterOverride>): DeliveryPlan {
+  for (const [id, override] of overrides) {
+    const problems = checkAdapterSettings(override.adapter, override.settings);
+    if (problems.length > 0) throw new RangeError(`${id}: adapter ${override.adapter} settings: ${problems.join('; ')}`);
+  }
+  const own = (id: string): DeliverySettings | undefined => {
+    const override = overrides.get(id);
+    return override ? { mode: 'push', ...override } : registry.delivery(id);
+  };
+  let pushed: Map<string, PushSpec> | undefined;
+  registry.onChange(() => (pushed = undefined));
+  return {
+    pushed() {
+      pushed ??= new Map(registry.list().flatMap((p) => {
+        const delivery = own(p.id);
+        if (delivery?.mode !== 'push' || !delivery.endpoint) return [];
+        return [[p.id, {
+          adapter: delivery.adapter ?? DEFAULT_ADAPTER, endpoint: delivery.endpoint, settings: { ...delivery.settings },
+          policy: policyWith(config.delivery, delivery),
+        }] as const];
+      }));
+      return pushed;
+    },
+    isSuspended: (id) => registry.isSuspended(id),
+    policyOf: (id) => policyWith(config.delivery, own(id)),
+    onChange: (listener) => registry.onChange(listener),
+  };
 }
 
-/** One adapter per push participant with an endpoint. Settings of overrides are checked here as configured ones were at load. */
-export function buildAdapters(config: Config, options: BuildAdaptersOptions): BuiltAdapters {
-  const adapters = new Map<string, Adapter>();
+/** Builds adapters for the workers: each with the gateway's TLS, the certificate check for its listener, and its participant's intake. */
+export function createAdapterBuilder(options: BuildAdaptersOptions): AdapterBuilder {
   const intakes: Array<{ close(): Promise<void> }> = [];
-  const channels = channelsOf(config, options.overrides);
   const checkClient = intakeCheck(options.checkCertificate);
-  for (const participant of config.participants) {
-    const override = options.overrides.get(participant.id);
-    const configured = override ?? config.delivery.participants[participant.id];
-    if (channels[participant.id] !== 'push' || !configured?.endpoint) continue;
-    const name = configured.adapter ?? DEFAULT_ADAPTER;
-    const settings = { ...configured.settings };
-    const problems = override ? checkAdapterSettings(name, settings) : [];
-    if (problems.length > 0) throw new RangeError(`${participant.id}: adapter ${name} settings: ${problems.join('; ')}`);
-    const factory = ADAPTERS[name]!;
-    const intakeTls = options.intake.tlsFor(participant.id);
-    const intake = intakeTls ? createGatewayIntake({ gatewayUrl: options.intake.gatewayUrl, tls: intakeTls, logger: options.logger }) : undefined;
-    if (intake) intakes.push(intake);
-    adapters.set(participant.id, factory.create({
-      participantId: participant.id, endpoint: configured.endpoint, settings, timeoutMs: deliveryPolicy(config, participant.id).timeoutMs,
-      // A participant abroad is reached through its peer gateway, whose certificate chains to the peer's CA.
-      tls: { ...options.clientTls, caPem: options.peers.reaching(participant.id)?.caPem ?? options.clientTls.caPem },
-      serverTls: options.serverTls,
-      checkClient,
-      logger: options.logger.child({ adapter: factory.meta.name, participant: participant.id }),
-      ...(intake ? { intake } : {}),
-    }));
-  }
-  return { adapters, close: async () => void (await Promise.all(intakes.map((i) => i.close()))) };
+  return {
+    build(participantId, spec) {
+      const factory = ADAPTERS[spec.adapter];
+      if (!factory) throw new RangeError(`${participantId}: no registered adapter ${spec.adapter}`);
+      const intakeTls = options.intake.tlsFor(participantId);
+      const intake = intakeTls ? createGatewayIntake({ gatewayUrl: options.intake.gatewayUrl, tls: intakeTls, logger: options.logger }) : undefined;
+      if (intake) intakes.push(intake);
+      return factory.create({
+        participantId, endpoint: spec.endpoint, settings: { ...spec.settings }, timeoutMs: spec.policy.timeoutMs,
+        // A participant abroad is reached through its peer gateway, whose certificate chains to the peer's CA.
+        tls: { ...options.clientTls, caPem: options.peers.reaching(participantId)?.caPem ?? options.clientTls.caPem },
+        serverTls: options.serverTls,
+        checkClient,
+        logger: options.logger.child({ adapter: factory.meta.name, participant: participantId }),
+        ...(intake ? { intake } : {}),
+      });
+    },
+    close: async () => void (await Promise.all(intakes.map((i) => i.close()))),
+  };
 }

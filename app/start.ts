@@ -1,13 +1,13 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Adapter, ClientTls } from '../adapters/index.ts';
-import { buildAdapters, channelsOf } from './adapters.ts';
+import type { ClientTls } from '../adapters/index.ts';
+import { createAdapterBuilder, deliveryPlan } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
 import { resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
-import { loadAppConfig } from './config.ts';
+import { ADAPTER_CATALOGUE, loadAppConfig } from './config.ts';
 import { keepDataPrivate, lockDataDir } from './data-lock.ts';
 import { DEVELOPMENT_PSEUDONYM_KEY } from '../gateway/consents/pseudonym.ts';
 import { startDemoAgencies, type DemoAgency } from '../demo/agencies.ts';
@@ -29,8 +29,6 @@ export interface RunningGateway {
   /** Where the development certificates are, when the development PKI is in use. */
   devCertsDir?: string;
   queues?: QueueSystem;
-  /** The adapter pushing to each push participant, in a process with the `worker` role. */
-  adapters: ReadonlyMap<string, Adapter>;
   /** The simulated agency systems of the demo participants, when they run. */
   agencies: Map<string, DemoAgency>;
   /** Graceful stop: no new connections, in-flight requests finish, then the store closes. */
@@ -101,7 +99,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     );
     const gateway = createGateway(config, {
       peers,
-      logger, db, tls, authority, contract, validators, pseudonymKey: loadPseudonymKey(config),
+      logger, db, tls, authority, contract, validators, adapters: ADAPTER_CATALOGUE, pseudonymKey: loadPseudonymKey(config),
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });
@@ -131,24 +129,24 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     }
 
     const overrides = new Map([...agencies].map(([id, agency]) => [id, { adapter: agency.adapter, endpoint: agency.endpoint, settings: agency.settings }]));
-    let adapters: ReadonlyMap<string, Adapter> = new Map();
     if (redis) {
-      // Built once here; the queue registry starts them with their workers and closes them.
-      const built = config.roles.includes('worker') ? buildAdapters(config, {
-        logger, clientTls, serverTls: tls, peers, overrides, checkCertificate: gateway.checkCertificate,
+      // The workers build each adapter, and build it again when an operator changes its settings.
+      const builder = config.roles.includes('worker') ? createAdapterBuilder({
+        logger, clientTls, serverTls: tls, peers, checkCertificate: gateway.checkCertificate,
         // Adapters hand what their agency systems send to this gateway's own API, with their own certificate.
         intake: { gatewayUrl: config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl, tlsFor: (id) => intakeTls(config, tls.caPem, id, devCertsDir) },
       }) : undefined;
-      adapters = built?.adapters ?? adapters;
-      shutdown.intakes = () => built?.close() ?? Promise.resolve();
+      shutdown.intakes = () => builder?.close() ?? Promise.resolve();
       queues = await startQueues(config, {
-        db, logger, redisUrl: redis.url, clientTls, adapters, channels: channelsOf(config, overrides), peers: { peers, sealer: gateway.trust.sealer },
+        db, logger, redisUrl: redis.url, clientTls, plan: deliveryPlan(config, gateway.registry, overrides),
+        ...(builder ? { buildAdapter: builder.build } : {}),
+        peers: { peers, sealer: gateway.trust.sealer },
         jobs: [trustMaintenance(gateway.trust)],
       });
       const started = queues;
       shutdown.queues = () => started.stop();
-      for (const [id, agency] of agencies) agency.system.intakeAt?.(() => adapters.get(id)?.intakeUrl);
-      if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, adapters);
+      for (const [id, agency] of agencies) agency.system.intakeAt?.(() => started.adapter(id)?.intakeUrl);
+      if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, started);
     }
     if (partnerPlan && devCertsDir) {
       const partner = await startGateway({
@@ -161,7 +159,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     gateway.markStarted();
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
-      config, url, gateway, db, logger, agencies, adapters,
+      config, url, gateway, db, logger, agencies,
       ...(queues ? { queues } : {}),
       ...(devCertsDir ? { devCertsDir } : {}),
       stop: stopAll,
@@ -173,9 +171,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
 }
 
 /** `dataDir/demo-agencies.json`: where each demo agency's adapter listens, for `npm run demo` in another process. */
-function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, adapters: ReadonlyMap<string, Adapter>): void {
+function writeDemoAgencies(dataDir: string, agencies: Map<string, DemoAgency>, queues: QueueSystem): void {
   const listing = Object.fromEntries([...agencies].map(([id, a]) => [id, {
-    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: adapters.get(id)?.intakeUrl,
+    adapter: a.adapter, endpoint: a.endpoint, intakeUrl: queues.adapter(id)?.intakeUrl,
     ...(a.directory ? { directory: a.directory } : {}), ...(a.secretFile ? { secretFile: a.secretFile } : {}),
   }]));
   writeFileSync(join(dataDir, 'demo-agencies.json'), `${JSON.stringify(listing, null, 2)}\n`);
@@ -187,6 +185,8 @@ function intakeTls(config: Config, caPem: string, participantId: string, devCert
   if (files) return { caPem, certPem: readFileSync(files.certFile, 'utf8'), keyPem: readFileSync(files.keyFile, 'utf8') };
   if (!devCertsDir) return undefined;
   const dir = join(devCertsDir, 'clients');
+  // A participant added at run time has no development certificate: its adapter has no intake until one is configured.
+  if (!existsSync(join(dir, `${participantId}.pem`))) return undefined;
   return { caPem, certPem: readFileSync(join(dir, `${participantId}.pem`), 'utf8'), keyPem: readFileSync(join(dir, `${participantId}-key.pem`), 'utf8') };
 }
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
-import { buildCategoryMaps, type Contract, type Validators } from '../schemas/index.ts';
-import { deliveryPolicy, type Config } from './config/config.ts';
+import { buildCategoryMaps, type Contract, type DeliverySettings, type Validators } from '../schemas/index.ts';
+import { policyWith, type AdapterCatalogue, type Config } from './config/config.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createStatusFeed } from './deliveries/status-feed.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
@@ -66,6 +66,8 @@ export interface GatewayDeps {
   pseudonymKey: Buffer;
   contract: Contract;
   validators: Validators;
+  /** The adapters this build has: an operator's delivery settings are checked against them as the configuration's are at start. */
+  adapters: AdapterCatalogue;
   /** Called after each new acceptance or dead-letter retry (nudges an in-process relay). */
   onAccepted?: () => void;
   /** Readiness of the queues, when this process runs them. */
@@ -109,6 +111,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const participantStore = createParticipantStore(deps.db);
   const registry = createLiveParticipantRegistry({
     store: participantStore, seed: config.participants, refreshMs: PARTICIPANT_REFRESH_MS,
+    // The intake certificate names this process's files: it stays in the configuration.
+    seedDelivery: Object.fromEntries(Object.entries(config.delivery.participants).map(([id, { intake: _intake, ...delivery }]) => [id, delivery as DeliverySettings])),
     onError: (error) => deps.logger.error({ err: error }, 'reading the participant registry failed'),
   });
   const exchangeStore = createExchangeStore(deps.db);
@@ -116,7 +120,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const peers = deps.peers ?? createPeers([], 0);
   const shutdown = new AbortController();
   const trust = createTrustService({
-    store: createCertificateStore(deps.db), registry, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
+    store: createCertificateStore(deps.db), registry, endpointOf: (id) => registry.delivery(id)?.endpoint, ca: deps.authority.ca, seal: deps.authority.seal, policy: config.trust, logger: deps.logger,
   });
   const checkCertificate = createCertificateCheck(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked, peers);
   const pseudonyms = createPseudonymizer(deps.pseudonymKey);
@@ -136,7 +140,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     registry,
     validators: deps.validators,
     publicUrl: config.publicUrl,
-    ttlSeconds: (recipient) => deliveryPolicy(config, recipient).ttlSeconds,
+    ttlSeconds: (recipient) => policyWith(config.delivery, registry.delivery(recipient)).ttlSeconds,
     ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     peers,
     clockSkewMs: config.trust.clockSkewSeconds * 1000,
@@ -211,7 +215,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked, feed));
   v1.use(webhookRoutes(deliveries, deps.validators));
   v1.use(adminRoutes(deliveries, createExemptionReviewService(createReviewStore(deps.db)), deps.validators, metrics.caseRegistry));
-  v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators }), deps.validators));
+  v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators, adapters: deps.adapters }), deps.validators));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));

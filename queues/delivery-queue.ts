@@ -1,5 +1,5 @@
 /** The delivery queues: one per recipient, job id = delivery id, job data = the delivery id only. */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { PermanentDeliveryError, TransientDeliveryError, type Adapter, type DeliveryOutcome } from '../adapters/index.ts';
@@ -78,15 +78,25 @@ export interface DeliveryWorkerOptions {
   prefix: string;
   lockDurationMs: number;
   logger: Logger;
+  /** Whether the recipient's deliveries are held now (it is suspended): a job taken is put back, unattempted. */
+  held?: () => boolean;
 }
+
+/** How long a held delivery waits before its job looks again. */
+const HELD_RECHECK_MS = 2_000;
 
 /** The worker of one recipient's queue. */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<DeliveryJob> {
   const { participantId, adapter, policy, deliveries, logger } = options;
   const log = logger.child({ queue: deliveryQueueName(participantId) });
 
-  const processor = async (job: Job<DeliveryJob>, _token?: string, signal?: AbortSignal): Promise<string> => {
+  const processor = async (job: Job<DeliveryJob>, token?: string, signal?: AbortSignal): Promise<string> => {
     const { deliveryId } = job.data;
+    // A suspended recipient's worker is paused too; this catches a job taken just as it paused.
+    if (options.held?.()) {
+      await job.moveToDelayed(Date.now() + HELD_RECHECK_MS, token);
+      throw new DelayedError();
+    }
     const attempt = job.attemptsMade + 1;
     // One statement: deliverable and unexpired → `delivering`, with the envelope. A
     // cancellation that got there first wins, and this attempt is not made.

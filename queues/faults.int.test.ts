@@ -11,7 +11,7 @@ import { createRecipientSimulator, type RecipientSimulator } from '../adapters/i
 import { loadAppConfig } from '../app/config.ts';
 import { migrate, openDatabase } from '../gateway/store/index.ts';
 import { startGateway, type RunningGateway } from '../app/start.ts';
-import { clientFor, createPostgresDatabase, example, uniqueId, validators } from '../testing/test-gateway.ts';
+import { clientFor, createPostgresDatabase, example, pullOnly, uniqueId, validators } from '../testing/test-gateway.ts';
 import { resolveRedis, RedisRefusedError, startQueues } from './index.ts';
 import { freePort, startRedisServer, type PrivateRedis } from './redis-server.ts';
 import { FAST_DELIVERY, QUICK_RECONCILER, startTestSystem, type TestSystem } from '../testing/test-system.ts';
@@ -239,8 +239,8 @@ describe('Redis checks at start', () => {
     await migrate(db);
     const config = loadAppConfig({ validators, overrides: { port: 0, demoAgencies: false } });
     const pem = { caPem: '', certPem: '', keyPem: '' };
-    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, channels: {} })).rejects.toThrow(RedisRefusedError);
-    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, channels: {} })).rejects.toThrow(/noeviction/);
+    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, plan: pullOnly(config) })).rejects.toThrow(RedisRefusedError);
+    await expect(startQueues(config, { db, logger: silent, redisUrl: redis.url, clientTls: pem, plan: pullOnly(config) })).rejects.toThrow(/noeviction/);
   });
 
   it('fails the start within its time limit, saying where, when the configured Redis cannot be reached', async () => {
@@ -251,7 +251,7 @@ describe('Redis checks at start', () => {
     const config = loadAppConfig({ validators, overrides: { port: 0, demoAgencies: false } });
     const port = await freePort();
     const pem = { caPem: '', certPem: '', keyPem: '' };
-    await expect(startQueues(config, { db, logger: silent, redisUrl: `redis://:s3cret@127.0.0.1:${port}`, clientTls: pem, channels: {}, connectTimeoutMs: 1_000 }))
+    await expect(startQueues(config, { db, logger: silent, redisUrl: `redis://:s3cret@127.0.0.1:${port}`, clientTls: pem, plan: pullOnly(config), connectTimeoutMs: 1_000 }))
       .rejects.toThrow(new RegExp(`^cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 1000 ms`));
   });
 

@@ -1,6 +1,7 @@
 /** Queued delivery: outbox relay, BullMQ queues and workers, reconciler, webhooks, Redis. */
 export { startQueues } from './queue-registry.ts';
 export type { QueueDeps, QueueSystem } from './queue-registry.ts';
+export type { DeliveryPlan, PushSpec } from './delivery-workers.ts';
 export { resolveRedis, checkRedis, connectRedis, RedisRefusedError } from './redis.ts';
 export type { ResolvedRedis } from './redis.ts';
 export { startRedisServer, freePort, REDIS_MISSING } from './redis-server.ts';

@@ -10,8 +10,8 @@ import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 export interface OutboxRelayOptions {
   deliveries: DeliveryStore;
   queueFor(participantId: string): Queue<DeliveryJob>;
-  /** How each participant receives. */
-  channels: Readonly<Record<string, Channel>>;
+  /** How each participant receives now; a participant not listed pulls. */
+  channels(): Readonly<Record<string, Channel>>;
   policyOf(participantId: string): DeliveryPolicy;
   intervalMs: number;
   batchSize?: number;
@@ -35,7 +35,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batch = options.batchSize ?? 500;
   let failing = false;
   const step = () =>
-    options.deliveries.relay(batch, options.channels, (entries) =>
+    options.deliveries.relay(batch, options.channels(), (entries) =>
       limit(ENQUEUE_LIMIT_MS, 'enqueueing deliveries', enqueueDeliveries(entries, options.queueFor, options.policyOf)),
     );
   const task = periodic(

@@ -6,7 +6,6 @@ import type { Adapter, ClientTls } from '../adapters/index.ts';
 import {
   createDeliveryStore,
   createWebhookStore,
-  deliveryPolicy,
   type Channel,
   type Config,
   type Database,
@@ -14,7 +13,8 @@ import {
 } from '../gateway/index.ts';
 import type { JwsSigner } from '../certs/index.ts';
 import { createPeerReceiptForwarder } from './peer-receipts.ts';
-import { createDeliveryQueue, createDeliveryWorker, type DeliveryJob } from './delivery-queue.ts';
+import { createDeliveryQueue, type DeliveryJob } from './delivery-queue.ts';
+import { createDeliveryWorkers, type DeliveryPlan, type DeliveryWorkers, type PushSpec } from './delivery-workers.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
 import { checkRedis, connectRedis } from './redis.ts';
@@ -29,13 +29,14 @@ export interface QueueDeps {
   redisUrl: string;
   /** The gateway's client certificate, for webhooks and receipts to peer gateways. */
   clientTls: ClientTls;
+  /** How each participant receives now (the participant registry, with the demo's simulated agencies over it), and when that changes. */
+  plan: DeliveryPlan;
   /**
-   * The adapter pushing to each push participant (role `worker`). The registry starts each
-   * (`start()`: its intake) before its worker and closes it after; participants not here pull.
+   * Builds the adapter pushing to a participant (role `worker`). The workers start each
+   * (`start()`: its intake) before its worker and close it after; rebuilt when the
+   * participant's delivery settings change.
    */
-  adapters?: ReadonlyMap<string, Adapter>;
-  /** How each participant receives; a participant not listed pulls (the relay needs this without the adapters). */
-  channels: Readonly<Record<string, Channel>>;
+  buildAdapter?(participantId: string, spec: PushSpec): Adapter;
   /** Gateways abroad, and the seal key that signs receipts back to them. */
   peers?: { peers: Peers; sealer: JwsSigner };
   /** How long to wait for Redis at start before giving up with a clear message (default 10 s). */
@@ -52,6 +53,10 @@ export interface QueueSystem {
   ready(): Promise<void>;
   /** One reconciler pass now (tests and operators). */
   reconcile(): Promise<number>;
+  /** The adapter pushing to `participantId` in this process now, if any. */
+  adapter(participantId: string): Adapter | undefined;
+  /** Whether this process's worker for `participantId` holds its deliveries (the participant is suspended). */
+  holding(participantId: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -90,7 +95,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
 
     const deliveries = createDeliveryStore(deps.db);
     const webhooks = createWebhookStore(deps.db);
-    const policyOf = (id: string) => deliveryPolicy(config, id);
+    const policyOf = (id: string) => deps.plan.policyOf(id);
     const queues = new Map<string, Queue<DeliveryJob>>();
     const queueFor = (id: string) => {
       let queue = queues.get(id);
@@ -103,21 +108,25 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
     // Workers stop after the producers and before the queues (stops run in reverse).
     const workers: Array<{ close(force?: boolean): Promise<void> }> = [];
     const grace = config.delivery.timeoutMs + 2_000;
+    let pool: DeliveryWorkers | undefined;
     stops.push(async () => {
-      // In-flight deliveries get as long as one attempt may take, then are closed by force.
-      if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
-        logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');
-        await within(2_000, Promise.all(workers.map((w) => w.close(true))));
-      }
+      // In-flight deliveries get as long as one attempt may take, then are closed by force;
+      // the delivery workers (and their adapters) and the webhook worker together.
+      const webhookWorkers = async () => {
+        if (!(await within(grace, Promise.all(workers.map((w) => w.close()))))) {
+          logger.warn({ graceMs: grace }, 'workers did not finish in time; closing them by force');
+          await within(2_000, Promise.all(workers.map((w) => w.close(true))));
+        }
+      };
+      await Promise.all([webhookWorkers(), pool?.close()]);
     });
     if (workerConnection) {
-      for (const [participantId, adapter] of deps.adapters ?? []) {
-        await adapter.start?.();
-        stops.push(() => adapter.close());
-        workers.push(createDeliveryWorker({
-          participantId, adapter, policy: policyOf(participantId), deliveries, connection: workerConnection, prefix,
-          lockDurationMs: config.delivery.lockDurationMs, logger,
-        }));
+      if (deps.buildAdapter) {
+        pool = createDeliveryWorkers({
+          plan: deps.plan, buildAdapter: deps.buildAdapter, deliveries, connection: workerConnection, prefix,
+          lockDurationMs: config.delivery.lockDurationMs, graceMs: grace, logger,
+        });
+        await pool.sync();
       }
       workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate }));
     }
@@ -127,7 +136,8 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
     if (config.roles.includes('relay')) {
       // Every stage is bounded: with Redis gone, BullMQ would wait for it forever. What is
       // cut short is safe: outbox rows stay for the next relay, stalled jobs are redone.
-      const started = relay = createOutboxRelay({ deliveries, queueFor, channels: deps.channels, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
+      const channels = () => Object.fromEntries([...deps.plan.pushed().keys()].map((id) => [id, 'push' as Channel]));
+      const started = relay = createOutboxRelay({ deliveries, queueFor, channels, policyOf, intervalMs: config.delivery.relayIntervalMs, logger });
       stops.push(() => within(grace, started.stop()));
       const reconciling = reconciler = createReconciler({
         deliveries, redis: producer, prefix, queueFor, policyOf, intervalMs: config.delivery.reconcileIntervalMs, quietMs: config.delivery.reconcileQuietMs, logger,
@@ -152,7 +162,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         stops.push(() => within(grace, task.stop()));
       }
     }
-    logger.info({ roles: config.roles, workers: workers.length, jobs: (deps.jobs ?? []).map((j) => j.name) }, 'queues started');
+    logger.info({ roles: config.roles, workers: workers.length + (pool?.count() ?? 0), jobs: (deps.jobs ?? []).map((j) => j.name) }, 'queues started');
 
     return {
       nudge: () => relay?.nudge(),
@@ -160,6 +170,8 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         if ((await producer.ping()) !== 'PONG') throw new Error('Redis did not answer PING');
       },
       reconcile: () => reconciler?.reconcile() ?? Promise.resolve(0),
+      adapter: (id) => pool?.adapter(id),
+      holding: (id) => pool?.paused(id) ?? false,
       stop: stopStarted,
     };
   } catch (error) {

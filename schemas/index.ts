@@ -48,3 +48,4 @@ export type DeadLetter = Schemas['DeadLetter'];
 export type ExemptionReview = Schemas['ExemptionReview'];
 export type PseudonymLink = Schemas['PseudonymLink'];
 export type ParticipantRecord = Schemas['ParticipantRecord'];
+export type DeliverySettings = Schemas['DeliverySettings'];

@@ -14,8 +14,9 @@ import {
   type KeyedCertificate,
 } from '../certs/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
-import type { Config } from '../gateway/index.ts';
-import { loadAppConfig } from '../app/config.ts';
+import { policyWith, type Config } from '../gateway/index.ts';
+import type { DeliveryPlan } from '../queues/index.ts';
+import { ADAPTER_CATALOGUE, loadAppConfig } from '../app/config.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { createLogger } from '../gateway/logger.ts';
 import { migrate, openDatabase, type Database } from '../gateway/store/index.ts';
@@ -185,6 +186,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     pseudonymKey: TEST_PSEUDONYM_KEY,
     contract,
     validators,
+    adapters: ADAPTER_CATALOGUE,
   });
   await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();
@@ -268,4 +270,12 @@ export function freshExample(name: Parameters<typeof example>[0]): any {
 /** A unique id in the contract's messageId/correlationId form. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The adapters this build has, for gateways tests build themselves. */
+export { ADAPTER_CATALOGUE } from '../app/config.ts';
+
+/** A delivery plan in which every participant pulls and nobody is suspended: for tests of the queue machinery alone. */
+export function pullOnly(config: Config): DeliveryPlan {
+  return { pushed: () => new Map(), isSuspended: () => false, policyOf: () => policyWith(config.delivery, undefined), onChange: () => () => {} };
 }

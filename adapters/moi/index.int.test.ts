@@ -84,7 +84,7 @@ describe('moi adapter against the gateway (XML over HTTPS, both ways)', () => {
 
   it('lets in only the ministry\'s own certificate: another participant\'s is answered FORBIDDEN, a stranger\'s is untrusted', async () => {
     const { document, messageId } = signal();
-    const intakeUrl = system.running.adapters.get('BG-MOI')!.intakeUrl!;
+    const intakeUrl = system.running.queues!.adapter('BG-MOI')!.intakeUrl!;
     const caPem = readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8');
     const post = async (cert: { certPem: string; keyPem: string }) => {
       const agent = new Agent({ connect: { ca: caPem, cert: cert.certPem, key: cert.keyPem } });

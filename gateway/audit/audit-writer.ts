@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'certificate.revoked',
   'participant.added',
   'participant.changed',
+  'participant.delivery-changed',
   'participant.suspended',
   'participant.reinstated',
 ] as const;

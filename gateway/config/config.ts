@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createHash } from 'node:crypto';
 import type { Participant, Validators } from '../../schemas/index.ts';
-import { CONFIG_SCHEMA, type Config, type DeliveryPolicy, type PeerConfig } from './schema.ts';
+import { CONFIG_SCHEMA, type Config, type DeliveryConfig, type DeliveryPolicy, type PeerConfig } from './schema.ts';
 
 export type { Config, DeliveryConfig, DeliveryPolicy, Exemption, ParticipantDelivery, PeerConfig, Role, TlsFiles, TrustConfig } from './schema.ts';
 
@@ -47,6 +47,18 @@ export interface LoadConfigOptions {
   defaults?: { participants?: readonly Participant[]; devAdministrators?: Config['devAdministrators'] };
 }
 
+/**
+ * Problems (`/pointer message`) with one participant's delivery settings: its adapter must be
+ * registered and the settings must fit the adapter's schema (their defaults are filled in).
+ * The same check for the configuration at start and for an operator's change at run time.
+ */
+export function deliveryProblems(delivery: { adapter?: unknown; settings?: unknown }, adapters: AdapterCatalogue): string[] {
+  // Each adapter says what its settings look like; defaults are filled in here.
+  const adapter = (delivery.adapter as string | undefined) ?? adapters.defaultAdapter;
+  if (!adapters.names.includes(adapter)) return [`/adapter names no registered adapter (${adapter}); registered: ${adapters.names.join(', ')}`];
+  return adapters.checkSettings(adapter, (delivery.settings ??= {}) as Record<string, unknown>).map((problem) => `/settings${problem}`);
+}
+
 /** The adapters the configuration may name; the app passes the registry's. */
 export interface AdapterCatalogue {
   /** The adapter of a pushing participant that names none. */
@@ -59,8 +71,12 @@ export interface AdapterCatalogue {
 
 /** The retry and expiry policy for deliveries to `participantId`: its own settings over the defaults. */
 export function deliveryPolicy(config: Config, participantId: string): DeliveryPolicy {
-  const { attempts, backoffMs, maxBackoffMs, ttlSeconds, timeoutMs, concurrency } = config.delivery;
-  const own = config.delivery.participants[participantId];
+  return policyWith(config.delivery, config.delivery.participants[participantId]);
+}
+
+/** The policy of a participant whose own settings are `own`, over the defaults under `delivery`. */
+export function policyWith(defaults: DeliveryConfig, own: Partial<DeliveryPolicy> | undefined): DeliveryPolicy {
+  const { attempts, backoffMs, maxBackoffMs, ttlSeconds, timeoutMs, concurrency } = defaults;
   return {
     attempts: own?.attempts ?? attempts,
     backoffMs: own?.backoffMs ?? backoffMs,
@@ -127,15 +143,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
   }
   for (const [id, delivery] of Object.entries(deliveries)) {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
-    // Each adapter says what its settings look like; defaults are filled in here.
-    const adapter = (delivery.adapter as string | undefined) ?? options.adapters.defaultAdapter;
-    if (!options.adapters.names.includes(adapter)) {
-      problems.push(`/delivery/participants/${id}/adapter names no registered adapter (${adapter}); registered: ${options.adapters.names.join(', ')}`);
-      continue;
-    }
-    for (const problem of options.adapters.checkSettings(adapter, (delivery.settings ??= {}) as Record<string, unknown>)) {
-      problems.push(`/delivery/participants/${id}/settings${problem}`);
-    }
+    problems.push(...deliveryProblems(delivery, options.adapters).map((p) => `/delivery/participants/${id}${p}`));
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

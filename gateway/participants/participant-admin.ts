@@ -3,7 +3,8 @@
  * suspend and reinstate it. Every change is audited in its own statement and holds in this
  * process at once and in every other within a second (the registry reads the store again).
  */
-import type { Participant, ParticipantRecord, Validators } from '../../schemas/index.ts';
+import type { DeliverySettings, Participant, ParticipantRecord, Validators } from '../../schemas/index.ts';
+import { deliveryProblems, type AdapterCatalogue } from '../config/config.ts';
 import { GatewayError } from '../errors.ts';
 import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRow, ParticipantStore } from '../store/index.ts';
@@ -16,6 +17,7 @@ export interface ParticipantAdmin {
   change(caller: Caller, id: string, definition: Participant): Promise<ParticipantRecord>;
   suspend(caller: Caller, id: string, reason: string): Promise<ParticipantRecord>;
   reinstate(caller: Caller, id: string, reason: string): Promise<ParticipantRecord>;
+  setDelivery(caller: Caller, id: string, delivery: DeliverySettings): Promise<ParticipantRecord>;
 }
 
 /** What the admin side needs. */
@@ -23,10 +25,12 @@ export interface ParticipantAdminDeps {
   store: ParticipantStore;
   registry: LiveParticipantRegistry;
   validators: Validators;
+  adapters: AdapterCatalogue;
 }
 
 const record = (row: ParticipantRow): ParticipantRecord => ({
   participant: { ...row.definition, ...(row.suspendedAt ? { suspended: true } : {}) },
+  ...(row.delivery ? { delivery: row.delivery } : {}),
   origin: row.origin,
   version: row.version.toString(),
   changedAt: row.changedAt.toISOString(),
@@ -83,6 +87,23 @@ export function createParticipantAdmin(deps: ParticipantAdminDeps): ParticipantA
     async suspend(caller, id, reason) {
       requireRole(caller, 'operator');
       const row = await store.setSuspended(id, { suspend: true, reason }, callerLabel(caller));
+      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
+      return done(row);
+    },
+    async setDelivery(caller, id, delivery) {
+      requireRole(caller, 'operator');
+      // The start-up check, with the adapter's defaults filled in; `/adapter …`, `/settings/… …`.
+      const problems = delivery.mode === 'push' ? deliveryProblems(delivery, deps.adapters) : [];
+      if (problems.length > 0) {
+        throw new GatewayError('GW_VALIDATION_FAILED', {
+          detail: problems.join('; '),
+          violations: problems.map((p) => {
+            const [pointer, ...message] = p.split(' ');
+            return { pointer: pointer!, message: message.join(' '), keyword: 'adapter' };
+          }),
+        });
+      }
+      const row = await store.setDelivery(id, delivery.mode === 'pull' ? undefined : delivery, callerLabel(caller));
       if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
       return done(row);
     },

@@ -4,7 +4,7 @@
  * it again when its version changes (looked at every second), so a change an operator makes
  * in one process holds in every process within a second, and at once in its own.
  */
-import type { MessageType, Participant } from '../../schemas/index.ts';
+import type { DeliverySettings, MessageType, Participant } from '../../schemas/index.ts';
 import type { ParticipantRow, ParticipantStore } from '../store/index.ts';
 
 /** Read-only view of the participants. */
@@ -42,6 +42,8 @@ export interface LiveParticipantRegistry extends ParticipantRegistry {
   refresh(): Promise<void>;
   /** The stored rows as last read (for the admin view). */
   rows(): readonly ParticipantRow[];
+  /** How `id` receives, as the store says; undefined: it pulls from its inbox. */
+  delivery(id: string): DeliverySettings | undefined;
   /** Calls `listener` after every read that changed something; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
   stop(): void;
@@ -52,6 +54,8 @@ export interface LiveRegistryOptions {
   store: ParticipantStore;
   /** The configured participants: the registry until the store is read, and its seed. */
   seed: readonly Participant[];
+  /** The configured delivery settings of the seed's participants. */
+  seedDelivery?: Readonly<Record<string, DeliverySettings>>;
   /** How often to look whether the store changed. */
   refreshMs: number;
   onError(error: unknown): void;
@@ -61,6 +65,7 @@ export interface LiveRegistryOptions {
 export function createLiveParticipantRegistry(options: LiveRegistryOptions): LiveParticipantRegistry {
   let current = createParticipantRegistry(options.seed);
   let rows: readonly ParticipantRow[] = [];
+  let deliveries = new Map<string, DeliverySettings>(Object.entries(options.seedDelivery ?? {}));
   let version = -1n;
   let timer: NodeJS.Timeout | undefined;
   let reading: Promise<void> | undefined;
@@ -72,6 +77,7 @@ export function createLiveParticipantRegistry(options: LiveRegistryOptions): Liv
     rows = await options.store.all();
     version = rows.reduce((max, r) => (r.version > max ? r.version : max), latest);
     current = createParticipantRegistry(rows.map((r) => r.definition), new Set(rows.filter((r) => r.suspendedAt).map((r) => r.definition.id)));
+    deliveries = new Map(rows.flatMap((r) => (r.delivery ? [[r.definition.id, r.delivery] as const] : [])));
     for (const listener of listeners) listener();
   };
   // One read at a time: a refresh asked for while one runs waits for it and then reads again.
@@ -88,9 +94,12 @@ export function createLiveParticipantRegistry(options: LiveRegistryOptions): Liv
     maySend: (sender, type) => current.maySend(sender, type),
     accepts: (recipient, type, schemaVersion) => current.accepts(recipient, type, schemaVersion),
     rows: () => rows,
+    delivery: (id) => deliveries.get(id),
     async start() {
       if (timer) return;
-      await options.store.seed(options.seed.map(({ suspended: _s, ...p }) => p));
+      await options.store.seed(options.seed.map(({ suspended: _s, ...definition }) => ({
+        definition, ...(options.seedDelivery?.[definition.id] ? { delivery: options.seedDelivery[definition.id]! } : {}),
+      })));
       await refresh();
       timer = setInterval(() => void refresh().catch(options.onError), options.refreshMs).unref();
     },

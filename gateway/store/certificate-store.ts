@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 import { auditRows } from '../audit/audit-writer.ts';
 
 /** Who a certificate names, as recorded. */
-export type CertificateSubjectKind = 'participant' | 'adapter' | 'administrator' | 'gateway';
+export type CertificateSubjectKind = 'participant' | 'adapter' | 'administrator' | 'gateway' | 'endpoint';
 
 /** A certificate as recorded at issuance. */
 export interface CertificateRecord {

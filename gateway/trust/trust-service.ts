@@ -1,5 +1,6 @@
 /** Certificates on behalf of callers: issuing from CSRs, listing, revoking, the CA and CRL, and the revocation state every request is checked against. */
 import { createHash, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   administratorUri,
   adapterUri,
@@ -33,6 +34,8 @@ import type { CertificateRecord, CertificateRow, CertificateStore, CertificateSu
 export interface TrustServiceDeps {
   store: CertificateStore;
   registry: ParticipantRegistry;
+  /** The endpoint a participant is pushed to, if any: a server certificate may name only its host. */
+  endpointOf(participantId: string): string | undefined;
   /** The gateway CA, with its key. */
   ca: KeyedCertificate;
   /** The gateway's seal certificate and key. */
@@ -194,14 +197,18 @@ export function createTrustService(deps: TrustServiceDeps): TrustService {
         if (!(error instanceof CertificateRequestError)) throw error;
         throw new GatewayError('GW_CSR_INVALID', { detail: error.message, violations: [{ pointer: '/csr', message: error.message, keyword: 'csr' }] });
       }
+      if (subject.kind === 'endpoint') checkEndpointNames(subject, deps.endpointOf(subject.participantId));
       const issuedAt = now().getTime();
-      const notAfter = Math.min(issuedAt + policy.validityDays[subject.kind] * DAY, caNotAfter);
-      const uris = subject.kind === 'participant' ? [participantUri(subject.participantId)]
+      const notAfter = Math.min(issuedAt + policy.validityDays[subject.kind === 'endpoint' ? 'participant' : subject.kind] * DAY, caNotAfter);
+      const uris = subject.kind === 'participant' || subject.kind === 'endpoint' ? [participantUri(subject.participantId)]
         : subject.kind === 'adapter' ? [participantUri(subject.participantId), adapterUri(subject.name)]
         : [administratorUri(subject.name), ...subject.roles.map((r) => roleUri(r))];
-      const commonName = subject.kind === 'participant' ? subject.participantId : subject.kind === 'adapter' ? `${subject.name} for ${subject.participantId}` : subject.name;
+      const commonName = subject.kind === 'participant' ? subject.participantId
+        : subject.kind === 'endpoint' ? (subject.dnsNames?.[0] ?? subject.ipAddresses![0]!)
+        : subject.kind === 'adapter' ? `${subject.name} for ${subject.participantId}` : subject.name;
       const certPem = issueCertificate({
-        ca: deps.ca, publicKeyPem, purpose: 'client', subject: { commonName }, uris,
+        ca: deps.ca, publicKeyPem, purpose: subject.kind === 'endpoint' ? 'server' : 'client', subject: { commonName }, uris,
+        ...(subject.kind === 'endpoint' ? { dnsNames: subject.dnsNames ?? [], ipAddresses: subject.ipAddresses ?? [] } : {}),
         notBefore: new Date(issuedAt - 60_000), notAfter: new Date(notAfter),
       });
       const record = describeCertificate(certPem, callerLabel(caller));
@@ -302,8 +309,10 @@ export function describeCertificate(certPem: string, issuedBy: string): Certific
   const certificate = new X509Certificate(certPem);
   const identity = readIdentity(certificate);
   const gateway = readGatewayName(certificate);
+  // A participant's server certificate (its endpoint's) serves TLS only: it never authenticates a client.
+  const serves = certificate.keyUsage?.includes(SERVER_AUTH) && !certificate.keyUsage.includes(CLIENT_AUTH);
   const subjectKind: CertificateSubjectKind = identity?.kind === 'administrator' ? 'administrator'
-    : identity?.kind === 'participant' ? (identity.adapter ? 'adapter' : 'participant')
+    : identity?.kind === 'participant' ? (identity.adapter ? 'adapter' : serves ? 'endpoint' : 'participant')
     : 'gateway';
   return {
     serial: normalizeSerial(certificate.serialNumber),
@@ -321,6 +330,37 @@ export function describeCertificate(certPem: string, issuedBy: string): Certific
   };
 }
 
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+/**
+ * A server certificate names only its participant's registered endpoint: each DNS name or IP
+ * address asked for must be that endpoint's host (so nobody gets a certificate the gateway's
+ * adapters would trust for somebody else's address).
+ */
+function checkEndpointNames(subject: Extract<CertificateRequest['subject'], { kind: 'endpoint' }>, endpoint: string | undefined): void {
+  if (!endpoint) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail: `${subject.participantId} has no registered endpoint: set its delivery settings (mode push, endpoint) first.`,
+      violations: [{ pointer: '/subject/participantId', message: 'has no registered endpoint', keyword: 'endpoint' }],
+    });
+  }
+  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const asked = [
+    ...(subject.dnsNames ?? []).map((name, i) => ({ name: name.toLowerCase(), pointer: `/subject/dnsNames/${i}` })),
+    ...(subject.ipAddresses ?? []).map((name, i) => ({ name: name.toLowerCase(), pointer: `/subject/ipAddresses/${i}` })),
+  ];
+  const notAddresses = (subject.ipAddresses ?? []).flatMap((address, i) => (isIP(address) ? [] : [{ pointer: `/subject/ipAddresses/${i}`, message: 'is not an IPv4 or IPv6 address', keyword: 'format' }]));
+  if (notAddresses.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { violations: notAddresses });
+  const strangers = asked.filter((a) => a.name !== host);
+  if (strangers.length > 0) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail: `A server certificate for ${subject.participantId} may name only its endpoint's host, ${host}.`,
+      violations: strangers.map((a) => ({ pointer: a.pointer, message: `is not the host of the registered endpoint (${host})`, keyword: 'endpoint' })),
+    });
+  }
+}
+
 function sameSubject(row: CertificateRow, subject: CertificateRequest['subject']): boolean {
   if (row.subjectKind !== subject.kind) return false;
   if (subject.kind === 'administrator') return row.name === subject.name;
@@ -328,7 +368,7 @@ function sameSubject(row: CertificateRow, subject: CertificateRequest['subject']
 }
 
 function subjectLabel(row: CertificateRow): string {
-  return row.subjectKind === 'participant' ? `participant:${row.participant}` : row.subjectKind === 'adapter' ? `adapter:${row.name}@${row.participant}` : `${row.subjectKind}:${row.name}`;
+  return row.subjectKind === 'participant' || row.subjectKind === 'endpoint' ? `${row.subjectKind}:${row.participant}` : row.subjectKind === 'adapter' ? `adapter:${row.name}@${row.participant}` : `${row.subjectKind}:${row.name}`;
 }
 
 /** The API view of a certificate. */
@@ -340,7 +380,7 @@ function toView(row: CertificateRow, at: Date): CertificateView {
     status,
     subject: row.subjectKind === 'administrator' ? { kind: 'administrator', name: row.name!, roles: row.roles as AdminRole[] }
       : row.subjectKind === 'adapter' ? { kind: 'adapter', participantId: row.participant!, name: row.name! }
-      : row.subjectKind === 'participant' ? { kind: 'participant', participantId: row.participant! }
+      : row.subjectKind === 'participant' || row.subjectKind === 'endpoint' ? { kind: row.subjectKind, participantId: row.participant! }
       : { kind: 'gateway', name: row.name ?? 'gateway' },
     fingerprint: row.fingerprint,
     notBefore: row.notBefore.toISOString(),

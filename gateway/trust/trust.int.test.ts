@@ -10,7 +10,7 @@ import { canonicalize } from '../../schemas/index.ts';
 import { DEMO_PARTICIPANTS } from '../../demo/participants.ts';
 import { createGateway } from '../gateway.ts';
 import { createLogger } from '../logger.ts';
-import { captureLogs, clientFor, contract, createTestPki, freshExample, startTestGateway, TEST_PSEUDONYM_KEY, uniqueId, validators, type TestGateway } from '../../testing/test-gateway.ts';
+import { ADAPTER_CATALOGUE, captureLogs, clientFor, contract, createTestPki, freshExample, startTestGateway, TEST_PSEUDONYM_KEY, uniqueId, validators, type TestGateway } from '../../testing/test-gateway.ts';
 
 const pki = createTestPki();
 const dir = mkdtempSync(join(tmpdir(), 'rg-trust-'));
@@ -176,7 +176,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
     });
 
     it('reaches another gateway process on the same database within its refresh interval', async () => {
-      const other = createGateway(gw.config, { logger: createLogger({ level: 'silent' }), db: gw.db, tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem }, authority: { ca: pki.ca, seal: pki.seal }, pseudonymKey: TEST_PSEUDONYM_KEY, contract, validators });
+      const other = createGateway(gw.config, { logger: createLogger({ level: 'silent' }), db: gw.db, tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem }, authority: { ca: pki.ca, seal: pki.seal }, pseudonymKey: TEST_PSEUDONYM_KEY, contract, validators, adapters: ADAPTER_CATALOGUE });
       const url = await other.listen();
       const cert = await issued('BG-MOI');
       const { client, agent } = clientFor(url, pki.ca.certPem, cert);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAppConfig } from '../../app/config.ts';
-import { captureLogs, openTestDatabase, validators } from '../../testing/test-gateway.ts';
+import { captureLogs, openTestDatabase, pullOnly, validators } from '../../testing/test-gateway.ts';
 import { startQueues, trustMaintenance } from '../index.ts';
 import { startRedisServer, type PrivateRedis } from '../redis-server.ts';
 
@@ -21,10 +21,10 @@ describe('periodic jobs', () => {
     await redis?.stop();
   });
   const pem = { caPem: '', certPem: '', keyPem: '' };
-  const start = (roles: string[], jobs: Parameters<typeof startQueues>[1]['jobs'], logs = captureLogs()) =>
-    startQueues(loadAppConfig({ validators, env: {}, overrides: { port: 0, demoAgencies: false, roles } }), {
-      db, logger: pino({ level: 'info' }, logs.stream), redisUrl: redis.url, clientTls: pem, channels: {}, jobs,
-    });
+  const start = (roles: string[], jobs: Parameters<typeof startQueues>[1]['jobs'], logs = captureLogs()) => {
+    const config = loadAppConfig({ validators, env: {}, overrides: { port: 0, demoAgencies: false, roles } });
+    return startQueues(config, { db, logger: pino({ level: 'info' }, logs.stream), redisUrl: redis.url, clientTls: pem, plan: pullOnly(config), jobs });
+  };
 
   it('runs each job every interval in a relay process, keeps going after a failing run, and runs none after the stop', async () => {
     let runs = 0;

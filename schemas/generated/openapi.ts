@@ -447,6 +447,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/participants/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change how a participant receives
+         * @description Operator role. Replaces the participant's delivery settings (adapter, endpoint, the adapter's settings, retry and expiry policy); `{ "mode": "pull" }` makes it fetch its inbox. Checked as at start-up; audited as `participant.delivery-changed`. The next delivery uses the new settings, in every worker process within a second; an attempt in flight finishes with the old ones.
+         */
+        put: operations["setParticipantDelivery"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/participants/{id}/suspend": {
         parameters: {
             query?: never;
@@ -926,6 +946,7 @@ export interface components {
         /** @description A participant as administrators see it. */
         ParticipantRecord: {
             participant: components["schemas"]["Participant"];
+            delivery?: components["schemas"]["DeliverySettings"];
             /**
              * @description Seeded from the configuration file, or added by an administrator. The store is the registry either way; the configuration only adds participants it lacks.
              * @enum {string}
@@ -942,6 +963,24 @@ export interface components {
                 by: string;
                 reason: string;
             };
+        };
+        /** @description How a participant receives: `pull` (it fetches its inbox; the default for a participant without settings), or `push` by an adapter to its `endpoint`, with the adapter's own `settings` (checked against the adapter's schema, defaults filled in, with the same errors the start-up check gives) and the participant's own retry and expiry policy over the gateway's defaults. */
+        DeliverySettings: {
+            /** @enum {string} */
+            mode: "push" | "pull";
+            /** @description A registered adapter (`https-json` when absent). */
+            adapter?: string;
+            endpoint?: string;
+            /** @description The adapter's own settings. */
+            settings?: {
+                [key: string]: unknown;
+            };
+            attempts?: number;
+            backoffMs?: number;
+            maxBackoffMs?: number;
+            ttlSeconds?: number;
+            timeoutMs?: number;
+            concurrency?: number;
         };
         ParticipantStatusChange: {
             /** @description Why; recorded in the audit log. Must not contain personal data. */
@@ -1258,10 +1297,16 @@ export interface components {
             kind: "administrator";
             name: components["schemas"]["SubjectName"];
             roles: components["schemas"]["AdminRole"][];
+        } | {
+            /** @constant */
+            kind: "endpoint";
+            participantId: components["schemas"]["ParticipantId"];
+            dnsNames?: string[];
+            ipAddresses?: string[];
         };
         CertificateSubject: {
             /** @enum {string} */
-            kind: "participant" | "adapter" | "administrator" | "gateway";
+            kind: "participant" | "adapter" | "administrator" | "gateway" | "endpoint";
             participantId?: components["schemas"]["ParticipantId"];
             name?: string;
             roles?: components["schemas"]["AdminRole"][];
@@ -2592,6 +2637,37 @@ export interface operations {
         };
         responses: {
             /** @description The participant as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    setParticipantDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ParticipantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliverySettings"];
+            };
+        };
+        responses: {
+            /** @description The participant with its new settings. */
             200: {
                 headers: {
                     [name: string]: unknown;

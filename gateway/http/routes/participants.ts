@@ -1,6 +1,6 @@
 /** `/v1/participants`: the registry, readable by every authenticated caller; `/v1/admin/participants`: operators change it at run time. */
 import { type Router } from 'express';
-import type { Participant, Validators } from '../../../schemas/index.ts';
+import type { DeliverySettings, Participant, Validators } from '../../../schemas/index.ts';
 import { GatewayError } from '../../errors.ts';
 import type { ParticipantAdmin } from '../../participants/participant-admin.ts';
 import type { ParticipantRegistry } from '../../participants/participant-registry.ts';
@@ -13,6 +13,7 @@ export function participantRoutes(registry: ParticipantRegistry, admin: Particip
   const router = strictRouter();
   const definitionBody = bodyReader<Participant>(validators, 'Participant');
   const changeBody = bodyReader<{ reason: string }>(validators, 'ParticipantStatusChange');
+  const deliveryBody = bodyReader<DeliverySettings>(validators, 'DeliverySettings');
   router.get('/participants', (_req, res) => {
     res.json({ items: registry.list() });
   });
@@ -34,6 +35,9 @@ export function participantRoutes(registry: ParticipantRegistry, admin: Particip
   });
   router.put('/admin/participants/:id', async (req, res) => {
     res.json(await admin.change(callerOf(res), req.params.id, definitionBody(req)));
+  });
+  router.put('/admin/participants/:id/delivery', async (req, res) => {
+    res.json(await admin.setDelivery(callerOf(res), req.params.id, deliveryBody(req)));
   });
   router.post('/admin/participants/:id/suspend', async (req, res) => {
     res.json(await admin.suspend(callerOf(res), req.params.id, changeBody(req).reason));
