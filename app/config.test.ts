@@ -95,6 +95,15 @@ describe('configuration', () => {
     expect(problems).toContain('participant BG-NCCTHB is listed twice');
   });
 
+  it('adds a participant to the demo ones (or the configured ones) without restating them, checked alike', () => {
+    const shelter = { id: 'BG-NGO-NADEZHDA', name: 'Nadezhda Shelter (invented)', kind: 'ngo', country: 'BG', accepts: [], sends: ['case-update'] };
+    const config = loadAppConfig({ validators, overrides: { addParticipants: [shelter] } });
+    expect(config.participants.map((p) => p.id)).toEqual([...DEMO_PARTICIPANTS.map((p) => p.id), 'BG-NGO-NADEZHDA']);
+    expect(loadAppConfig({ validators, overrides: { participants: [DEMO_PARTICIPANTS[0], DEMO_PARTICIPANTS[2]], childProtectionParticipant: 'BG-SACP', addParticipants: [shelter] } }).participants.map((p) => p.id))
+      .toEqual(['BG-MOI', 'BG-SACP', 'BG-NGO-NADEZHDA']);
+    expect(problemsOf(() => loadAppConfig({ validators, overrides: { addParticipants: [{ ...shelter, id: 'BG-MOI' }] } }))).toContain('participant BG-MOI is listed twice');
+  });
+
   it('refuses a push participant without an endpoint, and delivery settings for an unknown participant', () => {
     const noEndpoint = problemsOf(() => loadAppConfig({ validators, overrides: { delivery: { participants: { 'BG-MOI': { mode: 'push' } } } } }));
     expect(noEndpoint).toContain('/delivery/participants/BG-MOI must have required property \'endpoint\'');

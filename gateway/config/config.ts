@@ -105,6 +105,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
   }
   Object.assign(raw, options.overrides);
   raw.participants ??= structuredClone(options.defaults?.participants);
+  // One more participant need not restate the others (the demo participants, on embedded defaults).
+  if (Array.isArray(raw.addParticipants) && Array.isArray(raw.participants)) raw.participants = [...raw.participants, ...raw.addParticipants];
+  delete raw.addParticipants;
   raw.devAdministrators ??= structuredClone(options.defaults?.devAdministrators) ?? [];
 
   const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, strictRequired: false });

@@ -217,6 +217,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     participants: { type: 'array', minItems: 1, items: { type: 'object' }, description: 'Who takes part; each checked against the contract\'s Participant schema.' },
+    addParticipants: { type: 'array', items: { type: 'object' }, description: 'Participants added to `participants` (or to the demo participants when `participants` is not set): one more participant without restating the others.' },
     devAdministrators: {
       type: 'array',
       description: 'Administrators the development PKI issues certificates for.',
@@ -234,7 +235,7 @@ type DeepReadonly<T> = T extends (infer E)[] ? ReadonlyArray<DeepReadonly<E>> : 
 type Parsed = FromSchema<typeof CONFIG_SCHEMA>;
 
 /** The validated configuration. Frozen; passed to whatever needs it. */
-export type Config = DeepReadonly<Omit<Parsed, 'publicUrl' | 'demoAgencies' | 'demoPartner' | 'participants' | 'queuePrefix'> & {
+export type Config = DeepReadonly<Omit<Parsed, 'publicUrl' | 'demoAgencies' | 'demoPartner' | 'participants' | 'addParticipants' | 'queuePrefix'> & {
   /** Always set: configured, or `https://localhost:<port>`. */
   publicUrl: string;
   demoAgencies: boolean;
