@@ -35,6 +35,13 @@ module.exports = {
       to: { path: '^adapters/', pathNot: ['^adapters/types\\.ts$', '^adapters/shared/', '^adapters/$1/', '^adapters/conformance/simulated-system\\.ts$'] },
     },
     {
+      name: 'clients-use-the-contract-only',
+      comment: 'The typed client stands alone for integrators: it imports schemas/ (the contract and canonical JSON) and libraries, never the gateway.',
+      severity: 'error',
+      from: { path: '^clients/', pathNot: TEST },
+      to: { path: '^(gateway|queues|adapters|app|cli|demo|testing|certs|bench|security)/' },
+    },
+    {
       name: 'adapters-not-the-core',
       severity: 'error',
       from: { path: '^adapters/', pathNot: TEST },

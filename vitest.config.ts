@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{app,cli,demo,testing,gateway,schemas,certs,queues,adapters,security}/**/*.test.ts'],
+    include: ['{app,cli,clients,demo,testing,gateway,schemas,certs,queues,adapters,security}/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
