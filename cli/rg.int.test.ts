@@ -1,0 +1,111 @@
+/**
+ * The operator CLI end to end against a running gateway (PostgreSQL, Redis, mutual TLS), as
+ * the development administrator: each subcommand in table and `--json` form, a bulk retry
+ * with progress, and the exit codes scripts test.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../certs/index.ts';
+import { DEMO_CONSENT_ID } from '../demo/participants.ts';
+import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
+import { EXIT, runCli } from './rg.ts';
+
+describe('the operator CLI', () => {
+  let system: TestSystem;
+  const dir = mkdtempSync(join(tmpdir(), 'rg-cli-'));
+  const profile = join(dir, 'profile.json');
+  beforeAll(async () => {
+    system = await startTestSystem();
+    const certs = system.running.devCertsDir!;
+    writeFileSync(profile, JSON.stringify({
+      url: system.running.url.replace('127.0.0.1', 'localhost'),
+      caFile: join(certs, 'ca.pem'), certFile: join(certs, 'clients', 'gateway-admin.pem'), keyFile: join(certs, 'clients', 'gateway-admin-key.pem'),
+    }));
+  });
+  afterAll(() => system?.close());
+
+  /** Runs the CLI; returns its exit code and what it printed. */
+  async function rg(...args: string[]) {
+    let out = '';
+    let err = '';
+    let progress = '';
+    const stream = new Writable({ write(chunk, _e, done) { progress += String(chunk); done(); } });
+    const code = await runCli(['--profile', profile, ...args], { out: (s) => (out += s), err: (s) => (err += s), progress: stream, env: {} });
+    return { code, out, err, progress, json: () => JSON.parse(out) };
+  }
+
+  it('lists participants as a table for people and as JSON for scripts', async () => {
+    const table = await rg('participants', 'list');
+    expect(table.code).toBe(EXIT.ok);
+    expect(table.out).toMatch(/│ BG-MOI\s+│ Ministry of Interior\s+│ law-enforcement\s+│ active/);
+    const listed = await rg('--json', 'participants', 'list');
+    expect(listed.json().map((r: { participant: { id: string } }) => r.participant.id)).toContain('BG-SACP');
+  });
+
+  it('suspends and reinstates, refuses without a reason (usage) and for an unknown participant (refused)', async () => {
+    expect((await rg('participants', 'suspend', 'BG-SAA')).code).toBe(EXIT.usage);
+    const suspended = await rg('participants', 'suspend', 'BG-SAA', '--reason', 'Audit of the crisis centre link.');
+    expect([suspended.code, suspended.out]).toEqual([EXIT.ok, expect.stringMatching(/BG-SAA\s+│ suspended/)]);
+    expect((await rg('participants', 'reinstate', 'BG-SAA', '--reason', 'Audit done.')).out).toMatch(/BG-SAA\s+│ active/);
+    const unknown = await rg('participants', 'suspend', 'BG-NOBODY', '--reason', 'No such participant.');
+    expect(unknown.code).toBe(EXIT.refused);
+    expect(unknown.err).toContain('GW_PARTICIPANT_NOT_FOUND');
+  });
+
+  it('issues a certificate from a CSR into a file, lists it among those expiring, and revokes it', async () => {
+    const keyFile = join(dir, 'saa-key.pem');
+    writeFileSync(keyFile, generateKeyPair().privateKeyPem);
+    const csr = join(dir, 'saa.csr');
+    execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=BG-SAA', '-out', csr]);
+    const out = join(dir, 'saa.pem');
+    const issued = await rg('--json', 'certificates', 'issue', '--csr', csr, '--participant', 'BG-SAA', '--out', out);
+    expect(issued.code, issued.err).toBe(EXIT.ok);
+    expect(readFileSync(out, 'utf8')).toBe(issued.json().certificate);
+    const serial = issued.json().serial as string;
+    expect((await rg('--json', 'certificates', 'list', '--participant', 'BG-SAA', '--expiring', '400')).json().map((c: { serial: string }) => c.serial)).toContain(serial);
+    expect((await rg('certificates', 'list', '--expiring', 'soon')).code).toBe(EXIT.usage);
+    const revoked = await rg('certificates', 'revoke', serial, '--reason', 'superseded');
+    expect(revoked.out).toMatch(new RegExp(`${serial}\\s+│ revoked`));
+  });
+
+  it('finds a person\'s consents by identity (the gateway computes the pseudonym) and prints the signed receipt', async () => {
+    const found = await rg('consents', 'find', '--given-name', 'Десислава', '--family-name', 'Тестова', '--date-of-birth', '1999-04-02');
+    expect(found.code, found.err).toBe(EXIT.ok);
+    expect(found.out).toContain(DEMO_CONSENT_ID);
+    const receipt = JSON.parse((await rg('consents', 'receipt', DEMO_CONSENT_ID)).out);
+    expect(receipt.receipt).toMatchObject({ receiptType: 'consent', consentId: DEMO_CONSENT_ID });
+    expect(receipt.receiptSignature).toMatch(/^ey/);
+  });
+
+  it('retries every dead letter with a progress bar, and shows and follows an exchange to its end', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.behave({ fail: { status: 422 } });
+    const failed = await Promise.all([1, 2, 3].map(() => system.submit('Referral')));
+    for (const { id } of failed) await system.settle(id, 'BG-NCCTHB', ['failed']);
+    const listed = await rg('--json', 'dead-letters', 'list', '--recipient', 'BG-NGO-ANIMUS');
+    expect(listed.code, listed.err).toBe(EXIT.ok);
+    expect(listed.json().map((d: { deliveryId: string }) => d.deliveryId)).toEqual(expect.arrayContaining(failed.map((f) => f.deliveries[0]!.id)));
+
+    shelter.behave({});
+    const retried = await rg('dead-letters', 'retry', '--recipient', 'BG-NGO-ANIMUS');
+    expect(retried.code, retried.err).toBe(EXIT.ok);
+    expect(retried.progress).toMatch(/retrying .* 3\/3/);
+    expect(retried.out.match(/│ yes/g)).toHaveLength(3);
+    const again = await rg('dead-letters', 'retry', failed[0]!.deliveries[0]!.id);
+    expect([again.code, again.out]).toEqual([EXIT.refused, expect.stringContaining('no (')]);
+
+    const followed = await rg('--json', 'exchanges', 'follow', failed[0]!.id);
+    expect(followed.code, followed.err).toBe(EXIT.ok);
+    expect(followed.out.trim().split('\n').map((l) => JSON.parse(l).status).at(-1)).toBe('acknowledged');
+    expect((await rg('exchanges', 'show', failed[0]!.id)).out).toMatch(/BG-NGO-ANIMUS\s+│ acknowledged/);
+  });
+
+  it('says what is wrong with a missing profile, and exits 2', async () => {
+    const missing = await runCli(['--profile', join(dir, 'none.json'), 'participants', 'list'], { out: () => {}, err: (s) => void expect(s).toContain('cannot read the profile'), env: {} });
+    expect(missing).toBe(EXIT.usage);
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * The operator CLI: `npm run rg -- <command>` (or the installed `referral-gateway` bin). It
+ * talks to a running gateway through the typed client with the operator's certificate, named
+ * by a profile file. `--json` for scripts, tables for people, a progress bar on bulk actions,
+ * and exit codes scripts can test: 0 done, 1 refused by the gateway (retrying will not help),
+ * 2 wrong usage, 3 the gateway unreachable or asking to retry later.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import Table from 'cli-table3';
+import { SingleBar } from 'cli-progress';
+import { createReferralClient, GatewayProblem, type ReferralClient } from '../clients/index.ts';
+
+/** Where a profile is looked for when neither `--profile` nor `RG_PROFILE` names one. */
+export const DEFAULT_PROFILE = join(homedir(), '.config', 'referral-gateway', 'profile.json');
+
+/** A profile: which gateway, with which certificate. Paths are relative to the profile file's folder. */
+interface Profile {
+  url: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3 } as const;
+
+/** What a run printed and how it ended (tests read these; `main` writes them out). */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Where a progress bar draws (a TTY for people; nothing when not one). */
+  progress?: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let client: ReferralClient | undefined;
+  let json = false;
+  /** Set when part of a bulk action was refused: the run ends with {@link EXIT.refused}. */
+  let partly = false;
+  const program = new Command('referral-gateway')
+    .description('Operate a Referral Gateway: participants, certificates, consents, dead letters, exchanges.')
+    .option('--profile <file>', 'profile file naming the gateway URL and your certificate (RG_PROFILE)')
+    .option('--json', 'print JSON for scripts instead of tables')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .hook('preAction', (command) => {
+      const options = command.optsWithGlobals<{ profile?: string; json?: boolean }>();
+      json = Boolean(options.json);
+      client = connect(options.profile ?? io.env.RG_PROFILE ?? DEFAULT_PROFILE);
+    });
+  const api = () => client!;
+  /** Prints `value` as JSON, or as a table of `columns` for people. */
+  const print = (value: unknown, columns?: Array<[string, (row: any) => unknown]>) => {
+    if (json || !columns) return io.out(`${JSON.stringify(value, null, 2)}\n`);
+    const rows = Array.isArray(value) ? value : [value];
+    const table = new Table({ head: columns.map(([name]) => name), style: { head: [], border: [] } });
+    for (const row of rows) table.push(columns.map(([, cell]) => String(cell(row) ?? '')));
+    io.out(`${table.toString()}\n`);
+  };
+  const data = async <T>(call: Promise<{ data?: T; error?: unknown }>): Promise<T> => {
+    const result = await call;
+    if (result.data === undefined) throw new GatewayProblem(result.error as never);
+    return result.data;
+  };
+  const reason = new Option('--reason <text>', 'why (recorded in the audit log; no personal data)').makeOptionMandatory();
+
+  const participants = program.command('participants').description('the participant registry');
+  participants.command('list').description('every participant, with its status and how it receives').action(async () => {
+    const { items } = await data(api().api.GET('/v1/admin/participants'));
+    print(items, [['id', (r) => r.participant.id], ['name', (r) => r.participant.name], ['kind', (r) => r.participant.kind],
+      ['status', (r) => (r.suspension ? `suspended: ${r.suspension.reason}` : 'active')], ['receives', (r) => r.delivery?.mode ?? 'pull'], ['origin', (r) => r.origin]]);
+  });
+  participants.command('add').argument('<file>', 'a Participant definition (JSON)').description('add a participant').action(async (file: string) => {
+    print(await data(api().api.POST('/v1/admin/participants', { body: readJson(file) })), [['id', (r) => r.participant.id], ['version', (r) => r.version]]);
+  });
+  participants.command('delivery').argument('<id>').argument('<file>', 'delivery settings (JSON): mode, adapter, endpoint, settings, policy')
+    .description('change how a participant receives').action(async (id: string, file: string) => {
+      print(await data(api().api.PUT('/v1/admin/participants/{id}/delivery', { params: { path: { id } }, body: readJson(file) })), [['id', (r) => r.participant.id], ['receives', (r) => r.delivery?.mode ?? 'pull'], ['endpoint', (r) => r.delivery?.endpoint]]);
+    });
+  for (const change of ['suspend', 'reinstate'] as const) {
+    participants.command(change).argument('<id>').addOption(reason).description(`${change} a participant`).action(async (id: string, options: { reason: string }) => {
+      const path = change === 'suspend' ? '/v1/admin/participants/{id}/suspend' : '/v1/admin/participants/{id}/reinstate';
+      print(await data(api().api.POST(path, { params: { path: { id } }, body: { reason: options.reason } })), [['id', (r) => r.participant.id], ['status', (r) => (r.suspension ? 'suspended' : 'active')]]);
+    });
+  }
+
+  const certificates = program.command('certificates').description('certificates the gateway CA issued');
+  certificates.command('list').option('--participant <id>').option('--expiring <days>', 'only those ending within this many days', toInteger)
+    .description('list certificates (the expiry warning list with --expiring)').action(async (options: { participant?: string; expiring?: number }) => {
+      const { items } = await data(api().api.GET('/v1/certificates', { params: { query: { ...(options.participant ? { participant: options.participant } : {}), ...(options.expiring !== undefined ? { expiringWithinDays: options.expiring } : {}) } } }));
+      print(items, [['serial', (c) => c.serial], ['subject', (c) => subjectOf(c.subject)], ['status', (c) => c.status], ['not after', (c) => c.notAfter]]);
+    });
+  certificates.command('issue').requiredOption('--csr <file>', 'the PKCS#10 request (PEM)')
+    .addOption(new Option('--kind <kind>', 'what the certificate is for').choices(['participant', 'adapter', 'endpoint']).default('participant'))
+    .requiredOption('--participant <id>').option('--name <adapter>', 'the adapter\'s name (kind adapter)')
+    .option('--dns <name...>', 'DNS names (kind endpoint: the registered endpoint\'s host)').option('--ip <address...>', 'IP addresses (kind endpoint)')
+    .option('--replaces <serial>').option('--out <file>', 'write the certificate (PEM) here')
+    .description('issue a certificate from a CSR').action(async (options: { csr: string; kind: string; participant: string; name?: string; dns?: string[]; ip?: string[]; replaces?: string; out?: string }) => {
+      const subject = options.kind === 'adapter' ? { kind: 'adapter', participantId: options.participant, name: options.name }
+        : options.kind === 'endpoint' ? { kind: 'endpoint', participantId: options.participant, ...(options.dns ? { dnsNames: options.dns } : {}), ...(options.ip ? { ipAddresses: options.ip } : {}) }
+        : { kind: 'participant', participantId: options.participant };
+      const issued = await data(api().api.POST('/v1/certificates', { body: { csr: readFileSync(options.csr, 'utf8'), subject: subject as never, ...(options.replaces ? { replaces: options.replaces } : {}) } }));
+      if (options.out) writeFileSync(options.out, issued.certificate);
+      print(json ? issued : { ...issued, written: options.out }, [['serial', (c) => c.serial], ['subject', (c) => subjectOf(c.subject)], ['not after', (c) => c.notAfter], ['written to', (c) => c.written ?? '(use --out)']]);
+    });
+  certificates.command('revoke').argument('<serial>')
+    .addOption(new Option('--reason <reason>', 'RFC 5280 reason').choices(['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn', 'unspecified']).makeOptionMandatory())
+    .description('revoke a certificate (effective at once)').action(async (serial: string, options: { reason: string }) => {
+      print(await data(api().api.POST('/v1/certificates/{serial}/revoke', { params: { path: { serial } }, body: { reason: options.reason as never } })), [['serial', (c) => c.serial], ['status', (c) => c.status]]);
+    });
+
+  const consents = program.command('consents').description('consent records');
+  consents.command('record').argument('<file>', 'a ConsentRequest (JSON)').option('--receipt <file>', 'write the person\'s signed receipt here')
+    .description('record a consent').action(async (file: string, options: { receipt?: string }) => {
+      const consent = await data(api().api.POST('/v1/consents', { body: readJson(file) }));
+      if (options.receipt) writeFileSync(options.receipt, `${JSON.stringify({ receipt: consent.receipt, receiptSignature: consent.receiptSignature }, null, 2)}\n`);
+      print(consent, [['id', (c) => c.id], ['status', (c) => c.status], ['valid from', (c) => c.validFrom]]);
+    });
+  consents.command('find').requiredOption('--given-name <name>').requiredOption('--family-name <name>').requiredOption('--date-of-birth <yyyy-mm-dd>')
+    .description('the consents of a person: the gateway computes the pseudonym (audited), never stores the identity').action(async (options: { givenName: string; familyName: string; dateOfBirth: string }) => {
+      const { pseudonym } = await data(api().api.POST('/v1/pseudonyms', { body: { identity: { givenName: options.givenName, familyName: options.familyName, dateOfBirth: options.dateOfBirth } } }));
+      const { items } = await data(api().api.GET('/v1/consents', { params: { query: { subject: pseudonym } } }));
+      print(items, [['id', (c) => c.id], ['status', (c) => c.status], ['recorded by', (c) => c.recordedBy], ['valid from', (c) => c.validFrom]]);
+    });
+  consents.command('receipt').argument('<id>').description('print the person\'s signed consent receipt').action(async (id: string) => {
+    const consent = await data(api().api.GET('/v1/consents/{consentId}', { params: { path: { consentId: id } } }));
+    io.out(`${JSON.stringify({ receipt: consent.receipt, receiptSignature: consent.receiptSignature }, null, 2)}\n`);
+  });
+  consents.command('withdraw').argument('<id>').addOption(reason).description('withdraw a consent: stops every delivery not yet made').action(async (id: string, options: { reason: string }) => {
+    print(await data(api().api.POST('/v1/consents/{consentId}/withdraw', { params: { path: { consentId: id } }, body: { reason: options.reason } })), [['id', (c) => c.id], ['status', (c) => c.status]]);
+  });
+
+  const deadLetters = program.command('dead-letters').description('deliveries that failed for good');
+  deadLetters.command('list').option('--recipient <id>').description('failed deliveries with their last error').action(async (options: { recipient?: string }) => {
+    const { items } = await data(api().api.GET('/v1/admin/dead-letters', { params: { query: { limit: 200, ...(options.recipient ? { recipient: options.recipient } : {}) } } }));
+    print(items, [['delivery', (d) => d.deliveryId], ['recipient', (d) => d.recipient], ['failed at', (d) => d.failedAt], ['attempts', (d) => d.attempts], ['last error', (d) => d.lastError?.code]]);
+  });
+  deadLetters.command('retry').argument('[deliveryIds...]', 'the dead letters to retry (all listed ones when none is named)').option('--recipient <id>')
+    .description('queue dead letters again, one by one, with progress').action(async (ids: string[], options: { recipient?: string }) => {
+      const chosen = ids.length > 0 ? ids : (await data(api().api.GET('/v1/admin/dead-letters', { params: { query: { limit: 200, ...(options.recipient ? { recipient: options.recipient } : {}) } } }))).items.map((d) => d.deliveryId);
+      const bar = io.progress && !json ? new SingleBar({ stream: io.progress, format: 'retrying {bar} {value}/{total}', noTTYOutput: true, notTTYSchedule: 0 }) : undefined;
+      bar?.start(chosen.length, 0);
+      const outcome: Array<{ deliveryId: string; retried: boolean; code?: string }> = [];
+      for (const deliveryId of chosen) {
+        const result = await api().api.POST('/v1/admin/dead-letters/{deliveryId}/retry', { params: { path: { deliveryId } } });
+        outcome.push({ deliveryId, retried: result.data !== undefined, ...(result.error ? { code: (result.error as { code: string }).code } : {}) });
+        bar?.increment();
+      }
+      bar?.stop();
+      print(outcome, [['delivery', (o) => o.deliveryId], ['retried', (o) => (o.retried ? 'yes' : `no (${o.code})`)]]);
+      partly = outcome.some((o) => !o.retried);
+    });
+  deadLetters.command('discard').argument('<deliveryId>').addOption(reason).description('give a dead letter up for good').action(async (deliveryId: string, options: { reason: string }) => {
+    print(await data(api().api.POST('/v1/admin/dead-letters/{deliveryId}/discard', { params: { path: { deliveryId } }, body: { reason: options.reason } })), [['delivery', (d) => d.id], ['status', (d) => d.status]]);
+  });
+
+  const exchanges = program.command('exchanges').description('exchanges you may see');
+  exchanges.command('show').argument('<id>').description('an exchange and each delivery\'s status').action(async (id: string) => {
+    const exchange = await api().track(id);
+    print(json ? exchange : exchange.deliveries.map((d) => ({ ...d, exchange })), [['exchange', (d) => d.exchange.id], ['type', (d) => d.exchange.type], ['recipient', (d) => d.recipient], ['status', (d) => d.status], ['since', (d) => d.statusChangedAt]]);
+  });
+  exchanges.command('follow').argument('<id>').option('--until <statuses>', 'stop once every delivery is in one of these (comma-separated)', 'acknowledged,failed,withheld,expired,cancelled')
+    .description('print status events as they happen').action(async (id: string, options: { until: string }) => {
+      const final = new Set(options.until.split(','));
+      // The stream replays the history first: the run ends once every delivery's events have
+      // reached its present status and then a final one (an old `failed` before a retry does not count).
+      const present = new Map((await api().track(id)).deliveries.map((d) => [d.recipient, d.status as string]));
+      const caughtUp = new Map([...present.keys()].map((r) => [r, false]));
+      const last = new Map<string, string>();
+      const stop = new AbortController();
+      for await (const event of api().follow(id, { signal: stop.signal })) {
+        io.out(json ? `${JSON.stringify(event)}\n` : `${event.at}  ${event.recipient}  ${event.status}\n`);
+        last.set(event.recipient, event.status);
+        if (event.status === present.get(event.recipient)) caughtUp.set(event.recipient, true);
+        if ([...present.keys()].every((r) => caughtUp.get(r) && final.has(last.get(r) ?? ''))) stop.abort();
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return partly ? EXIT.refused : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof GatewayProblem) {
+      io.err(json ? `${JSON.stringify(error.problem)}\n` : `refused: ${error.code} — ${error.problem.detail ?? error.problem.title}\n${(error.problem.violations ?? []).map((v) => `  ${v.pointer} ${v.message}\n`).join('')}`);
+      return error.retryable ? EXIT.unavailable : EXIT.refused;
+    }
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`the gateway could not be reached: ${(error as Error).message}\n`);
+    return EXIT.unavailable;
+  } finally {
+    await client?.close();
+  }
+}
+
+/** A mistake on the command line or in a file it names: exit code 2. */
+class UsageError extends Error {}
+
+function connect(profileFile: string): ReferralClient {
+  let profile: Profile;
+  try {
+    profile = JSON.parse(readFileSync(profileFile, 'utf8')) as Profile;
+  } catch (error) {
+    throw new UsageError(`cannot read the profile ${profileFile} (${(error as Error).message}); it names { "url", "caFile", "certFile", "keyFile" } — see docs/operations.md`);
+  }
+  const dir = join(profileFile, '..');
+  const at = (file: string) => (file.startsWith('/') ? file : join(dir, file));
+  try {
+    return createReferralClient({ baseUrl: profile.url, credentials: { caFile: at(profile.caFile), certFile: at(profile.certFile), keyFile: at(profile.keyFile) } });
+  } catch (error) {
+    throw new UsageError(`the profile ${profileFile} names files that cannot be read: ${(error as Error).message}`);
+  }
+}
+
+function readJson(file: string): never {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as never;
+  } catch (error) {
+    throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+  }
+}
+
+function toInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`not a whole number of days: ${value}`);
+  return n;
+}
+
+const subjectOf = (s: { kind: string; participantId?: string; name?: string }) => `${s.kind}:${s.participantId ?? s.name ?? ''}${s.kind === 'adapter' ? `/${s.name}` : ''}`;
+
+// Run as a program (not when imported by tests).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), progress: process.stderr, env: process.env });
+}
