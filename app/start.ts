@@ -156,6 +156,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
       shutdown.partner = () => partner.stop();
       logger.info({ url: partner.url, gateway: partner.config.gatewayName }, 'demo partner gateway abroad started');
     }
+    if (devCertsDir) writeDevProfile(devCertsDir, config.roles.includes('api') ? url.replace('127.0.0.1', 'localhost') : config.publicUrl);
     gateway.markStarted();
     logger.info({ url, store: db.kind, roles: config.roles, devCertsDir, demoAgencies: agencies.size }, 'gateway started');
     return {
@@ -168,6 +169,15 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * `certs/profile.json`: the operator CLI's profile for the development administrator, so
+ * `npm run rg -- --profile var/certs/profile.json …` works on embedded defaults.
+ */
+function writeDevProfile(certsDir: string, url: string): void {
+  const profile = { url, caFile: 'ca.pem', certFile: 'clients/gateway-admin.pem', keyFile: 'clients/gateway-admin-key.pem' };
+  writeFileSync(join(certsDir, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
 }
 
 /** `dataDir/demo-agencies.json`: where each demo agency's adapter listens, for `npm run demo` in another process. */

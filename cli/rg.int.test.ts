@@ -17,14 +17,11 @@ import { EXIT, runCli } from './rg.ts';
 describe('the operator CLI', () => {
   let system: TestSystem;
   const dir = mkdtempSync(join(tmpdir(), 'rg-cli-'));
-  const profile = join(dir, 'profile.json');
+  let profile: string;
   beforeAll(async () => {
     system = await startTestSystem();
-    const certs = system.running.devCertsDir!;
-    writeFileSync(profile, JSON.stringify({
-      url: system.running.url.replace('127.0.0.1', 'localhost'),
-      caFile: join(certs, 'ca.pem'), certFile: join(certs, 'clients', 'gateway-admin.pem'), keyFile: join(certs, 'clients', 'gateway-admin-key.pem'),
-    }));
+    // On embedded defaults the gateway writes the development administrator's profile.
+    profile = join(system.running.devCertsDir!, 'profile.json');
   });
   afterAll(() => system?.close());
 
