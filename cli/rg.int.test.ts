@@ -101,6 +101,57 @@ describe('the operator CLI', () => {
     expect((await rg('exchanges', 'show', failed[0]!.id)).out).toMatch(/BG-NGO-ANIMUS\s+│ acknowledged/);
   });
 
+  it('adds a participant from a file and gives it an endpoint; refuses settings its adapter does not take', async () => {
+    const definition = join(dir, 'shelter.json');
+    writeFileSync(definition, JSON.stringify({ id: 'BG-NGO-NADEZHDA', name: 'Nadezhda Shelter (invented)', kind: 'ngo', country: 'BG', accepts: [{ type: 'referral', schemaVersions: ['1.0'] }], sends: ['case-update'] }));
+    const added = await rg('participants', 'add', definition);
+    expect([added.code, added.out]).toEqual([EXIT.ok, expect.stringContaining('BG-NGO-NADEZHDA')]);
+    expect((await rg('participants', 'add', definition)).err).toContain('GW_PARTICIPANT_EXISTS');
+    const settings = join(dir, 'delivery.json');
+    writeFileSync(settings, JSON.stringify({ mode: 'push', endpoint: 'https://intake.nadezhda.example/referrals' }));
+    expect((await rg('participants', 'delivery', 'BG-NGO-NADEZHDA', settings)).out).toMatch(/BG-NGO-NADEZHDA\s+│ push\s+│ https:\/\/intake\.nadezhda\.example/);
+    writeFileSync(settings, JSON.stringify({ mode: 'push', endpoint: 'https://intake.nadezhda.example/referrals', settings: { colour: 'blue' } }));
+    const refused = await rg('participants', 'delivery', 'BG-NGO-NADEZHDA', settings);
+    expect([refused.code, refused.err]).toEqual([EXIT.refused, expect.stringContaining('/settings')]);
+    expect((await rg('participants', 'add', join(dir, 'missing.json'))).code).toBe(EXIT.usage);
+  });
+
+  it('records a consent with its receipt written to a file, and withdraws it', async () => {
+    const request = join(dir, 'consent.json');
+    writeFileSync(request, JSON.stringify({
+      subject: { identity: { givenName: 'Radka', familyName: 'Izmislena', dateOfBirth: '2001-05-09' } }, givenBy: { kind: 'self' },
+      scope: [{ participantKinds: ['ngo'], purposes: ['protection-and-assistance'], categories: ['needs-and-services'] }],
+      validFrom: new Date().toISOString(), evidence: { formDigest: `sha256:${'ef'.repeat(32)}`, signedOn: new Date().toISOString().slice(0, 10), language: 'bg', interpreter: false },
+    }));
+    const receiptFile = join(dir, 'receipt.json');
+    const recorded = await rg('--json', 'consents', 'record', request, '--receipt', receiptFile);
+    expect(recorded.code, recorded.err).toBe(EXIT.ok);
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8')).receipt.consentId).toBe(recorded.json().id);
+    const withdrawn = await rg('consents', 'withdraw', recorded.json().id, '--reason', 'The person asked to withdraw.');
+    expect(withdrawn.out).toMatch(/│ withdrawn/);
+  });
+
+  it('discards a dead letter with a reason', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.behave({ fail: { status: 422 } });
+    const { id, deliveries } = await system.submit('Referral');
+    await system.settle(id, 'BG-NCCTHB', ['failed']);
+    shelter.behave({});
+    const discarded = await rg('dead-letters', 'discard', deliveries[0]!.id, '--reason', 'The shelter took the person in by phone.');
+    expect([discarded.code, discarded.out]).toEqual([EXIT.ok, expect.stringMatching(/│ failed/)]);
+    expect((await rg('--json', 'dead-letters', 'list')).json().map((d: { deliveryId: string }) => d.deliveryId)).not.toContain(deliveries[0]!.id);
+  });
+
+  it('runs the offline CA commands without a gateway, passing their exit codes on', async () => {
+    const ca = join(dir, 'ca');
+    const made = await runCli(['ca', 'init', '--dir', ca, '--name', 'Test CA', '--organization', 'Invented Org'], { out: () => {}, err: () => {}, env: {} });
+    expect(made).toBe(EXIT.ok);
+    expect(readFileSync(join(ca, 'ca.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    let usage = '';
+    expect(await runCli(['ca', 'init'], { out: () => {}, err: (s) => (usage += s), env: {} })).toBe(EXIT.usage);
+    expect(usage).toContain('npm run ca -- init');
+  });
+
   it('says what is wrong with a missing profile, and exits 2', async () => {
     const missing = await runCli(['--profile', join(dir, 'none.json'), 'participants', 'list'], { out: () => {}, err: (s) => void expect(s).toContain('cannot read the profile'), env: {} });
     expect(missing).toBe(EXIT.usage);

@@ -5,9 +5,11 @@
  * and exit codes scripts can test: 0 done, 1 refused by the gateway (retrying will not help),
  * 2 wrong usage, 3 the gateway unreachable or asking to retry later.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
@@ -47,10 +49,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON for scripts instead of tables')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .hook('preAction', (command) => {
+    .hook('preAction', (command, action) => {
       const options = command.optsWithGlobals<{ profile?: string; json?: boolean }>();
       json = Boolean(options.json);
-      client = connect(options.profile ?? io.env.RG_PROFILE ?? DEFAULT_PROFILE);
+      // The CA commands work offline, on the CA machine: no gateway, no profile.
+      if (action.name() !== 'ca') client = connect(options.profile ?? io.env.RG_PROFILE ?? DEFAULT_PROFILE);
     });
   const api = () => client!;
   /** Prints `value` as JSON, or as a table of `columns` for people. */
@@ -180,8 +183,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     });
 
+  let passed: number | undefined;
+  program.command('ca').description('the offline CA commands (init, gateway-certs, issue-admin): `referral-gateway ca -- <command> …`, as `npm run ca`')
+    .argument('[args...]').allowUnknownOption().helpOption(false).action((args: string[]) => {
+      const tool = join(dirname(fileURLToPath(import.meta.url)), 'ca.ts');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', tool, ...args], { encoding: 'utf8' });
+      io.out(run.stdout);
+      io.err(run.stderr);
+      passed = run.status ?? EXIT.unavailable;
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    if (passed !== undefined) return passed;
     return partly ? EXIT.refused : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
