@@ -85,6 +85,17 @@ describe('the typed client', () => {
     expect(resumed.map((e) => e.status)).not.toContain('accepted');
   });
 
+  it('signs a submission over its canonical JSON, and the gateway verifies it (a signature over another body is refused)', async () => {
+    const message = example('Referral');
+    message.messageId = uniqueId('signed');
+    const signed = await sender.submit(message, { sign: true });
+    expect(signed.status).toBe('accepted');
+    const other = example('Referral');
+    other.messageId = uniqueId('signed');
+    const wrong = await sender.api.POST('/v1/exchanges', { body: other, headers: { 'referral-signature': await sender.signSubmission(message) } });
+    expect([wrong.response.status, (wrong.error as { code: string }).code]).toEqual([422, 'GW_SIGNATURE_INVALID']);
+  });
+
   it('answers a refusal with the gateway\'s problem: its code, pointers and whether to retry', async () => {
     const broken = example('Referral');
     delete broken.recipients;

@@ -44,8 +44,14 @@ export class GatewayProblem extends Error {
 export interface ReferralClient {
   /** Every route, typed from the contract: `client.api.GET('/v1/exchanges/{id}', { params: { path: { id } } })`. */
   readonly api: Client<paths>;
-  /** Submits a message; resolves with the acceptance, or rejects with a {@link GatewayProblem}. */
-  submit(message: NewExchange): Promise<Acceptance>;
+  /**
+   * Submits a message; resolves with the acceptance, or rejects with a {@link GatewayProblem}.
+   * `sign: true` sends `Referral-Signature`, a detached JWS over the message's RFC 8785 form
+   * made with this client's key (required of some participants).
+   */
+  submit(message: NewExchange, options?: { sign?: boolean }): Promise<Acceptance>;
+  /** The `Referral-Signature` of `message`: detached JWS (RS256, x5c, sigT) over its canonical JSON. */
+  signSubmission(message: NewExchange): Promise<string>;
   /** The exchange as its sender (or a recipient) sees it. */
   track(exchangeId: string): Promise<Exchange>;
   /**
@@ -77,6 +83,16 @@ export function createReferralClient(options: ReferralClientOptions): ReferralCl
   const ca = new X509Certificate(pem.caPem);
   const own = new X509Certificate(pem.certPem);
 
+  /** A compact JWS with this client's key, its certificate in `x5c` and the signing time in `sigT`; detached leaves the payload out. */
+  const sign = async (payload: string, attached: boolean): Promise<string> => {
+    const key = await importPKCS8(pem.keyPem, 'RS256');
+    const header = { alg: 'RS256', x5c: [own.raw.toString('base64')], sigT: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    const jws = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader(header).sign(key);
+    if (attached) return jws;
+    const [head, , signature] = jws.split('.');
+    return `${head}..${signature}`;
+  };
+
   const ok = <T>(result: { data?: T; error?: unknown; response: Response }): T => {
     if (result.data !== undefined) return result.data;
     throw new GatewayProblem(result.error as Problem);
@@ -84,9 +100,11 @@ export function createReferralClient(options: ReferralClientOptions): ReferralCl
 
   return {
     api,
-    async submit(message) {
-      return ok(await api.POST('/v1/exchanges', { body: message })) as Acceptance;
+    async submit(message, submitOptions = {}) {
+      const headers = submitOptions.sign ? { 'referral-signature': await sign(canonicalize(message), false) } : undefined;
+      return ok(await api.POST('/v1/exchanges', { body: message, ...(headers ? { headers } : {}) })) as Acceptance;
     },
+    signSubmission: (message) => sign(canonicalize(message), false),
     async track(exchangeId) {
       return ok(await api.GET('/v1/exchanges/{id}', { params: { path: { id: exchangeId } } })) as Exchange;
     },
@@ -94,12 +112,7 @@ export function createReferralClient(options: ReferralClientOptions): ReferralCl
       return followEvents(`${baseUrl}/v1/exchanges/${encodeURIComponent(exchangeId)}/events`, agent, followOptions);
     },
     async signReceipt(statement) {
-      const key = await importPKCS8(pem.keyPem, 'RS256');
-      const header = { alg: 'RS256', x5c: [own.raw.toString('base64')], sigT: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
-      const receipt = await new CompactSign(new TextEncoder().encode(JSON.stringify({ receivedAt: new Date().toISOString(), ...statement })))
-        .setProtectedHeader(header)
-        .sign(key);
-      return { receipt };
+      return { receipt: await sign(JSON.stringify({ receivedAt: new Date().toISOString(), ...statement }), true) };
     },
     async verifySeal(envelope, seal) {
       const [protectedHeader, empty, signature] = seal.split('.');
