@@ -53,10 +53,15 @@ export function createParticipantAdmin(deps: ParticipantAdminDeps): ParticipantA
     if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
     return row;
   };
-  /** The change holds here at once: the registry reads the store again before the answer. */
+  /** The changed participant (none: there was no such participant); the change holds here at once, as the registry reads the store again before the answer. */
   const done = async (row: ParticipantRow | undefined) => {
+    if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
     await registry.refresh();
-    return record(row!);
+    return record(row);
+  };
+  const suspension = async (caller: Caller, id: string, change: { suspend: boolean; reason: string }) => {
+    requireRole(caller, 'operator');
+    return done(await store.setSuspended(id, change, callerLabel(caller)));
   };
 
   return {
@@ -80,16 +85,10 @@ export function createParticipantAdmin(deps: ParticipantAdminDeps): ParticipantA
       if (definition.id !== id) {
         throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '/id', message: `must be ${id}, the participant changed (an id is never changed)`, keyword: 'participant' }] });
       }
-      const row = await store.change(definition, callerLabel(caller));
-      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
-      return done(row);
+      return done(await store.change(definition, callerLabel(caller)));
     },
-    async suspend(caller, id, reason) {
-      requireRole(caller, 'operator');
-      const row = await store.setSuspended(id, { suspend: true, reason }, callerLabel(caller));
-      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
-      return done(row);
-    },
+    suspend: (caller, id, reason) => suspension(caller, id, { suspend: true, reason }),
+    reinstate: (caller, id, reason) => suspension(caller, id, { suspend: false, reason }),
     async setDelivery(caller, id, delivery) {
       requireRole(caller, 'operator');
       // The start-up check, with the adapter's defaults filled in; `/adapter …`, `/settings/… …`.
@@ -103,15 +102,7 @@ export function createParticipantAdmin(deps: ParticipantAdminDeps): ParticipantA
           }),
         });
       }
-      const row = await store.setDelivery(id, delivery.mode === 'pull' ? undefined : delivery, callerLabel(caller));
-      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
-      return done(row);
-    },
-    async reinstate(caller, id, reason) {
-      requireRole(caller, 'operator');
-      const row = await store.setSuspended(id, { suspend: false, reason }, callerLabel(caller));
-      if (!row) throw new GatewayError('GW_PARTICIPANT_NOT_FOUND');
-      return done(row);
+      return done(await store.setDelivery(id, delivery.mode === 'pull' ? undefined : delivery, callerLabel(caller)));
     },
   };
 }
