@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
-import { createReferralClient, GatewayProblem, type ReferralClient } from '../clients/index.ts';
+import { createReferralClient, GatewayProblem, unwrap, type ReferralClient } from '../clients/index.ts';
 
 /** Where a profile is looked for when neither `--profile` nor `RG_PROFILE` names one. */
 export const DEFAULT_PROFILE = join(homedir(), '.config', 'referral-gateway', 'profile.json');
@@ -64,11 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     for (const row of rows) table.push(columns.map(([, cell]) => String(cell(row) ?? '')));
     io.out(`${table.toString()}\n`);
   };
-  const data = async <T>(call: Promise<{ data?: T; error?: unknown }>): Promise<T> => {
-    const result = await call;
-    if (result.data === undefined) throw new GatewayProblem(result.error as never);
-    return result.data;
-  };
+  const data = async <T>(call: Promise<{ data?: T; error?: unknown }>): Promise<T> => unwrap(await call);
   const reason = new Option('--reason <text>', 'why (recorded in the audit log; no personal data)').makeOptionMandatory();
 
   const participants = program.command('participants').description('the participant registry');
@@ -138,13 +134,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
 
   const deadLetters = program.command('dead-letters').description('deliveries that failed for good');
+  const listDeadLetters = async (recipient?: string) =>
+    (await data(api().api.GET('/v1/admin/dead-letters', { params: { query: { limit: 200, ...(recipient ? { recipient } : {}) } } }))).items;
   deadLetters.command('list').option('--recipient <id>').description('failed deliveries with their last error').action(async (options: { recipient?: string }) => {
-    const { items } = await data(api().api.GET('/v1/admin/dead-letters', { params: { query: { limit: 200, ...(options.recipient ? { recipient: options.recipient } : {}) } } }));
+    const items = await listDeadLetters(options.recipient);
     print(items, [['delivery', (d) => d.deliveryId], ['recipient', (d) => d.recipient], ['failed at', (d) => d.failedAt], ['attempts', (d) => d.attempts], ['last error', (d) => d.lastError?.code]]);
   });
   deadLetters.command('retry').argument('[deliveryIds...]', 'the dead letters to retry (all listed ones when none is named)').option('--recipient <id>')
     .description('queue dead letters again, one by one, with progress').action(async (ids: string[], options: { recipient?: string }) => {
-      const chosen = ids.length > 0 ? ids : (await data(api().api.GET('/v1/admin/dead-letters', { params: { query: { limit: 200, ...(options.recipient ? { recipient: options.recipient } : {}) } } }))).items.map((d) => d.deliveryId);
+      const chosen = ids.length > 0 ? ids : (await listDeadLetters(options.recipient)).map((d) => d.deliveryId);
       const bar = io.progress && !json ? new SingleBar({ stream: io.progress, format: 'retrying {bar} {value}/{total}', noTTYOutput: true, notTTYSchedule: 0 }) : undefined;
       bar?.start(chosen.length, 0);
       const outcome: Array<{ deliveryId: string; retried: boolean; code?: string }> = [];

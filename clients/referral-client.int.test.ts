@@ -85,6 +85,29 @@ describe('the typed client', () => {
     expect(resumed.map((e) => e.status)).not.toContain('accepted');
   });
 
+  it('reconnects a followed stream the gateway dropped, and goes on from the last event it saw', async () => {
+    const message = example('Referral');
+    message.messageId = uniqueId('client');
+    const { id } = await sender.submit(message);
+    const stop = new AbortController();
+    const seen: Array<{ eventId: string; status: string }> = [];
+    let dropped = false;
+    for await (const event of sender.follow(id, { signal: stop.signal })) {
+      seen.push(event);
+      if (event.status === 'queued' && !dropped) {
+        // Every connection cut, as a restart or a proxy would; then the recipient takes the delivery.
+        dropped = true;
+        system.running.gateway.server.closeAllConnections();
+        // The recipient's own kept-alive connection was cut too: it asks again, as any client would.
+        const pull = () => recipient.api.GET('/v1/inbox', { params: { query: { wait: 10, limit: 10 } } });
+        await pull().catch(pull);
+      }
+      if (event.status === 'delivered') stop.abort();
+    }
+    expect(seen.map((e) => e.status)).toEqual(['accepted', 'queued', 'delivered']);
+    expect(new Set(seen.map((e) => e.eventId)).size).toBe(3);
+  });
+
   it('signs a submission over its canonical JSON, and the gateway verifies it (a signature over another body is refused)', async () => {
     const message = example('Referral');
     message.messageId = uniqueId('signed');

@@ -40,6 +40,12 @@ export class GatewayProblem extends Error {
   }
 }
 
+/** The answer of a call on {@link ReferralClient.api}, or its problem thrown as a {@link GatewayProblem}. */
+export function unwrap<T>(result: { data?: T; error?: unknown }): T {
+  if (result.data !== undefined) return result.data;
+  throw new GatewayProblem(result.error as Problem);
+}
+
 /** The client. */
 export interface ReferralClient {
   /** Every route, typed from the contract: `client.api.GET('/v1/exchanges/{id}', { params: { path: { id } } })`. */
@@ -93,20 +99,15 @@ export function createReferralClient(options: ReferralClientOptions): ReferralCl
     return `${head}..${signature}`;
   };
 
-  const ok = <T>(result: { data?: T; error?: unknown; response: Response }): T => {
-    if (result.data !== undefined) return result.data;
-    throw new GatewayProblem(result.error as Problem);
-  };
-
   return {
     api,
     async submit(message, submitOptions = {}) {
       const headers = submitOptions.sign ? { 'referral-signature': await sign(canonicalize(message), false) } : undefined;
-      return ok(await api.POST('/v1/exchanges', { body: message, ...(headers ? { headers } : {}) })) as Acceptance;
+      return unwrap(await api.POST('/v1/exchanges', { body: message, ...(headers ? { headers } : {}) })) as Acceptance;
     },
     signSubmission: (message) => sign(canonicalize(message), false),
     async track(exchangeId) {
-      return ok(await api.GET('/v1/exchanges/{id}', { params: { path: { id: exchangeId } } })) as Exchange;
+      return unwrap(await api.GET('/v1/exchanges/{id}', { params: { path: { id: exchangeId } } })) as Exchange;
     },
     follow(exchangeId, followOptions = {}) {
       return followEvents(`${baseUrl}/v1/exchanges/${encodeURIComponent(exchangeId)}/events`, agent, followOptions);

@@ -116,6 +116,8 @@ describe('deliveries to a participant managed at run time', () => {
 
     expect((await admin().post(`/v1/admin/participants/${SHELTER.id}/suspend`, { reason: 'Shelter closed for inspection.' })).status).toBe(200);
     await vi.waitFor(() => expect(system.running.queues!.holding(SHELTER.id)).toBe(true), { timeout: 5_000, interval: 20 });
+    // An attempt already in flight when the suspension came finishes (it fails: the shelter still answers 503).
+    await vi.waitFor(async () => expect((await deliveryOf(id)).status).toBe('retrying'), { timeout: 10_000, interval: 20 });
     shelter.behave({});
     // The job stays in the queue past the time it was due: the paused worker takes nothing.
     const queue = new Queue(deliveryQueueName(SHELTER.id), { connection: { url: system.redis.url }, prefix: system.running.config.queuePrefix });

@@ -54,8 +54,8 @@ export interface ConsentStore {
 }
 
 /** SQL: the pseudonyms naming the subject $1 names, through links (itself included). */
-const SAME_SUBJECT = `(WITH root AS (SELECT COALESCE((SELECT computed FROM pseudonym_links WHERE issued = $1), $1) AS p)
-  SELECT p FROM root UNION SELECT l.issued FROM pseudonym_links l, root WHERE l.computed = root.p)`;
+const SAME_SUBJECT = `WITH root AS (SELECT COALESCE((SELECT computed FROM pseudonym_links WHERE issued = $1), $1) AS p)
+  SELECT p FROM root UNION SELECT l.issued FROM pseudonym_links l, root WHERE l.computed = root.p`;
 
 interface Row {
   id: string;
@@ -103,12 +103,12 @@ export function createConsentStore(db: Database): ConsentStore {
     },
 
     async bySubject(subject, limit) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject IN ${SAME_SUBJECT} ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM consents WHERE subject IN (${SAME_SUBJECT}) ORDER BY recorded_at DESC, id LIMIT $2`, [subject, limit]);
       return rows.map(toConsent);
     },
 
     async sameSubject(pseudonym) {
-      const { rows } = await db.query<{ p: string }>(SAME_SUBJECT.slice(1, -1), [pseudonym]);
+      const { rows } = await db.query<{ p: string }>(SAME_SUBJECT, [pseudonym]);
       return rows.map((r) => r.p);
     },
 

@@ -133,19 +133,18 @@ export function createParticipantStore(db: Database): ParticipantStore {
       );
     },
     async setSuspended(id, { suspend, reason }, actor) {
+      // Only a change moves the row (and is audited): suspending twice keeps the first reason.
       const row = await one(
-        suspend
-          ? `WITH moved AS (
-               UPDATE participants SET suspended_at = now(), suspended_by = $3, suspension_reason = $2, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
-               WHERE id = $1 AND suspended_at IS NULL RETURNING ${COLUMNS}
-             ), audit AS (${auditRows({ from: 'moved', actor: '$3', action: 'participant.suspended', details: "jsonb_build_object('participant', $1::text, 'reason', $2::text)" })})
-             SELECT * FROM moved`
-          : `WITH moved AS (
-               UPDATE participants SET suspended_at = NULL, suspended_by = NULL, suspension_reason = NULL, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
-               WHERE id = $1 AND suspended_at IS NOT NULL RETURNING ${COLUMNS}
-             ), audit AS (${auditRows({ from: 'moved', actor: '$3', action: 'participant.reinstated', details: "jsonb_build_object('participant', $1::text, 'reason', $2::text)" })})
-             SELECT * FROM moved`,
-        [id, reason, actor],
+        `WITH moved AS (
+           UPDATE participants SET suspended_at = CASE WHEN $4 THEN now() END, suspended_by = CASE WHEN $4 THEN $3 END,
+                  suspension_reason = CASE WHEN $4 THEN $2 END, version = nextval('participant_versions'), changed_at = now(), changed_by = $3
+           WHERE id = $1 AND (suspended_at IS NULL) = $4 RETURNING ${COLUMNS}
+         ), audit AS (${auditRows({
+           from: 'moved', actor: '$3', action: suspend ? 'participant.suspended' : 'participant.reinstated',
+           details: "jsonb_build_object('participant', $1::text, 'reason', $2::text)",
+         })})
+         SELECT * FROM moved`,
+        [id, reason, actor, suspend],
       );
       return row ?? one(`SELECT ${COLUMNS} FROM participants WHERE id = $1`, [id]);
     },
