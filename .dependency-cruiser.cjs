@@ -42,6 +42,13 @@ module.exports = {
       to: { path: '^(gateway|queues|adapters|app|cli|demo|testing|certs|bench|security)/' },
     },
     {
+      name: 'console-uses-the-browser-client-only',
+      comment: 'The web console reaches the gateway through the public API only: the typed browser client and the generated contract types.',
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: { path: '^(?!console/src/|clients/(browser|problem)\\.ts$|schemas/generated/|node_modules/)' },
+    },
+    {
       name: 'adapters-not-the-core',
       severity: 'error',
       from: { path: '^adapters/', pathNot: TEST },

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{app,cli,clients,demo,testing,gateway,schemas,certs,queues,adapters,security}/**/*.test.ts'],
+    include: ['{app,cli,clients,console,demo,testing,gateway,schemas,certs,queues,adapters,security}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'console/dist/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,7 @@
 /** Starts a gateway from configuration: store, TLS material, HTTP server. Used by `npm start`, the demo and the benchmarks. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClientTls } from '../adapters/index.ts';
 import { createAdapterBuilder, deliveryPlan } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
@@ -18,6 +19,9 @@ import { createPeers } from '../gateway/federation/peers.ts';
 import { createLogger, type Logger } from '../gateway/logger.ts';
 import { migrate, openDatabase, type Database } from '../gateway/store/index.ts';
 import type { DestinationStream } from 'pino';
+
+/** The web console as `npm run build:console` leaves it (npm start builds it first). */
+const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist/', import.meta.url));
 
 /** A running gateway and what it owns. */
 export interface RunningGateway {
@@ -99,7 +103,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     );
     const gateway = createGateway(config, {
       peers,
-      logger, db, tls, authority, contract, validators, adapters: ADAPTER_CATALOGUE, pseudonymKey: loadPseudonymKey(config),
+      logger, db, tls, authority, contract, validators, adapters: ADAPTER_CATALOGUE, pseudonymKey: loadPseudonymKey(config), consoleRoot: CONSOLE_ROOT,
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });

@@ -11,6 +11,9 @@ import { CompactSign, flattenedVerify, importPKCS8, importX509 } from 'jose';
 import createFetchClient, { type Client } from 'openapi-fetch';
 import { Agent, fetch as undiciFetch, Request as UndiciRequest } from 'undici';
 import { canonicalize, type Acceptance, type Envelope, type Exchange, type NewExchange, type paths, type Problem, type StatusEvent } from '../schemas/index.ts';
+import { GatewayProblem, unwrap } from './problem.ts';
+
+export { GatewayProblem, unwrap } from './problem.ts';
 
 /** A client certificate and the gateway CA, as PEM text or as files. */
 export type ClientCredentials =
@@ -22,28 +25,6 @@ export interface ReferralClientOptions {
   /** The gateway, e.g. `https://referral-gateway.nrm.example:8443`. */
   baseUrl: string;
   credentials: ClientCredentials;
-}
-
-/** A refusal from the gateway: its problem+json, with the stable `code` and whether to retry. */
-export class GatewayProblem extends Error {
-  readonly problem: Problem;
-  constructor(problem: Problem) {
-    super(`${problem.code}: ${problem.detail ?? problem.title}`);
-    this.name = 'GatewayProblem';
-    this.problem = problem;
-  }
-  get code(): string {
-    return this.problem.code;
-  }
-  get retryable(): boolean {
-    return this.problem.retryable ?? false;
-  }
-}
-
-/** The answer of a call on {@link ReferralClient.api}, or its problem thrown as a {@link GatewayProblem}. */
-export function unwrap<T>(result: { data?: T; error?: unknown }): T {
-  if (result.data !== undefined) return result.data;
-  throw new GatewayProblem(result.error as Problem);
 }
 
 /** The client. */

@@ -53,6 +53,8 @@ export const ERRORS = {
   GW_CONSENT_NOT_COVERING: { status: 403, title: 'The consent named does not cover a recipient', category: 'caller', retryable: false },
   GW_LEGAL_BASIS_INSUFFICIENT: { status: 403, title: 'A recipient\'s legal basis leaves out data this message cannot do without', category: 'caller', retryable: false },
   GW_CONSENT_NOT_FOUND: { status: 404, title: 'No such consent visible to the caller', category: 'caller', retryable: false },
+  GW_CONSENT_WITHDRAWN: { status: 409, title: 'The consent is withdrawn already', category: 'caller', retryable: false },
+  GW_WITHDRAWAL_CODE_UNKNOWN: { status: 404, title: 'No consent receipt carries this withdrawal code', category: 'caller', retryable: false },
   GW_SENDER_MISMATCH: { status: 403, title: 'The sender is not the participant named by the client certificate', category: 'caller', retryable: false },
   GW_SENDER_MAY_NOT_SEND_TYPE: { status: 403, title: 'The sender may not send this message type', category: 'caller', retryable: false },
   GW_RECIPIENT_SUSPENDED: { status: 422, title: 'A recipient is suspended by an operator', category: 'caller', retryable: false },

@@ -32,11 +32,14 @@ import { webhookRoutes } from './http/routes/webhooks.ts';
 import { certificateRoutes, publicTrustRoutes } from './http/routes/certificates.ts';
 import { consentRoutes } from './http/routes/consents.ts';
 import { peerRoutes } from './http/routes/peer.ts';
+import { meRoutes } from './http/routes/me.ts';
+import { consoleRoutes } from './http/routes/console.ts';
+import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -74,6 +77,8 @@ export interface GatewayDeps {
   queuesReady?: () => Promise<void>;
   /** Gateways abroad whose CA is trusted for their own certificates. None by default. */
   peers?: Peers;
+  /** The built web console (a directory with `index.html`), served at `/console`; without it the gateway serves no console. */
+  consoleRoot?: string;
 }
 
 /** A built gateway, not yet listening. */
@@ -214,12 +219,14 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(exchangeRoutes({ exchanges, deliveries, validators: deps.validators, shutdown: shutdown.signal, holds, isRevoked: trust.isRevoked, feed }));
   v1.use(receivingRoutes(deliveries, deps.validators, shutdown.signal, metrics, holds, trust.isRevoked, feed));
   v1.use(webhookRoutes(deliveries, deps.validators));
-  v1.use(adminRoutes(deliveries, createExemptionReviewService(createReviewStore(deps.db)), deps.validators, metrics.caseRegistry));
+  v1.use(meRoutes(registry));
+  v1.use(adminRoutes(deliveries, createExemptionReviewService(createReviewStore(deps.db)), createOverviewService({ store: createOverviewStore(deps.db), registry }), deps.validators, metrics.caseRegistry));
   v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators, adapters: deps.adapters }), deps.validators));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
+  if (deps.consoleRoot) app.use(consoleRoutes(checkCertificate, deps.consoleRoot));
   mountContractFallbacks(app.router, deps.contract.document);
   app.use(problemHandler());
 

@@ -1,6 +1,7 @@
 /** Test helpers: a throwaway PKI, private databases, a gateway on a random port and an mTLS client. Not used in production. */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import {
@@ -172,6 +173,9 @@ export interface TestGatewayOptions {
   sharing?: TestGateway;
 }
 
+/** The console as `npm run build:console` leaves it: served at `/console` as `npm start` does. */
+const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist/', import.meta.url));
+
 /** Starts a gateway for a test file. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const pki = options.pki ?? createTestPki();
@@ -187,6 +191,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     contract,
     validators,
     adapters: ADAPTER_CATALOGUE,
+    consoleRoot: CONSOLE_ROOT,
   });
   await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'webhook.removed',
   'consent.recorded',
   'consent.withdrawn',
+  'consent.withdrawal-code-issued',
   'pseudonym.computed',
   'pseudonym.linked',
   'exemption.reviewed',

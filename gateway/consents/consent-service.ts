@@ -7,6 +7,7 @@ import { checkPastDates, latestDateAt } from '../exchanges/plausibility.ts';
 import { callerLabel, hasRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
+import { hashWithdrawalCode, newWithdrawalCode, normalizeWithdrawalCode } from './withdrawal-code.ts';
 import type { ConsentRow, ConsentStore } from '../store/index.ts';
 
 /** How long after a consent was given (its `validFrom`) it may still be recorded: a paper form entered late. */
@@ -26,10 +27,19 @@ export interface ConsentServiceDeps {
 export interface ConsentService {
   /** The subject's pseudonym, computed for `caller`: audited (who, never whose), and rate-limited at the route. */
   pseudonym(caller: Caller, identity: Identity): Promise<string>;
-  record(caller: Caller, request: ConsentRequest): Promise<Consent>;
+  /** Records a consent; the answer carries the receipt's withdrawal code, which is not stored and never shown again. */
+  record(caller: Caller, request: ConsentRequest): Promise<Consent & { withdrawalCode: string }>;
   get(caller: Caller, id: string): Promise<Consent>;
   bySubject(caller: Caller, subject: string, limit: number): Promise<Consent[]>;
   withdraw(caller: Caller, id: string, reason: string): Promise<Consent>;
+  /**
+   * Withdraws the consent whose receipt carries `code`: for any consent officer or NGO
+   * participant, whoever recorded it. The answer names the consent only by id: the code
+   * holder learns nothing about the person. Audited with `via: withdrawal-code`.
+   */
+  withdrawByCode(caller: Caller, code: string, reason: string): Promise<ConsentWithdrawnByCode>;
+  /** A new withdrawal code for a receipt printed again; the old code stops working. For whoever may withdraw the consent. */
+  newWithdrawalCode(caller: Caller, id: string): Promise<{ consentId: string; withdrawalCode: string }>;
   /**
    * Links a pseudonym the gateway issued (a person without documents) to the one computed
    * from `identity`, now established: consent-officer role, audited, once per issued pseudonym.
@@ -39,7 +49,16 @@ export interface ConsentService {
   seed(id: string, request: ConsentRequest, recordedBy: string): Promise<void>;
 }
 
-const WITHDRAW_HOW = 'You may withdraw this consent at any time, without giving reasons, through the agency that recorded it or the National Commission\'s consent officer. Withdrawal stops every transfer not yet made.';
+const WITHDRAW_HOW = 'You may withdraw this consent at any time, without giving reasons: with the withdrawal code printed on this receipt, through any consent officer or any NGO taking part in the referral mechanism, or through the agency that recorded it. Withdrawal stops every transfer not yet made.';
+
+/** What withdrawing with a code tells its holder: which consent (by id) and since when; nothing about the person. */
+export interface ConsentWithdrawnByCode {
+  consentId: string;
+  status: 'withdrawn';
+  withdrawnAt: string;
+  /** True when the consent had been withdrawn before (the first withdrawal stands). */
+  alreadyWithdrawn: boolean;
+}
 
 /** The consent service. */
 export function createConsentService(deps: ConsentServiceDeps): ConsentService {
@@ -105,11 +124,12 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
           violations: [{ pointer: '/validFrom', message: `is more than ${CONSENT_BACKDATE_GRACE_DAYS} days before now`, keyword: 'consent' }],
         });
       }
-      return view(await recordAs(randomUUID(), request, callerLabel(caller)));
+      const withdrawalCode = newWithdrawalCode();
+      return { ...view(await recordAs(randomUUID(), request, callerLabel(caller), withdrawalCode)), withdrawalCode };
     },
 
     async seed(id, request, recordedBy) {
-      if (!(await store.get(id))) await recordAs(id, request, recordedBy);
+      if (!(await store.get(id))) await recordAs(id, request, recordedBy, newWithdrawalCode());
     },
 
     async get(caller, id) {
@@ -127,9 +147,38 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
       if (!existing || !mayWithdraw(caller, existing)) throw new GatewayError('GW_CONSENT_NOT_FOUND');
       return view((await store.withdraw({ id, reason, actor: callerLabel(caller) }))!);
     },
+
+    async withdrawByCode(caller, code, reason) {
+      const allowed = caller.kind === 'administrator' ? hasRole(caller, 'consent-officer') : registry.get(caller.participantId)?.kind === 'ngo';
+      if (!allowed) {
+        throw new GatewayError('GW_ROLE_REQUIRED', { detail: 'Withdrawing with a receipt\'s code needs the consent-officer role or an NGO participant\'s certificate.' });
+      }
+      const canonical = normalizeWithdrawalCode(code);
+      if (!canonical) {
+        throw new GatewayError('GW_VALIDATION_FAILED', {
+          detail: 'A withdrawal code is 16 letters and digits, in four groups of four, as printed on the consent receipt.',
+          violations: [{ pointer: '/code', message: 'is not a withdrawal code', keyword: 'withdrawal-code' }],
+        });
+      }
+      const id = await store.byWithdrawalCode(hashWithdrawalCode(canonical));
+      if (!id) throw new GatewayError('GW_WITHDRAWAL_CODE_UNKNOWN');
+      const before = await store.get(id);
+      const row = (await store.withdraw({ id, reason, actor: callerLabel(caller), via: 'withdrawal-code' }))!;
+      return { consentId: row.id, status: 'withdrawn', withdrawnAt: row.withdrawnAt!.toISOString(), alreadyWithdrawn: before?.withdrawnAt !== undefined };
+    },
+
+    async newWithdrawalCode(caller, id) {
+      const existing = isUuid(id) ? await store.get(id) : undefined;
+      if (!existing || !mayWithdraw(caller, existing)) throw new GatewayError('GW_CONSENT_NOT_FOUND');
+      const withdrawalCode = newWithdrawalCode();
+      if (!(await store.replaceWithdrawalCode({ id, codeHash: hashWithdrawalCode(withdrawalCode), actor: callerLabel(caller) }))) {
+        throw new GatewayError('GW_CONSENT_WITHDRAWN', { detail: 'This consent is withdrawn already; its receipt needs no new code.' });
+      }
+      return { consentId: id, withdrawalCode };
+    },
   };
 
-  async function recordAs(id: string, request: ConsentRequest, recordedBy: string): Promise<ConsentRow> {
+  async function recordAs(id: string, request: ConsentRequest, recordedBy: string, withdrawalCode: string): Promise<ConsentRow> {
     const validFrom = new Date(request.validFrom);
     const validUntil = request.validUntil ? new Date(request.validUntil) : undefined;
     if (validUntil && validUntil <= validFrom) {
@@ -159,6 +208,7 @@ export function createConsentService(deps: ConsentServiceDeps): ConsentService {
     const row: ConsentRow = {
       id, subject, givenBy: request.givenBy, recordedBy, recordedAt: now(), scope: request.scope,
       validFrom, ...(validUntil ? { validUntil } : {}), evidence: request.evidence, receiptSignature: '',
+      withdrawalCodeHash: hashWithdrawalCode(withdrawalCode),
     };
     row.receiptSignature = deps.sealer.sign(canonicalize(receiptOf(row)), { signedAt: row.recordedAt });
     await store.record(row);

@@ -64,7 +64,7 @@ describe('a createdAt ahead of the clock', () => {
 describe('whether a consent covers a recipient', () => {
   const at = new Date('2026-11-30T10:00:00Z');
   const covering: ConsentRow = {
-    id: 'c1', subject: 'psn_A', givenBy: { kind: 'self' } as never, recordedBy: 'admin:x', recordedAt: at, receiptSignature: 'x',
+    id: 'c1', subject: 'psn_A', givenBy: { kind: 'self' } as never, recordedBy: 'admin:x', recordedAt: at, receiptSignature: 'x', withdrawalCodeHash: 'h',
     evidence: {} as never, validFrom: new Date(at.getTime() - DAY), validUntil: new Date(at.getTime() + DAY),
     scope: [{ recipients: ['BG-NGO'], purposes: ['protection-and-assistance'], categories: ['identity', 'needs-and-services'] }] as never,
   };

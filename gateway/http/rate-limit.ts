@@ -1,12 +1,16 @@
 /**
  * How fast one certificate may ask: requests per second to `/v1` (a burst allowed), and —
  * far fewer — pseudonyms computed per hour, since guessing names and dates of birth against
- * `POST /v1/pseudonyms` is how one would find out whether a person is known to the mechanism.
+ * `POST /v1/pseudonyms` is how one would find out whether a person is known to the mechanism
+ * (withdrawal codes tried count against the same allowance).
  * Past a limit: 429 with `Retry-After`. Per process (several processes each allow as much).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors.ts';
+
+/** Routes an attacker could use to guess (identities, withdrawal codes): they share the hourly allowance. */
+const GUESSABLE = new Set(['/pseudonyms', '/consents/withdraw-by-code']);
 
 export interface RateLimits {
   requestsPerSecond: number;
@@ -29,9 +33,9 @@ export function rateLimit(limits: RateLimits) {
     if (serial === undefined) return next(); // a peer gateway: its relays are bounded by its own queue
     try {
       await requests.consume(serial);
-      if (req.method === 'POST' && req.path === '/pseudonyms') await pseudonyms.consume(serial);
+      if (req.method === 'POST' && GUESSABLE.has(req.path)) await pseudonyms.consume(serial);
     } catch (error) {
-      if (error instanceof RateLimiterRes) return next(refuse(error, req.path === '/pseudonyms' ? 'pseudonyms computed' : 'requests'));
+      if (error instanceof RateLimiterRes) return next(refuse(error, GUESSABLE.has(req.path) ? 'pseudonyms computed or withdrawal codes tried' : 'requests'));
       return next(error);
     }
     next();

@@ -19,6 +19,8 @@ export interface ConsentRecord {
   evidence: ConsentEvidence;
   /** The gateway's signature over the consent receipt given to the person. */
   receiptSignature: string;
+  /** SHA-256 (hex) of the withdrawal code printed on the receipt; the code itself is never stored. */
+  withdrawalCodeHash: string;
 }
 
 /** A recorded consent with its withdrawal, if any. */
@@ -40,7 +42,14 @@ export interface ConsentStore {
    * Withdraws, audits, and withholds every delivery relying on the consent that was not sent
    * yet, in one statement; a second withdrawal keeps the first. `undefined` when there is no such consent.
    */
-  withdraw(options: { id: string; reason: string; actor: string }): Promise<ConsentRow | undefined>;
+  withdraw(options: { id: string; reason: string; actor: string; via?: 'withdrawal-code' }): Promise<ConsentRow | undefined>;
+  /** The id of the consent whose receipt carries the code with this hash. */
+  byWithdrawalCode(codeHash: string): Promise<string | undefined>;
+  /**
+   * Replaces the withdrawal code of a consent not withdrawn (a receipt printed again), audited
+   * as `actor` in the same statement; false when there is no such consent, or it is withdrawn.
+   */
+  replaceWithdrawalCode(options: { id: string; codeHash: string; actor: string }): Promise<boolean>;
   /** Audits that `actor` had a pseudonym computed (who asked; never about whom). */
   pseudonymComputed(actor: string): Promise<void>;
   /** Every pseudonym naming the same subject as `pseudonym` through links, itself included. */
@@ -68,12 +77,13 @@ interface Row {
   valid_until: Date | null;
   evidence: ConsentEvidence;
   receipt_signature: string;
+  withdrawal_code_hash: string | null;
   withdrawn_at: Date | null;
   withdrawal_reason: string | null;
   withdrawn_by: string | null;
 }
 
-const COLUMNS = `id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature,
+const COLUMNS = `id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature, withdrawal_code_hash,
   withdrawn_at, withdrawal_reason, withdrawn_by`;
 
 /** A consent store on `db`. */
@@ -83,13 +93,31 @@ export function createConsentStore(db: Database): ConsentStore {
       // Audit details: ids and codes only; the scope holds participant ids, kinds, purposes and categories.
       await db.query(
         `WITH recorded AS (
-           INSERT INTO consents (id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10) RETURNING id
+           INSERT INTO consents (id, subject, given_by, recorded_by, recorded_at, scope, valid_from, valid_until, evidence, receipt_signature, withdrawal_code_hash)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10, $11) RETURNING id
          )
          ${auditRows({ from: 'recorded', actor: '$4', action: 'consent.recorded', details: "jsonb_build_object('consentId', id, 'givenBy', $3::jsonb->>'kind', 'scope', $6::jsonb)" })}`,
         [c.id, c.subject, JSON.stringify(c.givenBy), c.recordedBy, c.recordedAt, JSON.stringify(c.scope), c.validFrom, c.validUntil ?? null,
-          JSON.stringify(c.evidence), c.receiptSignature],
+          JSON.stringify(c.evidence), c.receiptSignature, c.withdrawalCodeHash],
       );
+    },
+
+    async byWithdrawalCode(codeHash) {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM consents WHERE withdrawal_code_hash = $1', [codeHash]);
+      return rows[0]?.id;
+    },
+
+    async replaceWithdrawalCode({ id, codeHash, actor }) {
+      const { rows } = await db.query(
+        `WITH replaced AS (
+           UPDATE consents SET withdrawal_code_hash = $2 WHERE id = $1 AND withdrawn_at IS NULL RETURNING id
+         ), audit AS (
+           ${auditRows({ from: 'replaced', actor: '$3', action: 'consent.withdrawal-code-issued', details: "jsonb_build_object('consentId', id)" })}
+         )
+         SELECT id FROM replaced`,
+        [id, codeHash, actor],
+      );
+      return rows.length > 0;
     },
 
     async get(id) {
@@ -138,20 +166,20 @@ export function createConsentStore(db: Database): ConsentStore {
       await appendAudit(db, { actor, action: 'pseudonym.computed' });
     },
 
-    async withdraw({ id, reason, actor }) {
+    async withdraw({ id, reason, actor, via }) {
       const { rows } = await db.query<Row>(
         `WITH withdrawn AS (
            UPDATE consents SET withdrawn_at = now(), withdrawal_reason = $2, withdrawn_by = $3
            WHERE id = $1 AND withdrawn_at IS NULL RETURNING ${COLUMNS}
          ), audit AS (
-           ${auditRows({ from: 'withdrawn', actor: '$3', action: 'consent.withdrawn', details: "jsonb_build_object('consentId', id, 'reason', $2::text)" })}
+           ${auditRows({ from: 'withdrawn', actor: '$3', action: 'consent.withdrawn', details: "jsonb_build_object('consentId', id, 'reason', $2::text) || CASE WHEN $5::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('via', $5::text) END" })}
          ), held AS (
            ${withhold({ from: 'withdrawn w', where: 'd.consent_id = w.id AND d.status = ANY($4::text[])', reason: 'consent withdrawn' })}
          )
          SELECT ${COLUMNS} FROM withdrawn
          UNION ALL
          SELECT ${COLUMNS} FROM consents WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM withdrawn)`,
-        [id, reason, actor, NOT_YET_SENT],
+        [id, reason, actor, NOT_YET_SENT, via ?? null],
       );
       return rows[0] ? toConsent(rows[0]) : undefined;
     },
@@ -170,6 +198,7 @@ function toConsent(row: Row): ConsentRow {
     ...(row.valid_until ? { validUntil: row.valid_until } : {}),
     evidence: row.evidence,
     receiptSignature: row.receipt_signature,
+    withdrawalCodeHash: row.withdrawal_code_hash ?? '',
     ...(row.withdrawn_at ? { withdrawnAt: row.withdrawn_at, withdrawalReason: row.withdrawal_reason!, withdrawnBy: row.withdrawn_by! } : {}),
   };
 }

@@ -399,6 +399,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The administrators' overview
+         * @description Any administrator role. Counts only, no case data: deliveries per status; failed
+         *     attempts in each of the last 24 hours; for every recipient its queue depth (deliveries
+         *     waiting or in hand), deliveries retrying, dead letters, failed attempts in the last day
+         *     and the last error code, with a delivery health (`failing` while deliveries to it wait
+         *     for a retry or lie dead after failing today, `recovered` when attempts failed today but
+         *     nothing is stuck, `ok` otherwise); certificates and consents whose validity ends within
+         *     `expiringWithinDays`.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/participants": {
         parameters: {
             query?: never;
@@ -501,6 +527,29 @@ export interface paths {
          * @description Operator role. Deliveries that waited resume. Audited as `participant.reinstated`; reinstating a participant that is not suspended changes nothing.
          */
         post: operations["reinstateParticipant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the presented certificate says the caller is
+         * @description The caller as the gateway reads it from the client certificate: an administrator with
+         *     its roles, or a participant system (an adapter acting for one), and the certificate's
+         *     serial and end of validity. The console builds its navigation from this answer; every
+         *     route still checks the roles itself.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -620,6 +669,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consents/withdraw-by-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a consent with the code on its receipt
+         * @description The person withdraws through any consent officer or any NGO participant, not only the
+         *     agency that recorded the consent: with the withdrawal code printed on the consent
+         *     receipt (16 letters and digits in four groups; case, spaces and hyphens do not matter,
+         *     O reads as 0, I and L as 1). The answer names the consent by id only: the code holder
+         *     learns nothing about the person. Audited as `consent.withdrawn` with `via:
+         *     withdrawal-code`; tries count against the hourly allowance of `POST /v1/pseudonyms`.
+         *     Withdrawing twice keeps the first time and reason (`alreadyWithdrawn`).
+         */
+        post: operations["withdrawConsentByCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consents/{consentId}": {
         parameters: {
             query?: never;
@@ -652,6 +727,29 @@ export interface paths {
          *     consent, withdraws it with a reason. Withdrawing twice keeps the first time and reason.
          */
         post: operations["withdrawConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consents/{consentId}/withdrawal-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new withdrawal code for a receipt printed again
+         * @description The gateway keeps only a hash of a withdrawal code, so a receipt printed again needs a
+         *     new one; the old code stops working. For whoever may withdraw the consent (a consent
+         *     officer, or the participant that recorded it); audited as
+         *     `consent.withdrawal-code-issued`. A withdrawn consent gets none (`409 GW_CONSENT_WITHDRAWN`).
+         */
+        post: operations["newWithdrawalCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -817,6 +915,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The administrators' web console
+         * @description The web console (Bulgarian first, English second), for administrators signing in with
+         *     their client certificate in the browser; a participant's certificate sees only what a
+         *     participant may do there. Behind the same certificate check as `/v1`; its files load
+         *     nothing from elsewhere (Content-Security-Policy), cannot be framed, and talk to `/v1`
+         *     only. See docs/console.md.
+         */
+        get: operations["getConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -911,7 +1033,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1275,6 +1397,90 @@ export interface components {
             receipt: components["schemas"]["ConsentReceiptDocument"];
             /** @description The gateway's JWS whose payload is the RFC 8785 canonical JSON of `receipt`. */
             receiptSignature: components["schemas"]["Jws"];
+            /**
+             * @description Only in the answer to recording the consent: the code to print on the person's
+             *     receipt, with which any consent officer or NGO withdraws it. Not stored (only its
+             *     hash); shown this once.
+             */
+            withdrawalCode?: components["schemas"]["WithdrawalCodeText"];
+        };
+        /** @example 7K2M-Q90D-3TRW-F21A */
+        WithdrawalCodeText: string;
+        WithdrawalCode: {
+            /** Format: uuid */
+            consentId: string;
+            withdrawalCode: components["schemas"]["WithdrawalCodeText"];
+        };
+        WithdrawalByCode: {
+            /** @description As printed on the receipt, or as the person reads it out. */
+            code: string;
+            /** @description Why; recorded and audited. Must not contain personal data. */
+            reason: string;
+        };
+        ConsentWithdrawnByCode: {
+            /** Format: uuid */
+            consentId: string;
+            /** @enum {string} */
+            status: "withdrawn";
+            /** Format: date-time */
+            withdrawnAt: string;
+            /** @description The consent had been withdrawn before; the first withdrawal stands. */
+            alreadyWithdrawn: boolean;
+        };
+        Me: {
+            /** @enum {string} */
+            kind: "administrator" | "participant";
+            /** @description The administrator's name, as its certificate says. */
+            name?: string;
+            /** @description The administrator's roles; empty for a participant. */
+            roles: components["schemas"]["AdminRole"][];
+            participant?: {
+                id: components["schemas"]["ParticipantId"];
+                name: string;
+                kind: components["schemas"]["ParticipantKind"];
+            };
+            /** @description Set when an adapter acting for the participant presented the certificate. */
+            adapter?: string;
+            certificate: {
+                serial: string;
+                /** Format: date-time */
+                validUntil: string;
+            };
+        };
+        Overview: {
+            /** Format: date-time */
+            generatedAt: string;
+            expiringWithinDays: number;
+            deliveries: {
+                /** @description Deliveries per status (statuses with none are left out). */
+                byStatus: {
+                    [key: string]: number;
+                };
+            };
+            failuresLastDay: {
+                /** @description Failed delivery attempts in the last 24 hours. */
+                attempts: number;
+                /** @description Failed attempts in each of the last 24 hours, oldest first; the last is the current hour. */
+                byHour: number[];
+            };
+            recipients: {
+                participant: components["schemas"]["ParticipantId"];
+                /** @enum {string} */
+                health: "ok" | "recovered" | "failing";
+                suspended: boolean;
+                /** @description Deliveries waiting for their turn or in hand (the recipient's queue depth). */
+                waiting: number;
+                retrying: number;
+                deadLetters: number;
+                failedAttemptsLastDay: number;
+                /** Format: date-time */
+                lastFailureAt?: string;
+                lastErrorCode?: string;
+            }[];
+            /** @description Valid certificates whose validity ends within `expiringWithinDays`. */
+            certificatesExpiring: number;
+            /** @description Consents not withdrawn whose validity ends within `expiringWithinDays`. */
+            consentsExpiring: number;
         };
         CertificateRequest: {
             /** @description PKCS#10 certification request, PEM. */
@@ -2535,6 +2741,31 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    getOverview: {
+        parameters: {
+            query?: {
+                expiringWithinDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     listAdminParticipants: {
         parameters: {
             query?: never;
@@ -2745,6 +2976,27 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
     listParticipants: {
         parameters: {
             query?: never;
@@ -2918,6 +3170,35 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    withdrawConsentByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalByCode"];
+            };
+        };
+        responses: {
+            /** @description The consent is withdrawn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentWithdrawnByCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     getConsent: {
         parameters: {
             query?: never;
@@ -2969,6 +3250,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    newWithdrawalCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consentId: components["parameters"]["ConsentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new code, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalCode"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
@@ -3171,6 +3478,28 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+        };
+    };
+    getConsole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getHealth: {

@@ -1,8 +1,9 @@
-/** `/v1/admin`: dead letters for operators, exemption reviews for auditors, and the case-related metrics for operators and auditors (administrator certificates). */
+/** `/v1/admin`: the overview for every administrator, dead letters for operators, exemption reviews for auditors, and the case-related metrics for operators and auditors (administrator certificates). */
 import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { DeliveryService } from '../../deliveries/delivery-service.ts';
 import type { ExemptionReviewService } from '../../exchanges/exemption-reviews.ts';
+import type { OverviewService } from '../../deliveries/overview.ts';
 import type { Registry } from 'prom-client';
 import { requireRole } from '../../access/caller.ts';
 import { callerOf } from '../authenticate.ts';
@@ -10,8 +11,12 @@ import { bodyReader, queryReader } from '../query.ts';
 import { strictRouter } from '../router.ts';
 
 /** The admin routes, relative to `/v1`. */
-export function adminRoutes(deliveries: DeliveryService, reviews: ExemptionReviewService, validators: Validators, caseMetrics: Registry): Router {
+export function adminRoutes(deliveries: DeliveryService, reviews: ExemptionReviewService, overview: OverviewService, validators: Validators, caseMetrics: Registry): Router {
   const router = strictRouter();
+  const overviewQuery = queryReader<{ expiringWithinDays: number }>(validators, 'getOverview');
+  router.get('/admin/overview', async (req, res) => {
+    res.json(await overview.read(callerOf(res), overviewQuery(req)));
+  });
   router.get('/admin/metrics', async (_req, res) => {
     requireRole(callerOf(res), 'operator', 'auditor');
     res.type(caseMetrics.contentType).send(await caseMetrics.metrics());

@@ -12,6 +12,7 @@ export function consentRoutes(consents: ConsentService, validators: Validators):
   const pseudonymBody = bodyReader<{ identity: Identity }>(validators, 'PseudonymRequest');
   const consentBody = bodyReader<ConsentRequest>(validators, 'ConsentRequest');
   const withdrawalBody = bodyReader<{ reason: string }>(validators, 'ConsentWithdrawal');
+  const byCodeBody = bodyReader<{ code: string; reason: string }>(validators, 'WithdrawalByCode');
   const listQuery = queryReader<{ subject: string; limit: number }>(validators, 'listConsents');
 
   router.post('/pseudonyms', async (req, res) => {
@@ -28,11 +29,18 @@ export function consentRoutes(consents: ConsentService, validators: Validators):
     const { subject, limit } = listQuery(req);
     res.json({ items: await consents.bySubject(callerOf(res), subject, limit) });
   });
+  router.post('/consents/withdraw-by-code', async (req, res) => {
+    const { code, reason } = byCodeBody(req);
+    res.json(await consents.withdrawByCode(callerOf(res), code, reason));
+  });
   router.get('/consents/:consentId', async (req, res) => {
     res.json(await consents.get(callerOf(res), req.params.consentId));
   });
   router.post('/consents/:consentId/withdraw', async (req, res) => {
     res.json(await consents.withdraw(callerOf(res), req.params.consentId, withdrawalBody(req).reason));
+  });
+  router.post('/consents/:consentId/withdrawal-code', async (req, res) => {
+    res.json(await consents.newWithdrawalCode(callerOf(res), req.params.consentId));
   });
   return router;
 }

@@ -1,0 +1,362 @@
+/**
+ * The console in real Chromium, signed in with each role's client certificate, against a
+ * running system (PostgreSQL, Redis, queues, simulated agencies): each page's main task end
+ * to end, what a participant's certificate sees, and a cross-site request refused.
+ * `CONSOLE_SCREENSHOTS=<dir>` also saves a picture of each page (docs/console.md's).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../certs/index.ts';
+import { launchChromium, signedIn } from '../testing/browser.ts';
+import { clientFor } from '../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
+
+const ADMINISTRATORS = [
+  { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor'] },
+  { name: 'operator-petrova', roles: ['operator'] },
+  { name: 'certificates-ivanov', roles: ['certificate-officer'] },
+  { name: 'consents-georgieva', roles: ['consent-officer'] },
+  { name: 'auditor-dimitrov', roles: ['auditor'] },
+];
+/** An invented person. */
+const PERSON = { givenName: 'Радостина', familyName: 'Примерова', dateOfBirth: '2001-05-17' };
+
+const screenshots = process.env.CONSOLE_SCREENSHOTS;
+async function picture(page: Page, name: string): Promise<void> {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+let system: TestSystem;
+let browser: Browser;
+let origin: string;
+const contexts: BrowserContext[] = [];
+
+/** A page in a browser holding `who`'s certificate (an administrator's name or a participant id). */
+async function as(who: string, path = ''): Promise<Page> {
+  const context = await signedIn(browser, origin, system.certificate(who));
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${origin}/console${path}`);
+  return page;
+}
+
+beforeAll(async () => {
+  // Attempts enough that a recipient that answers 503 keeps the delivery retrying for the test's length.
+  system = await startTestSystem({ delivery: { attempts: 100 }, overrides: { devAdministrators: ADMINISTRATORS } });
+  origin = system.running.url.replace('127.0.0.1', 'localhost');
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await system?.close();
+});
+
+describe('the console', () => {
+  it('is served behind the certificate check with headers that keep it from being framed or loading anything foreign', async () => {
+    const { client, agent } = clientFor(origin, readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8'));
+    const anonymous = await client.get('/console');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('GW_CLIENT_CERT_MISSING');
+    await agent.close();
+    const response = await system.as('gateway-admin').get('/console');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('speaks Bulgarian first, shows who is signed in, and switches to English', async () => {
+    const page = await as('gateway-admin');
+    await expect.poll(() => page.getByTestId('who').innerText()).toContain('gateway-admin');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('bg');
+    expect(await page.getByRole('navigation', { name: 'Основна навигация' }).getByRole('link').allInnerTexts())
+      .toEqual(['Обзор', 'Обмени', 'Недоставени', 'Участници', 'Сертификати', 'Съгласия', 'Оттегляне с код']);
+    await page.getByLabel('Език').selectOption('en');
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByLabel('Language').selectOption('bg');
+    await page.getByRole('heading', { name: 'Обзор', level: 1 }).waitFor();
+  });
+
+  it('shows an operator the overview: deliveries per status and each recipient with its queue', async () => {
+    const sent = await system.submit('Referral');
+    await system.settle(sent.id, 'BG-NCCTHB', ['acknowledged']);
+    const page = await as('operator-petrova');
+    await page.getByRole('heading', { name: 'Обзор', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('by-status').innerText()).toMatch(/потвърдена\s+\d+/);
+    await expect.poll(() => page.getByTestId('recipients').innerText()).toContain('BG-NGO-ANIMUS');
+    // An operator sees the pages of operators only.
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Обзор', 'Обмени', 'Недоставени', 'Участници']);
+    await picture(page, 'overview');
+  });
+});
+
+describe('a consent officer', () => {
+  let consentId: string;
+
+  it('records a consent from the signed form and prints the receipt in Bulgarian and in Arabic, right to left', async () => {
+    const page = await as('consents-georgieva', '#/consents/new');
+    await page.getByRole('heading', { name: 'Запис на съгласие от подписания формуляр' }).waitFor();
+    await page.getByLabel('Собствено име').fill(PERSON.givenName);
+    await page.getByLabel('Фамилия').fill(PERSON.familyName);
+    await page.getByLabel('Дата на раждане').fill(PERSON.dateOfBirth);
+    await page.getByRole('group', { name: 'За кого' }).getByLabel(/BG-NGO-ANIMUS/).check();
+    await page.getByLabel('Подписан формуляр (сканиран файл)').setInputFiles({ name: 'form.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 invented scanned consent form') });
+    await page.getByLabel('Език на формуляра и на лицето').selectOption('ar');
+    await page.getByLabel('С преводач').check();
+    await picture(page, 'consent-record');
+    await page.getByRole('button', { name: 'Запиши и отпечатай разписка' }).click();
+
+    const arabic = page.getByTestId('receipt-ar');
+    await arabic.waitFor();
+    consentId = /#\/consents\/([0-9a-f-]{36})\/receipt/.exec(page.url())![1]!;
+    const bulgarian = page.getByTestId('receipt-bg');
+    expect(await bulgarian.innerText()).toContain('Разписка за дадено съгласие');
+    expect(await bulgarian.innerText()).toContain('Animus');
+    expect(await arabic.getAttribute('dir')).toBe('rtl');
+    expect(await arabic.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await arabic.innerText()).toContain('إيصال موافقتك');
+    const code = await bulgarian.getByTestId('withdrawal-code').innerText();
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    expect(await arabic.getByTestId('withdrawal-code').innerText()).toBe(code);
+    // The code says nothing about the person: it is not the pseudonym, nor any part of the name.
+    const consent = await system.as('gateway-admin').get(`/v1/consents/${consentId}`);
+    expect(consent.body.subject).not.toContain(code.replace(/-/g, ''));
+    expect(JSON.stringify(consent.body)).not.toContain(code);
+    await picture(page, 'consent-receipt');
+    // Printed, the page is the two receipts and nothing of the console around them.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation').isVisible()).toBe(false);
+    expect(await arabic.isVisible()).toBe(true);
+    expect((await page.pdf()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('withdraws it, and the delivery waiting on it is withheld', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.behave({ fail: { status: 503 } });
+    try {
+      const sent = await system.submit('Referral', (m) => {
+        m.legalBasis = { consentId };
+        m.payload.subject.identity = { ...PERSON };
+      });
+      await system.settle(sent.id, 'BG-NCCTHB', ['retrying']);
+      const page = await as('consents-georgieva', '#/consents');
+      await page.getByLabel('Собствено име').fill(PERSON.givenName);
+      await page.getByLabel('Фамилия').fill(PERSON.familyName);
+      await page.getByLabel('Дата на раждане').fill(PERSON.dateOfBirth);
+      await page.getByRole('button', { name: 'Търси' }).click();
+      const row = page.getByTestId(`consent-${consentId}`);
+      await row.waitFor();
+      expect(await row.innerText()).toContain('в сила');
+      await picture(page, 'consents');
+      await row.getByRole('button', { name: 'Оттегли' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Оттегляне на съгласието' });
+      await dialog.getByLabel('Причина').fill('Лицето оттегли съгласието си устно пред служител');
+      await dialog.getByRole('button', { name: 'Оттегли' }).click();
+      await page.getByText('Съгласието е оттеглено').waitFor();
+      await expect.poll(() => row.innerText()).toContain('оттеглено');
+      const settled = await system.settle(sent.id, 'BG-NCCTHB', ['withheld']);
+      expect(settled.deliveries[0].status).toBe('withheld');
+    } finally {
+      shelter.behave({});
+    }
+  });
+});
+
+describe('withdrawing with the receipt\'s code', () => {
+  it('lets an NGO that did not record the consent withdraw it, learning nothing about the person', async () => {
+    // The child-protection agency's system records a consent and prints its receipt.
+    const recorded = await system.as('BG-SACP').post('/v1/consents', {
+      subject: { identity: { givenName: 'Калина', familyName: 'Измислена', dateOfBirth: '2010-02-03' } },
+      givenBy: { kind: 'guardian', organisation: 'Дирекция „Социално подпомагане“ (демо)' },
+      scope: [{ recipients: ['BG-NGO-ANIMUS'], purposes: ['protection-and-assistance'], categories: ['identity'] }],
+      validFrom: new Date().toISOString(),
+      evidence: { formDigest: `sha256:${'ab'.repeat(32)}`, signedOn: new Date().toISOString().slice(0, 10), language: 'uk', interpreter: true },
+    });
+    expect(recorded.status).toBe(201);
+    const { id, withdrawalCode } = recorded.body;
+    // The shelter may not withdraw it by id: it is not its consent.
+    expect((await system.as('BG-NGO-ANIMUS').post(`/v1/consents/${id}/withdraw`, { reason: 'по молба на лицето' })).status).toBe(404);
+
+    const page = await as('BG-NGO-ANIMUS');
+    await page.getByRole('heading', { name: 'Оттегляне на съгласие с код' }).waitFor();
+    // A participant's certificate opens the withdrawal page and nothing else.
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Оттегляне с код']);
+    await page.getByLabel('Код за оттегляне').fill(withdrawalCode.toLowerCase().replace(/-/g, ' '));
+    await page.getByLabel('Причина').fill('Лицето поиска оттегляне в приюта');
+    await picture(page, 'withdraw-by-code');
+    await page.getByRole('button', { name: 'Оттегли съгласието' }).click();
+    await page.getByText(/Съгласието е оттеглено на/).waitFor();
+    expect(await page.locator('main').innerText()).not.toContain('Измислена');
+
+    const consent = await system.as('BG-SACP').get(`/v1/consents/${id}`);
+    expect(consent.body.status).toBe('withdrawn');
+    const audit = await system.running.db.query<{ actor: string; details: Record<string, string> }>(
+      `SELECT actor, details FROM audit_log WHERE action = 'consent.withdrawn' AND details->>'consentId' = $1`, [id]);
+    expect(audit.rows).toEqual([{ actor: 'participant:BG-NGO-ANIMUS', details: expect.objectContaining({ via: 'withdrawal-code' }) }]);
+
+    // A code no receipt carries is refused, saying so.
+    await page.getByLabel('Код за оттегляне').fill('0000-0000-0000-0000');
+    await page.getByLabel('Причина').fill('проба');
+    await page.getByRole('button', { name: 'Оттегли съгласието' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('GW_WITHDRAWAL_CODE_UNKNOWN');
+  });
+});
+
+describe('a certificate officer', () => {
+  it('issues a certificate from a CSR file, and after revoking it the next request with it is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-console-csr-'));
+    const { privateKeyPem } = generateKeyPair();
+    writeFileSync(join(dir, 'saa-key.pem'), privateKeyPem);
+    const csr = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'saa-key.pem'), '-subj', '/CN=ignored'], { encoding: 'utf8' });
+
+    const page = await as('certificates-ivanov', '#/certificates');
+    await page.getByText('Издай сертификат').first().click();
+    await page.getByLabel('Заявка за сертификат (CSR, PEM)').setInputFiles({ name: 'saa.csr', mimeType: 'text/plain', buffer: Buffer.from(csr) });
+    await page.getByLabel('За', { exact: true }).selectOption('participant');
+    await page.getByLabel('Участник').selectOption('BG-SAA');
+    await picture(page, 'certificates');
+    await page.getByRole('button', { name: 'Издай сертификат' }).click();
+    const issued = await page.getByText(/Сертификатът е издаден: [0-9a-f]+\./).innerText();
+    const serial = /: ([0-9a-f]+)\./.exec(issued)![1]!;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Изтегли сертификата/ }).click()]);
+    const certPem = readFileSync((await download.path())!, 'utf8');
+    expect(certPem).toContain('BEGIN CERTIFICATE');
+
+    const ca = readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8');
+    const saa = clientFor(origin, ca, { certPem, keyPem: privateKeyPem });
+    expect((await saa.client.get('/v1/participants')).status).toBe(200);
+
+    const row = page.getByTestId(`certificate-${serial}`);
+    await row.getByRole('button', { name: 'Отнеми' }).click();
+    const dialog = page.getByRole('dialog', { name: `Отнемане на сертификат ${serial}` });
+    await dialog.getByLabel('Основание').selectOption('keyCompromise');
+    await dialog.getByRole('button', { name: 'Отнеми' }).click();
+    await page.getByText('Сертификатът е отнет').waitFor();
+    await expect.poll(() => row.innerText()).toContain('отнет');
+    const refused = await saa.client.get('/v1/participants');
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('GW_CLIENT_CERT_REVOKED');
+    await saa.agent.close();
+  });
+});
+
+describe('an operator', () => {
+  it('retries a dead letter once the recipient is back, and sees it acknowledged', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.failNext('refuse');
+    const sent = await system.submit('Referral');
+    await system.settle(sent.id, 'BG-NCCTHB', ['failed']);
+    const page = await as('operator-petrova', '#/dead-letters');
+    const row = page.getByTestId(`dead-${sent.deliveries[0]!.id}`);
+    await row.waitFor();
+    await picture(page, 'dead-letters');
+    await row.getByRole('button', { name: 'Повтори' }).click();
+    await page.getByText('Доставката е върната в опашката.').waitFor();
+    const settled = await system.settle(sent.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(settled.deliveries[0].status).toBe('acknowledged');
+    // The exchange's timeline shows the way there: failed, queued again, acknowledged with the receipt.
+    await page.goto(`${origin}/console#/exchanges/${sent.id}`);
+    const delivery = page.getByTestId('delivery-BG-NGO-ANIMUS');
+    await expect.poll(() => delivery.locator('.timeline').innerText()).toMatch(/неуспешна[\s\S]*в опашка[\s\S]*потвърдена/);
+    expect(await delivery.innerText()).not.toContain('Още няма разписка.');
+  });
+
+  it('follows an exchange\'s timeline live as the recipient recovers', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.behave({ fail: { status: 503 } });
+    const sent = await system.submit('Referral');
+    await system.settle(sent.id, 'BG-NCCTHB', ['retrying']);
+    const page = await as('operator-petrova', '#/exchanges');
+    await page.getByLabel('Случай (correlationId)').fill((await system.track(sent.id, 'BG-NCCTHB')).correlationId);
+    await page.getByRole('button', { name: 'Търси' }).click();
+    await page.getByTestId('exchanges').getByRole('link', { name: new RegExp(sent.messageId) }).click();
+    await expect.poll(() => page.getByTestId('live').innerText()).toContain('На живо');
+    const delivery = page.getByTestId('delivery-BG-NGO-ANIMUS');
+    await expect.poll(() => delivery.getByRole('heading', { level: 2 }).innerText()).toContain('нов опит');
+    await picture(page, 'exchange');
+    const reloads: string[] = [];
+    page.on('framenavigated', (frame) => reloads.push(frame.url()));
+    shelter.behave({});
+    // No reload: the stream moves the page.
+    await expect.poll(() => delivery.getByRole('heading', { level: 2 }).innerText(), { timeout: 20_000 }).toContain('потвърдена');
+    expect(await delivery.locator('.timeline').innerText()).toMatch(/нов опит[\s\S]*потвърдена/);
+    expect(reloads).toEqual([]);
+  });
+
+  it('adds a participant and suspends it', async () => {
+    const page = await as('operator-petrova', '#/participants/new');
+    await page.getByLabel('Идентификатор').fill('BG-NGO-NADEZHDA');
+    await page.getByLabel('Наименование').fill('Фондация „Надежда“ (демо приют)');
+    await page.getByLabel('Вид').selectOption('ngo');
+    await page.getByRole('group', { name: 'Получава' }).getByLabel('насочване', { exact: true }).check();
+    await page.getByRole('group', { name: 'Изпраща' }).getByLabel('отговор на насочване').check();
+    await picture(page, 'participant-add');
+    await page.getByRole('button', { name: 'Запази' }).click();
+    const row = page.getByTestId('participant-BG-NGO-NADEZHDA');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('активен');
+    await picture(page, 'participants');
+    await row.getByRole('button', { name: 'Спри' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Причина').fill('Договорът за участие е изтекъл');
+    await dialog.getByRole('button', { name: 'Спри' }).click();
+    await expect.poll(() => row.innerText()).toContain('спрян');
+    const record = await system.as('gateway-admin').get('/v1/admin/participants/BG-NGO-NADEZHDA');
+    expect(record.body.suspension).toMatchObject({ by: 'admin:operator-petrova', reason: 'Договорът за участие е изтекъл' });
+    expect(record.body.participant).toMatchObject({ kind: 'ngo', accepts: [{ type: 'referral', schemaVersions: ['1.0'] }], sends: ['referral-response'] });
+  });
+
+  it('is refused, with the same certificate, a state-changing request a page of another site makes', async () => {
+    const foreign: Server = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><form method="post" enctype="text/plain" action="${origin}/v1/admin/participants/BG-SAA/suspend">
+        <input name='{"reason":"forged","x":"' value='"}'><button>go</button></form>`);
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await as('operator-petrova');
+      await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
+      await page.getByRole('button', { name: 'go' }).click();
+      await page.waitForURL(`${origin}/v1/admin/participants/BG-SAA/suspend`);
+      expect(await page.locator('body').innerText()).toContain('GW_CROSS_SITE_REQUEST');
+      const record = await system.as('gateway-admin').get('/v1/admin/participants/BG-SAA');
+      expect(record.body.suspension).toBeUndefined();
+    } finally {
+      foreign.close();
+    }
+  });
+});
+
+describe('what each certificate sees', () => {
+  it('shows an auditor what auditors read, with nothing to change', async () => {
+    const page = await as('auditor-dimitrov', '#/participants');
+    await page.getByTestId('participants').waitFor();
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Обзор', 'Обмени', 'Участници', 'Сертификати', 'Съгласия']);
+    expect(await page.getByRole('link', { name: 'Добави участник' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Спри' }).count()).toBe(0);
+  });
+
+  it('shows a participant system\'s certificate no administration page, and the API refuses it too', async () => {
+    const page = await as('BG-MOI', '#/dead-letters');
+    await page.getByRole('heading', { name: 'С този сертификат няма страници за вас' }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await page.locator('main').innerText()).toContain('BG-MOI');
+    await picture(page, 'participant-certificate');
+    const status = await page.evaluate(async () => (await fetch('/v1/admin/dead-letters')).status);
+    expect(status).toBe(403);
+  });
+});
