@@ -1,5 +1,5 @@
 /** The administrators' overview: deliveries per status, failures of the last day, each recipient's delivery health, what expires soon. */
-import type { AdminRole } from '../../certs/index.ts';
+import { ADMIN_ROLES } from '../../certs/index.ts';
 import { requireRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { OverviewFigures, OverviewStore } from '../store/index.ts';
@@ -29,8 +29,6 @@ export interface Overview {
   consentsExpiring: number;
 }
 
-const EVERY_ROLE: AdminRole[] = ['operator', 'auditor', 'certificate-officer', 'consent-officer'];
-
 /**
  * Failing while deliveries to it wait for a retry or lie dead after failing today;
  * recovered when attempts failed today but nothing is stuck; ok otherwise.
@@ -49,7 +47,7 @@ export function createOverviewService(deps: { store: OverviewStore; registry: Pa
   const now = deps.now ?? (() => new Date());
   return {
     async read(caller, { expiringWithinDays }) {
-      requireRole(caller, ...EVERY_ROLE);
+      requireRole(caller, ...ADMIN_ROLES);
       const at = now();
       const figures = await deps.store.figures(at, expiringWithinDays);
       const seen = new Map(figures.recipients.map((r) => [r.recipient, r]));
