@@ -91,6 +91,25 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'Обзор', level: 1 }).waitFor();
   });
 
+  it('works with the keyboard alone: skip to the content, the navigation, a dialog that Escape closes', async () => {
+    const page = await as('operator-petrova', '#/participants');
+    await page.getByTestId('participants').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Към съдържанието');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // Tab from the page to the first row's "Спри", open its dialog with Enter, close it with Escape.
+    const suspend = page.getByTestId('participant-BG-MOI').getByRole('button', { name: 'Спри' });
+    for (let i = 0; i < 30 && !(await suspend.evaluate((el) => el === document.activeElement)); i += 1) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await system.as('gateway-admin').get('/v1/admin/participants/BG-MOI')).body.suspension).toBeUndefined();
+  });
+
   it('shows an operator the overview: deliveries per status and each recipient with its queue', async () => {
     const sent = await system.submit('Referral');
     await system.settle(sent.id, 'BG-NCCTHB', ['acknowledged']);
