@@ -49,3 +49,6 @@ export type ExemptionReview = Schemas['ExemptionReview'];
 export type PseudonymLink = Schemas['PseudonymLink'];
 export type ParticipantRecord = Schemas['ParticipantRecord'];
 export type DeliverySettings = Schemas['DeliverySettings'];
+export type Overview = Schemas['Overview'];
+export type ConsentWithdrawnByCode = Schemas['ConsentWithdrawnByCode'];
+export type Me = Schemas['Me'];

@@ -23,6 +23,26 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T;
   return { ...state, reload: useCallback(() => setGeneration((g) => g + 1), []) };
 }
 
+/** A form's action: busy while it runs (its button disabled), its refusal kept to show; `run` resolves true when it succeeded. */
+export function useAction(): { busy: boolean; error: unknown; setError(error: unknown): void; run(action: () => Promise<void>): Promise<boolean> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+      return true;
+    } catch (failure) {
+      setError(failure);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** A refusal from the gateway, as its problem says it: title, detail, code, and each violation. */
 export function ProblemMessage({ error }: { error: unknown }) {
   const { t } = useI18n();
@@ -64,8 +84,7 @@ export function ReasonDialog(props: {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   useEffect(() => {
     ref.current?.showModal();
   }, []);
@@ -74,15 +93,7 @@ export function ReasonDialog(props: {
       <form
         onSubmit={async (event) => {
           event.preventDefault();
-          setBusy(true);
-          try {
-            await props.onConfirm(reason);
-            ref.current?.close();
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
+          if (await run(() => props.onConfirm(reason))) ref.current?.close();
         }}
       >
         <h2 id={`${id}-title`}>{props.title}</h2>

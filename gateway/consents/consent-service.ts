@@ -1,7 +1,7 @@
 /** The consent registry on behalf of callers: pseudonyms, recording, reading and withdrawing consents. */
 import { randomUUID } from 'node:crypto';
 import type { JwsSigner } from '../../certs/index.ts';
-import { canonicalize, isUuid, type Consent, type ConsentReceiptDocument, type ConsentRequest, type Identity, type PseudonymLink } from '../../schemas/index.ts';
+import { canonicalize, isUuid, type Consent, type ConsentWithdrawnByCode, type ConsentReceiptDocument, type ConsentRequest, type Identity, type PseudonymLink } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
 import { checkPastDates, latestDateAt } from '../exchanges/plausibility.ts';
 import { callerLabel, hasRole, type Caller } from '../access/caller.ts';
@@ -50,15 +50,6 @@ export interface ConsentService {
 }
 
 const WITHDRAW_HOW = 'You may withdraw this consent at any time, without giving reasons: with the withdrawal code printed on this receipt, through any consent officer or any NGO taking part in the referral mechanism, or through the agency that recorded it. Withdrawal stops every transfer not yet made.';
-
-/** What withdrawing with a code tells its holder: which consent (by id) and since when; nothing about the person. */
-export interface ConsentWithdrawnByCode {
-  consentId: string;
-  status: 'withdrawn';
-  withdrawnAt: string;
-  /** True when the consent had been withdrawn before (the first withdrawal stands). */
-  alreadyWithdrawn: boolean;
-}
 
 /** The consent service. */
 export function createConsentService(deps: ConsentServiceDeps): ConsentService {

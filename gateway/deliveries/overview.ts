@@ -2,32 +2,11 @@
 import { ADMIN_ROLES } from '../../certs/index.ts';
 import { requireRole, type Caller } from '../access/caller.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
+import type { Overview } from '../../schemas/index.ts';
 import type { OverviewFigures, OverviewStore } from '../store/index.ts';
 
 /** A recipient's delivery health, from what its deliveries did in the last day. */
-export type DeliveryHealth = 'ok' | 'recovered' | 'failing';
-
-/** The overview as the API answers it. */
-export interface Overview {
-  generatedAt: string;
-  expiringWithinDays: number;
-  deliveries: { byStatus: Record<string, number> };
-  failuresLastDay: { attempts: number; byHour: number[] };
-  recipients: Array<{
-    participant: string;
-    health: DeliveryHealth;
-    suspended: boolean;
-    /** Deliveries waiting for their turn or in hand: the recipient's queue depth. */
-    waiting: number;
-    retrying: number;
-    deadLetters: number;
-    failedAttemptsLastDay: number;
-    lastFailureAt?: string;
-    lastErrorCode?: string;
-  }>;
-  certificatesExpiring: number;
-  consentsExpiring: number;
-}
+export type DeliveryHealth = Overview['recipients'][number]['health'];
 
 /**
  * Failing while deliveries to it wait for a retry or lie dead after failing today;

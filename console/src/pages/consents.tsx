@@ -6,7 +6,7 @@ import type { MessageKey } from '../messages.ts';
 import { holds, type PageProps } from '../access.ts';
 import { RECEIPT_LANGUAGES, RECEIPT_TEXTS } from '../receipt-texts.ts';
 import { href, navigate } from '../router.ts';
-import { Badge, CheckboxGroup, Field, Notice, ProblemMessage, ReasonDialog, useLoad } from '../ui.tsx';
+import { Badge, CheckboxGroup, Field, Notice, ProblemMessage, ReasonDialog, useAction, useLoad } from '../ui.tsx';
 import { rememberCode } from '../withdrawal-codes.ts';
 import { ReceiptPage } from './receipt.tsx';
 
@@ -32,8 +32,7 @@ function LookUp({ mayChange }: { mayChange: boolean }) {
   const { t, date, dateTime } = useI18n();
   const [identity, setIdentity] = useState<Identity>({});
   const [found, setFound] = useState<{ pseudonym: string; items: Consent[] } | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [withdrawing, setWithdrawing] = useState<Consent | undefined>();
   const [notice, setNotice] = useState('');
   const search = async (pseudonym: string) => {
@@ -48,15 +47,7 @@ function LookUp({ mayChange }: { mayChange: boolean }) {
         className="card form" role="search" aria-labelledby="lookup-title"
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            await search(unwrap(await api.POST('/v1/pseudonyms', { body: { identity } })).pseudonym);
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
+          await run(async () => search(unwrap(await api.POST('/v1/pseudonyms', { body: { identity } })).pseudonym));
         }}
       >
         <h2 id="lookup-title">{t('consents.lookup')}</h2>
@@ -128,8 +119,7 @@ function RecordConsent() {
   const [language, setLanguage] = useState('bg');
   const [interpreter, setInterpreter] = useState(false);
   const [form, setForm] = useState<File | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   return (
     <section aria-labelledby="record-title">
       <p><a href={href('consents')}>← {t('consents.title')}</a></p>
@@ -138,11 +128,9 @@ function RecordConsent() {
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          setError(undefined);
           if (recipients.length === 0) return setError(new Error(t('consent.chooseRecipient')));
           if (!form) return setError(new Error(t('consent.chooseForm')));
-          setBusy(true);
-          try {
+          await run(async () => {
             // Today's consent takes effect now; another day's at the start of that day.
             const from = validFrom === today() ? new Date() : new Date(`${validFrom}T00:00`);
             const consent = unwrap(await api.POST('/v1/consents', {
@@ -154,11 +142,7 @@ function RecordConsent() {
             }));
             rememberCode(consent.id, consent.withdrawalCode!);
             navigate(`${href('consents', consent.id, 'receipt')}?lang=${language in RECEIPT_TEXTS ? language : 'en'}`);
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <fieldset>

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 import { holds, type PageProps } from '../access.ts';
 import { href, navigate } from '../router.ts';
-import { Badge, CheckboxGroup, Field, Loading, Notice, ProblemMessage, ReasonDialog, useLoad } from '../ui.tsx';
+import { Badge, CheckboxGroup, Field, Loading, Notice, ProblemMessage, ReasonDialog, useAction, useLoad } from '../ui.tsx';
 
 export function ParticipantsPage({ me, route }: PageProps) {
   const [, id] = route.segments;
@@ -97,8 +97,7 @@ function ParticipantForm({ id }: { id?: string }) {
 function DefinitionForm({ initial, isNew }: { initial: Participant; isNew: boolean }) {
   const { t } = useI18n();
   const [p, setP] = useState<Participant>(initial);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const { suspended: _suspended, ...definition } = p;
   return (
     <section aria-labelledby="participant-form-title">
@@ -108,18 +107,12 @@ function DefinitionForm({ initial, isNew }: { initial: Participant; isNew: boole
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             unwrap(isNew
               ? await api.POST('/v1/admin/participants', { body: definition })
               : await api.PUT('/v1/admin/participants/{id}', { params: { path: { id: p.id } }, body: definition }));
             navigate(href('participants'));
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label={t('participants.id')} hint="BG-NGO-…">

@@ -3,15 +3,14 @@ import { useState } from 'react';
 import { api, unwrap } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import type { PageProps } from '../access.ts';
-import { Field, Notice, ProblemMessage } from '../ui.tsx';
+import { Field, Notice, ProblemMessage, useAction } from '../ui.tsx';
 
 export function WithdrawByCodePage(_props: PageProps) {
   const { t, dateTime } = useI18n();
   const [code, setCode] = useState('');
   const [reason, setReason] = useState('');
   const [done, setDone] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   return (
     <section aria-labelledby="withdraw-title">
       <h1 id="withdraw-title">{t('withdraw.title')}</h1>
@@ -20,19 +19,13 @@ export function WithdrawByCodePage(_props: PageProps) {
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
           setDone('');
-          try {
+          await run(async () => {
             const answer = unwrap(await api.POST('/v1/consents/withdraw-by-code', { body: { code, reason } }));
             setDone(t(answer.alreadyWithdrawn ? 'withdraw.already' : 'withdraw.done', { at: dateTime(answer.withdrawnAt) }));
             setCode('');
             setReason('');
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label={t('withdraw.code')} hint={t('withdraw.codeHint')}>
