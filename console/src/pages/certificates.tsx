@@ -5,7 +5,7 @@ import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 import { holds, type PageProps } from '../access.ts';
 import { href, navigate } from '../router.ts';
-import { Badge, CheckboxGroup, Field, Loading, Notice, ProblemMessage, ReasonDialog, useLoad } from '../ui.tsx';
+import { Badge, CheckboxGroup, Field, Loading, Notice, ProblemMessage, ReasonDialog, useAction, useLoad } from '../ui.tsx';
 
 type SubjectKind = CertificateSubjectRequest['kind'];
 const SUBJECT_KINDS: SubjectKind[] = ['participant', 'adapter', 'administrator', 'endpoint'];
@@ -93,7 +93,7 @@ function IssueForm({ onIssued }: { onIssued(serial: string): void }) {
   const [roles, setRoles] = useState<AdminRole[]>([]);
   const [dnsNames, setDnsNames] = useState('');
   const [issued, setIssued] = useState<Certificate | undefined>();
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const subject = (): CertificateSubjectRequest => {
     if (kind === 'administrator') return { kind, name, roles };
     if (kind === 'adapter') return { kind, participantId, name };
@@ -107,14 +107,11 @@ function IssueForm({ onIssued }: { onIssued(serial: string): void }) {
         className="form"
         onSubmit={async (e) => {
           e.preventDefault();
-          setError(undefined);
-          try {
+          await run(async () => {
             const certificate = unwrap(await api.POST('/v1/certificates', { body: { csr, subject: subject() } }));
             setIssued(certificate);
             onIssued(certificate.serial);
-          } catch (failure) {
-            setError(failure);
-          }
+          });
         }}
       >
         <Field label={t('certificates.csr')} hint={t('certificates.csrHint')}>
@@ -147,7 +144,7 @@ function IssueForm({ onIssued }: { onIssued(serial: string): void }) {
           <Field label={t('certificates.dnsNames')}>{(id) => <input id={id} name="dnsNames" required value={dnsNames} onChange={(e) => setDnsNames(e.target.value)} />}</Field>
         ) : null}
         <ProblemMessage error={error} />
-        <button type="submit">{t('certificates.issue')}</button>
+        <button type="submit" disabled={busy}>{t('certificates.issue')}</button>
         {issued ? (
           <p>
             <a href={URL.createObjectURL(new Blob([issued.certificate], { type: 'application/x-pem-file' }))} download={`${issued.serial}.pem`}>
