@@ -152,6 +152,40 @@ describe('the operator CLI', () => {
     expect(usage).toContain('npm run ca -- init');
   });
 
+  it('verifies the audit log online and as an export offline, names the first bad entry of a tampered export, and checks a proof', async () => {
+    await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+    const online = await rg('audit', 'verify');
+    expect([online.code, online.out]).toEqual([EXIT.ok, expect.stringMatching(/^verified: \d+ entries, \d+ signed checkpoints, the hash chain unbroken\n$/)]);
+    expect(online.progress).toMatch(/verifying/);
+
+    const [first] = (await rg('--json', 'audit', 'entries', '--limit', '1')).json().items;
+    const proof = await rg('audit', 'proof', String(first.entry.seq));
+    expect([proof.code, proof.out]).toEqual([EXIT.ok, expect.stringMatching(new RegExp(`│ ${first.entry.seq}\\s+│ 0\\s+│ \\d+\\s+│ yes`))]);
+    expect((await rg('audit', 'entries', '--action', first.entry.action)).out).toContain(`│ ${first.entry.action}`);
+    expect((await rg('audit', 'checkpoints')).out).toMatch(/│ entries │ root \(SHA-256, base64\)/);
+
+    const file = join(dir, 'audit.jsonl');
+    expect((await rg('audit', 'export', '--out', file)).code).toBe(EXIT.ok);
+    const ca = join(system.running.devCertsDir!, 'ca.pem');
+    const offline = (args: string[]) => {
+      let out = '';
+      let err = '';
+      return runCli(args, { out: (s) => (out += s), err: (s) => (err += s), env: {} }).then((code) => ({ code, out, err }));
+    };
+    expect((await offline(['audit', 'verify', '--file', file, '--ca', ca])).code).toBe(EXIT.ok);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const at = lines.findIndex((l) => l.includes('"item"') && l.includes('"position":2,'));
+    const item = JSON.parse(lines[at]!);
+    item.item.entry.actor = 'admin:somebody-else';
+    lines[at] = JSON.stringify(item);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const tampered = await offline(['audit', 'verify', '--file', file, '--ca', ca]);
+    expect(tampered.code).toBe(EXIT.refused);
+    expect(tampered.out).toContain(`first bad entry: seq ${item.item.seq} at position 2`);
+    expect(tampered.out).toContain(`entry ${item.item.seq} at position 2 was changed`);
+    expect((await offline(['audit', 'verify', '--file', file])).err).toContain('--ca <file> is needed with --file');
+  });
+
   it('says what is wrong with a missing profile, and exits 2', async () => {
     const missing = await runCli(['--profile', join(dir, 'none.json'), 'participants', 'list'], { out: () => {}, err: (s) => void expect(s).toContain('cannot read the profile'), env: {} });
     expect(missing).toBe(EXIT.usage);

@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
-import { createReferralClient, GatewayProblem, unwrap, type ReferralClient } from '../clients/index.ts';
+import {
+  createReferralClient, GatewayProblem, readAuditLog, unwrap, verifyAuditLog, verifyInclusionProof, type AuditCheckpoint, type AuditLogItem, type ReferralClient,
+} from '../clients/index.ts';
 
 /** Where a profile is looked for when neither `--profile` nor `RG_PROFILE` names one. */
 export const DEFAULT_PROFILE = join(homedir(), '.config', 'referral-gateway', 'profile.json');
@@ -40,6 +42,7 @@ export interface CliIo {
 /** Runs the CLI with `argv` (without `node` and the script); resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let client: ReferralClient | undefined;
+  let caFile: string | undefined;
   let json = false;
   /** Set when part of a bulk action was refused: the run ends with {@link EXIT.refused}. */
   let partly = false;
@@ -52,8 +55,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .hook('preAction', (command, action) => {
       const options = command.optsWithGlobals<{ profile?: string; json?: boolean }>();
       json = Boolean(options.json);
-      // The CA commands work offline, on the CA machine: no gateway, no profile.
-      if (action.name() !== 'ca') client = connect(options.profile ?? io.env.RG_PROFILE ?? DEFAULT_PROFILE);
+      // The CA commands work offline, on the CA machine, and so does verifying an audit export: no gateway, no profile.
+      if (action.name() === 'ca' || (action.name() === 'verify' && action.opts<{ file?: string }>().file)) return;
+      const profile = options.profile ?? io.env.RG_PROFILE ?? DEFAULT_PROFILE;
+      ({ client, caFile } = connect(profile));
     });
   const api = () => client!;
   /** Prints `value` as JSON, or as a table of `columns` for people. */
@@ -181,6 +186,65 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     });
 
+  const audit = program.command('audit').description('the tamper-evident audit log (auditor role; docs/audit.md)');
+  audit.command('checkpoints').option('--limit <n>', 'how many, newest first', toInteger, 20).description('the signed checkpoints').action(async (options: { limit: number }) => {
+    const { items } = await data(api().api.GET('/v1/audit/checkpoints', { params: { query: { limit: options.limit } } }));
+    print(items, [['entries', (c) => c.treeSize], ['root (SHA-256, base64)', (c) => c.rootHash], ['signed at', (c) => c.issuedAt]]);
+  });
+  audit.command('entries').option('--from <time>').option('--to <time>').option('--actor <actor>').option('--action <action>').option('--exchange <id>').option('--participant <id>')
+    .option('--after <seq>', 'entries after this seq (the next page)', toInteger).option('--limit <n>', 'at most this many', toInteger, 100)
+    .description('search the audit log').action(async (options: { from?: string; to?: string; actor?: string; action?: string; exchange?: string; participant?: string; after?: number; limit: number }) => {
+      const { exchange, ...rest } = options;
+      const query = Object.fromEntries(Object.entries({ ...rest, exchangeId: exchange }).filter(([, v]) => v !== undefined));
+      const page = await data(api().api.GET('/v1/audit/entries', { params: { query: query as never } }));
+      print(json ? page : page.items, [['seq', (i) => i.entry.seq], ['at', (i) => i.entry.at], ['actor', (i) => i.entry.actor], ['action', (i) => i.entry.action], ['exchange', (i) => i.entry.exchangeId], ['logged', (i) => (i.proof ? `in checkpoint ${i.proof.treeSize}` : i.position === undefined ? 'waiting' : `position ${i.position}`)]]);
+    });
+  audit.command('proof').argument('<seq>', 'the entry').option('--checkpoint <entries>', 'the checkpoint to prove against (default: the latest)', toInteger)
+    .description('fetch an entry\'s inclusion proof and check it here').action(async (seq: string, options: { checkpoint?: number }) => {
+      const path = { seq: toInteger(seq) };
+      const { entry } = await data(api().api.GET('/v1/audit/entries/{seq}', { params: { path } }));
+      const proof = await data(api().api.GET('/v1/audit/entries/{seq}/proof', { params: { path, query: options.checkpoint ? { checkpoint: options.checkpoint } : {} } }));
+      const checked = await verifyInclusionProof(entry, proof, readFileSync(caFile!, 'utf8'));
+      print(json ? { ...proof, verified: checked.ok, problem: checked.problem } : proof, [['seq', (p) => p.seq], ['position', (p) => p.position], ['checkpoint', (p) => p.treeSize], ['verified here', () => (checked.ok ? 'yes' : `NO: ${checked.problem}`)]]);
+      partly = !checked.ok;
+    });
+  audit.command('export').requiredOption('--out <file>', 'where to write the export (JSON lines)')
+    .description('write every checkpoint and the whole log, for verifying elsewhere').action(async (options: { out: string }) => {
+      const { checkpoints, items } = await readAuditLog(api());
+      const lines = checkpoints.map((checkpoint) => JSON.stringify({ checkpoint }));
+      const bar = progressBar('exporting', checkpoints[0]?.treeSize ?? 0);
+      for await (const item of items) {
+        lines.push(JSON.stringify({ item }));
+        bar?.increment();
+      }
+      bar?.stop();
+      writeFileSync(options.out, `${lines.join('\n')}\n`);
+      print({ checkpoints: checkpoints.length, entries: lines.length - checkpoints.length, written: options.out }, [['checkpoints', (r) => r.checkpoints], ['entries', (r) => r.entries], ['written to', (r) => r.written]]);
+    });
+  audit.command('verify').option('--file <export>', 'verify an export offline instead of the gateway\'s log').option('--ca <file>', 'the gateway CA (PEM; default: the profile\'s)')
+    .description('check every entry, the hash chain and every signed checkpoint').action(async (options: { file?: string; ca?: string }) => {
+      const ca = options.ca ?? caFile;
+      if (!ca) throw new UsageError('--ca <file> is needed with --file: the gateway CA, obtained out of band');
+      const source = options.file ? readExport(options.file) : await readAuditLog(api());
+      const bar = progressBar('verifying', source.checkpoints[0]?.treeSize ?? 0);
+      const result = await verifyAuditLog({ ...source, caPem: readCaFile(ca), onProgress: (n) => bar?.update(n) });
+      bar?.stop();
+      if (json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      else if (result.ok) io.out(`verified: ${result.entries} entries, ${result.checkpoints} signed checkpoints, the hash chain unbroken\n`);
+      else {
+        io.out(`NOT VERIFIED: ${result.problems.length} problem(s) in ${result.entries} entries${result.firstBad ? `; first bad entry: seq ${result.firstBad.seq} at position ${result.firstBad.position}` : ''}\n`);
+        for (const p of result.problems) io.out(`  ${p.problem}\n`);
+      }
+      partly = !result.ok;
+    });
+  /** A progress bar on stderr for people (none for --json or without a terminal). */
+  function progressBar(label: string, total: number) {
+    if (!io.progress || json) return undefined;
+    const bar = new SingleBar({ stream: io.progress, format: `${label} {bar} {value}/{total}`, noTTYOutput: true, notTTYSchedule: 0 });
+    bar.start(total, 0);
+    return bar;
+  }
+
   let passed: number | undefined;
   program.command('ca').description('the offline CA commands (init, gateway-certs, issue-admin): `referral-gateway ca -- <command> …`, as `npm run ca`')
     .argument('[args...]').allowUnknownOption().helpOption(false).action((args: string[]) => {
@@ -215,7 +279,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** A mistake on the command line or in a file it names: exit code 2. */
 class UsageError extends Error {}
 
-function connect(profileFile: string): ReferralClient {
+function connect(profileFile: string): { client: ReferralClient; caFile: string } {
   let profile: Profile;
   try {
     profile = JSON.parse(readFileSync(profileFile, 'utf8')) as Profile;
@@ -225,7 +289,10 @@ function connect(profileFile: string): ReferralClient {
   const dir = join(profileFile, '..');
   const at = (file: string) => (file.startsWith('/') ? file : join(dir, file));
   try {
-    return createReferralClient({ baseUrl: profile.url, credentials: { caFile: at(profile.caFile), certFile: at(profile.certFile), keyFile: at(profile.keyFile) } });
+    return {
+      client: createReferralClient({ baseUrl: profile.url, credentials: { caFile: at(profile.caFile), certFile: at(profile.certFile), keyFile: at(profile.keyFile) } }),
+      caFile: at(profile.caFile),
+    };
   } catch (error) {
     throw new UsageError(`the profile ${profileFile} names files that cannot be read: ${(error as Error).message}`);
   }
@@ -239,9 +306,42 @@ function readJson(file: string): never {
   }
 }
 
+/** An export written by `audit export`: one `{checkpoint}` or `{item}` per line. */
+function readExport(file: string): { checkpoints: AuditCheckpoint[]; items: AuditLogItem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const checkpoints: AuditCheckpoint[] = [];
+  const items: AuditLogItem[] = [];
+  text.split('\n').forEach((line, n) => {
+    if (!line.trim()) return;
+    let parsed: { checkpoint?: AuditCheckpoint; item?: AuditLogItem };
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      throw new UsageError(`${file} line ${n + 1} is not JSON: is it an audit export?`);
+    }
+    if (parsed.checkpoint) checkpoints.push(parsed.checkpoint);
+    else if (parsed.item) items.push(parsed.item);
+    else throw new UsageError(`${file} line ${n + 1} is neither a checkpoint nor an entry`);
+  });
+  return { checkpoints: checkpoints.sort((a, b) => b.treeSize - a.treeSize), items };
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the CA ${file}: ${(error as Error).message}`);
+  }
+}
+
 function toInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`not a whole number of days: ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`not a whole number: ${value}`);
   return n;
 }
 

@@ -34,12 +34,14 @@ import { consentRoutes } from './http/routes/consents.ts';
 import { peerRoutes } from './http/routes/peer.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { consoleRoutes } from './http/routes/console.ts';
+import { auditRoutes } from './http/routes/audit.ts';
+import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createAuditStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -87,6 +89,8 @@ export interface Gateway {
   readonly server: https.Server;
   readonly trust: TrustService;
   readonly consents: ConsentService;
+  /** The tamper-evident audit log; the `relay` role's periodic job chains and checkpoints it. */
+  readonly audit: AuditLog;
   /** Who takes part, as the store says now; the queues follow its changes. */
   readonly registry: LiveParticipantRegistry;
   /**
@@ -164,6 +168,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
+  const audit = createAuditLog({
+    store: createAuditStore(deps.db), sealer: trust.sealer, gatewayName: config.gatewayName, checkpointIntervalMs: config.audit.checkpointIntervalMs,
+  });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
   });
@@ -224,6 +231,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators, adapters: deps.adapters }), deps.validators));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
+  v1.use(auditRoutes(audit, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
   if (deps.consoleRoot) app.use(consoleRoutes(checkCertificate, deps.consoleRoot));
@@ -259,6 +267,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     server,
     trust,
     consents,
+    audit,
     registry,
     checkCertificate,
     start,

@@ -1,4 +1,4 @@
-/** The contract in code: generated types, validators, the data-category map, canonical JSON. */
+/** The contract in code: generated types, validators, the data-category map, canonical JSON, the audit log's tree. */
 import type { components } from './generated/openapi.ts';
 
 export { loadContract, listOperations, CONTRACT_PATH } from './contract.ts';
@@ -9,6 +9,12 @@ export { buildCategoryMaps, DATA_CATEGORIES, fieldPresent, projectEnvelope } fro
 export type { CategoryMap, CategorisedField, DataCategory, Projection } from './data-categories.ts';
 export { canonicalize, canonicalDigest, textDigest } from './canonical-json.ts';
 export { isUuid } from './ids.ts';
+export { CHAIN_START, chainHash, entryBytes, entryLeafHash } from './audit-entry.ts';
+export type { LoggedEntry } from './audit-entry.ts';
+export {
+  completedBy, consistencyRanges, coverOf, foldCover, inclusionRanges, leafHash, nodeHash, nodesFor, rangeHashes, rootOf, verifyConsistency, verifyInclusion,
+} from './merkle.ts';
+export type { NodeId, Range } from './merkle.ts';
 export type { components, paths, operations } from './generated/openapi.ts';
 
 type Schemas = components['schemas'];

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../../testing/test-gateway.ts';
+import { contract, openTestDatabase } from '../../testing/test-gateway.ts';
+import { AUDIT_ACTIONS } from './audit-writer.ts';
 import { createDeliveryStore, createExchangeStore, createWebhookStore } from '../store/index.ts';
 
 describe('the audit log has one writer', () => {
@@ -53,5 +54,28 @@ describe('the audit log has one writer', () => {
     const files = execFileSync('git', ['grep', '-l', '-i', 'insert into audit_log', '--', '*.ts', ':!*.test.ts'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }).trim().split('\n');
     expect(files).toEqual(['gateway/audit/audit-writer.ts']);
     expect(readFileSync(new URL('./audit-writer.ts', import.meta.url), 'utf8')).toContain('export const AUDIT_ACTIONS');
+    // The database writes one kind itself: a delivery's outcome, from its status (migration 019).
+    const sql = execFileSync('git', ['grep', '-l', '-i', 'insert into audit_log', '--', '*.sql'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' }).trim().split('\n');
+    expect(sql).toEqual(['gateway/store/migrations/019_audit_chain.sql']);
+  });
+
+  it('lists in the contract every action it writes', () => {
+    expect(new Set((contract.document as any).components.schemas.AuditAction.enum)).toEqual(new Set(AUDIT_ACTIONS));
+  });
+
+  it('records a delivery\'s outcome as its status changes, and not its attempts', async () => {
+    const exchangeId = randomUUID();
+    const deliveryId = randomUUID();
+    await createExchangeStore(db).accept({
+      id: exchangeId, sender: 'BG-MOI', messageId: `m-${exchangeId}`, type: 'alert', schemaVersion: '1.0', correlationId: 'case-00000003',
+      createdAt: '2026-11-20T08:00:00Z', acceptedAt: new Date(), envelope: { id: exchangeId }, envelopeDigest: 'sha256:0', seal: 'h..s', requestDigest: 'sha256:2',
+      deliveries: [{ id: deliveryId, recipient: 'BG-SACP', expiresAt: null }], response: { id: exchangeId } as never, actor: 'participant:BG-MOI', auditDetails: {},
+    });
+    for (const status of ['queued', 'delivering', 'retrying', 'delivering', 'delivered']) await db.query('UPDATE deliveries SET status = $2 WHERE id = $1', [deliveryId, status]);
+    const { rows } = await db.query<{ actor: string; action: string; details: unknown }>('SELECT actor, action, details FROM audit_log WHERE exchange_id = $1 ORDER BY seq', [exchangeId]);
+    expect(rows).toEqual([
+      { actor: 'participant:BG-MOI', action: 'exchange.accepted', details: {} },
+      { actor: 'gateway', action: 'delivery.delivered', details: { deliveryId, recipient: 'BG-SACP' } },
+    ]);
   });
 });

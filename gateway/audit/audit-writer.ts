@@ -1,7 +1,10 @@
 /**
  * The one writer of the audit log: every entry is appended through this module, inside the
  * statement or transaction of the change it records, and only when that change happened.
- * Entries hold ids, codes and reasons typed by operators; never payloads.
+ * (One exception, by design: a delivery's outcome is written by the database's trigger on
+ * its status, migration 019, so no status change can escape it.) Entries hold ids, codes
+ * and reasons typed by operators; never payloads. The chainer (`audit-log.ts`) then puts
+ * each in the tamper-evident tree.
  */
 import type { Queryable } from '../store/database.ts';
 
@@ -9,7 +12,11 @@ import type { Queryable } from '../store/database.ts';
 export const AUDIT_ACTIONS = [
   'exchange.accepted',
   'exchange.cancelled',
+  'delivery.delivered',
   'delivery.acknowledged',
+  'delivery.failed',
+  'delivery.withheld',
+  'delivery.expired',
   'dead-letter.retried',
   'dead-letter.discarded',
   'webhook.registered',

@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -81,6 +81,17 @@ export const CONFIG_SCHEMA = {
         caKeyPassphraseFile: { type: 'string', description: 'A file holding the passphrase of an encrypted CA key.' },
         sealCertFile: { type: 'string', description: 'The gateway\'s seal certificate: signs seals and acceptance receipts.' },
         sealKeyFile: { type: 'string' },
+      },
+    },
+    audit: {
+      type: 'object',
+      description: 'The tamper-evident audit log (docs/audit.md).',
+      additionalProperties: false,
+      default: {},
+      required: ['chainIntervalMs', 'checkpointIntervalMs'],
+      properties: {
+        chainIntervalMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1000, description: 'How often new entries are chained into the tree: the most the log lags the changes it records.' },
+        checkpointIntervalMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'A signed checkpoint at most this often, when the log grew.' },
       },
     },
     trust: {

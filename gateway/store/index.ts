@@ -18,5 +18,7 @@ export { createReviewStore } from './review-store.ts';
 export type { ReviewStore, ExemptionReviewRow } from './review-store.ts';
 export { createParticipantStore } from './participant-store.ts';
 export type { ParticipantStore, ParticipantRow } from './participant-store.ts';
+export { createAuditStore } from './audit-store.ts';
+export type { AuditStore, AuditFilter, ChainedRow, CheckpointRow, SearchedEntry } from './audit-store.ts';
 export { createOverviewStore } from './overview-store.ts';
 export type { OverviewStore, OverviewFigures } from './overview-store.ts';

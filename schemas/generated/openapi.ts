@@ -533,6 +533,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log's signed checkpoints
+         * @description Any authenticated caller. Newest first. Each checkpoint is the size and RFC 9162 root
+         *     hash of the audit log's Merkle tree at a moment, signed by the gateway's seal key
+         *     (compact JWS, payload the RFC 8785 JSON of `{gateway, treeSize, rootHash, issuedAt}`).
+         *     A new one is signed every `audit.checkpointIntervalMs` when the log grew. Keep the
+         *     ones you are given: a consistency proof from one you hold shows that nothing logged
+         *     before it was changed since (docs/verify.md).
+         */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proof that a later checkpoint extends an earlier one
+         * @description Any authenticated caller. The RFC 9162 consistency proof from the checkpoint of
+         *     `from` entries to that of `to` entries (default: the latest).
+         */
+        get: operations["getAuditConsistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit log
+         * @description Auditor role: any filter. A participant system may list the entries of an exchange
+         *     it sent (all of them) or received (those about its own delivery or made by it) with
+         *     `exchangeId`. Oldest first; each entry once chained with its position and its
+         *     inclusion proof against the latest checkpoint. `participant` finds entries made by
+         *     that participant's systems, naming it, or about exchanges it sent or received.
+         */
+        get: operations["searchAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/entries/{seq}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One audit entry with its proof
+         * @description Auditor role, or a participant system the entry concerns (as for the search).
+         */
+        get: operations["getAuditEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/entries/{seq}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proof that an entry is in the log
+         * @description Auditor role, or a participant system the entry concerns. The RFC 9162 inclusion
+         *     proof of the entry against the checkpoint of `checkpoint` entries (default: the
+         *     latest). `409 GW_AUDIT_NOT_YET_LOGGED` (retry after `Retry-After`) while the entry
+         *     waits to be chained or for the next checkpoint.
+         */
+        get: operations["getAuditInclusionProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log in tree order, for verification
+         * @description Auditor role. Every chained entry from `start` (a position in the tree), with its
+         *     stored leaf and chain hashes; `entry` is missing when the row is gone from the store.
+         *     `npm run rg -- audit verify` reads the whole log this way and checks it against every
+         *     checkpoint.
+         */
+        get: operations["readAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1033,7 +1169,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1446,6 +1582,101 @@ export interface components {
                 /** Format: date-time */
                 validUntil: string;
             };
+        };
+        /**
+         * @description What an audit entry records.
+         * @enum {string}
+         */
+        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated";
+        /**
+         * @description One audit entry. Its leaf in the Merkle tree is SHA-256(0x00 || the RFC 8785 JSON of
+         *     exactly these six members). No personal data: ids, codes and reasons only.
+         */
+        AuditEntry: {
+            /** @description The entry's number, in the order entries were written. */
+            seq: number;
+            /** @description RFC 3339 UTC to the microsecond, `2026-12-03T18:11:37.123456Z`. */
+            at: string;
+            /** @description Who did it - `participant:<id>`, `adapter:<name>@<id>`, `admin:<name>`, `peer:<gateway>`, `gateway`. */
+            actor: string;
+            /** @description One of AuditAction (a verifier must accept an action it does not know). */
+            action: string;
+            /** Format: uuid */
+            exchangeId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Base64 SHA-256 hashes of the proof (RFC 9162). */
+        AuditProofPath: string[];
+        AuditItem: {
+            entry: components["schemas"]["AuditEntry"];
+            /** @description The entry's leaf index in the tree; absent while it waits to be chained. */
+            position?: number;
+            /** @description The inclusion proof against the latest checkpoint (absent until a checkpoint covers the entry). */
+            proof?: {
+                /** Format: byte */
+                leafHash: string;
+                treeSize: number;
+                path: components["schemas"]["AuditProofPath"];
+            };
+        };
+        AuditEntryPage: {
+            items: components["schemas"]["AuditItem"][];
+            /** @description The `after` of the next page; absent on the last. */
+            next?: number;
+        };
+        AuditCheckpoint: {
+            treeSize: number;
+            /**
+             * Format: byte
+             * @description Base64 SHA-256 root of the tree of the first `treeSize` entries.
+             */
+            rootHash: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @description Compact JWS (RS256, x5c, sigT, typ `audit-checkpoint`) by the seal key over the RFC 8785 JSON of {gateway, treeSize, rootHash, issuedAt}. */
+            checkpoint: string;
+        };
+        AuditCheckpointList: {
+            items: components["schemas"]["AuditCheckpoint"][];
+        };
+        AuditInclusionProof: {
+            seq: number;
+            position: number;
+            /** Format: byte */
+            leafHash: string;
+            treeSize: number;
+            /** Format: byte */
+            rootHash: string;
+            path: components["schemas"]["AuditProofPath"];
+            /** @description The signed checkpoint the proof is against. */
+            checkpoint: string;
+        };
+        AuditConsistencyProof: {
+            from: components["schemas"]["AuditCheckpoint"];
+            to: components["schemas"]["AuditCheckpoint"];
+            path: components["schemas"]["AuditProofPath"];
+        };
+        AuditLogItem: {
+            position: number;
+            seq: number;
+            /**
+             * Format: byte
+             * @description The stored leaf hash.
+             */
+            leafHash: string;
+            /**
+             * Format: byte
+             * @description SHA-256(previous chainHash || leafHash), 32 zero bytes before the first.
+             */
+            chainHash: string;
+            entry?: components["schemas"]["AuditEntry"];
+        };
+        AuditLogPage: {
+            items: components["schemas"]["AuditLogItem"][];
+            /** @description The `start` of the next page; absent on the last. */
+            next?: number;
         };
         Overview: {
             /** Format: date-time */
@@ -2070,6 +2301,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Not yet in the audit log's tree or its latest checkpoint (retry after Retry-After), or not in the checkpoint asked for. */
+        NotYetLogged: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The same messageId was already used by this sender for a different body. */
         Conflict: {
             headers: {
@@ -2129,6 +2369,7 @@ export interface components {
         };
     };
     parameters: {
+        AuditSeq: number;
         ConsentId: string;
         /** @description Certificate serial number, hex. */
         Serial: string;
@@ -2974,6 +3215,177 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                /** @description Only checkpoints of smaller trees (the next page). */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    getAuditConsistency: {
+        parameters: {
+            query: {
+                from: number;
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Both checkpoints and the proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditConsistencyProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotYetLogged"];
+        };
+    };
+    searchAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Entries at or after this time. */
+                from?: string;
+                /** @description Entries before this time. */
+                to?: string;
+                /** @description `participant:BG-MOI`, `adapter:moi@BG-MOI`, `admin:<name>`, `peer:<gateway>` or `gateway`. */
+                actor?: string;
+                action?: components["schemas"]["AuditAction"];
+                exchangeId?: string;
+                participant?: components["schemas"]["ParticipantId"];
+                /** @description Entries after this `seq` (the previous page's `next`). */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getAuditEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                seq: components["parameters"]["AuditSeq"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getAuditInclusionProof: {
+        parameters: {
+            query?: {
+                /** @description The tree size of the checkpoint to prove against. */
+                checkpoint?: number;
+            };
+            header?: never;
+            path: {
+                seq: components["parameters"]["AuditSeq"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditInclusionProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotYetLogged"];
+        };
+    };
+    readAuditLog: {
+        parameters: {
+            query?: {
+                start?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getMe: {
