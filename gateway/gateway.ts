@@ -133,7 +133,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const checkCertificate = createCertificateCheck(registry, new X509Certificate(deps.authority.ca.certPem), trust.isRevoked, peers);
   const pseudonyms = createPseudonymizer(deps.pseudonymKey);
-  const metrics = createMetrics(trust);
+  const audit = createAuditLog({
+    store: createAuditStore(deps.db), sealer: trust.sealer, gatewayName: config.gatewayName, checkpointIntervalMs: config.audit.checkpointIntervalMs,
+  });
+  const metrics = createMetrics(trust, audit);
   const consentStore = createConsentStore(deps.db);
   const exchanges = createExchangeService({
     trust,
@@ -167,9 +170,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
-  });
-  const audit = createAuditLog({
-    store: createAuditStore(deps.db), sealer: trust.sealer, gatewayName: config.gatewayName, checkpointIntervalMs: config.audit.checkpointIntervalMs,
   });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),

@@ -2,6 +2,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CertificateRow } from './store/index.ts';
 import type { TrustService } from './trust/trust-service.ts';
+import type { AuditLog } from './audit/audit-log.ts';
 
 /** The gateway's metrics and what the services record into them. */
 export interface Metrics {
@@ -18,7 +19,7 @@ export interface Metrics {
 }
 
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
-export function createMetrics(trust: TrustService): Metrics {
+export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>): Metrics {
   const registry = new Registry();
   const caseRegistry = new Registry();
   const exemptions = new Counter({
@@ -54,6 +55,24 @@ export function createMetrics(trust: TrustService): Metrics {
       const rows = await expiring();
       this.reset();
       for (const c of rows) this.set({ serial: c.serial, subject_kind: c.subjectKind, subject: c.participant ?? c.name ?? '' }, Math.floor(c.notAfter.getTime() / 1000));
+    },
+  });
+  let lag: ReturnType<AuditLog['lag']> | undefined;
+  const auditLag = () => (lag ??= audit.lag().finally(() => setImmediate(() => (lag = undefined))));
+  new Gauge({
+    name: 'rg_audit_entries_pending',
+    help: 'Audit entries recorded but not yet chained into the tamper-evident tree (the relay chains them every audit.chainIntervalMs).',
+    registers: [registry],
+    async collect() {
+      this.set((await auditLag()).pending);
+    },
+  });
+  new Gauge({
+    name: 'rg_audit_chain_lag_seconds',
+    help: 'How long the oldest audit entry not yet chained has waited; grows when no relay chains the log.',
+    registers: [registry],
+    async collect() {
+      this.set((await auditLag()).oldestMs / 1000);
     },
   });
   const polls = new Gauge({

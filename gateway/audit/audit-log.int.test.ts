@@ -3,7 +3,11 @@
  * checked by an implementation written here from RFC 6962's definitions (not the gateway's
  * verifier), edits behind the triggers' back found and named, two processes chaining at once.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compactVerify, importX509 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog, type AuditLogItem } from '../../clients/index.ts';
@@ -228,6 +232,45 @@ describe('the tamper-evident audit log', () => {
     expect((await verify()).ok).toBe(true);
   });
 
+  it('verifies with the documented procedure (openssl and Python), and fails it for a changed entry', async () => {
+    const doc = readFileSync(new URL('../../docs/verify.md', import.meta.url), 'utf8').split('## The audit log')[1]!;
+    const script = doc.match(/```python\n([\s\S]*?)```/)![1]!;
+    const procedure = doc.match(/```sh\n([\s\S]*?)```/)![1]!;
+    const run = (files: Record<string, string>) => {
+      const folder = mkdtempSync(join(tmpdir(), 'rg-audit-log-'));
+      const trust = { 'ca.pem': pki.ca.certPem, 'crl.pem': crl, 'audit_check.py': script };
+      for (const [name, content] of Object.entries({ ...trust, ...files })) writeFileSync(join(folder, name), content);
+      const ran = spawnSync('bash', ['-euo', 'pipefail', '-c', procedure], { cwd: folder, encoding: 'utf8' });
+      return { ok: ran.status === 0, output: `${ran.stdout}${ran.stderr}` };
+    };
+    const crl = (await gw.as().get('/v1/crl?format=pem')).text;
+    const signed = await checkpoints();
+    const items = await log();
+    const exported = (list: AuditLogItem[]) => [...signed.map((checkpoint) => JSON.stringify({ checkpoint })), ...list.map((item) => JSON.stringify({ item }))].join('\n');
+
+    const whole = run({ 'audit.jsonl': exported(items) });
+    expect(whole.output).toContain(`audit log verified: ${items.length} entries, chain and roots match`);
+    expect(whole.output.match(/Verified OK/g)).toHaveLength(signed.length);
+    expect(whole.ok).toBe(true);
+
+    const changed = structuredClone(items);
+    changed[3]!.entry!.details = { deliveries: ['d-forged'] };
+    const tampered = run({ 'audit.jsonl': exported(changed) });
+    expect(tampered.output).toContain(`entry ${items[3]!.seq} at position 3 was changed`);
+    expect(tampered.output).toContain(`the checkpoint of ${signed[0]!.treeSize} entries does not match the log`);
+    expect(tampered.ok).toBe(false);
+
+    const entry = (await auditor().get(`/v1/audit/entries/${acceptedSeq}`)).text;
+    const proof = (await auditor().get(`/v1/audit/entries/${acceptedSeq}/proof?checkpoint=${signed[1]!.treeSize}`)).text;
+    const proved = run({ 'entry.json': entry, 'proof.json': proof });
+    expect(proved.output).toContain('entry entry.json is in the signed tree');
+    expect(proved.output).toContain('Verified OK');
+    expect(proved.ok).toBe(true);
+    const forged = run({ 'entry.json': entry.replace('exchange.accepted', 'exchange.cancelled'), 'proof.json': proof });
+    expect(forged.output).toContain('the entry does not match the proof');
+    expect(forged.ok).toBe(false);
+  });
+
   it('lets an agency prove its own exchange is logged, and nobody else see it', async () => {
     const sender = await moi().get(`/v1/audit/entries?exchangeId=${exchangeId}`);
     expect(sender.status, sender.text).toBe(200);
@@ -250,10 +293,12 @@ describe('the tamper-evident audit log', () => {
     const seq = rows[0]!.seq;
     const waiting = await auditor().get(`/v1/audit/entries/${seq}/proof`);
     expect([waiting.status, waiting.body.code, waiting.body.retryable, waiting.headers['retry-after']]).toEqual([409, 'GW_AUDIT_NOT_YET_LOGGED', true, '5']);
+    expect((await gw.as().get('/metrics')).text).toMatch(/^rg_audit_entries_pending 1$/m);
     const searched = (await auditor().get('/v1/audit/entries?action=webhook.removed')).body.items;
     expect(searched.at(-1)).toEqual({ entry: expect.objectContaining({ seq: Number(seq), details: { webhookId: 'w-late' } }) });
 
     await gw.gateway.audit.maintain(); // chained, but the next checkpoint is not due yet
+    expect((await gw.as().get('/metrics')).text).toMatch(/^rg_audit_entries_pending 0$/m);
     const unsigned = await auditor().get(`/v1/audit/entries/${seq}/proof`);
     expect([unsigned.status, unsigned.body.code, unsigned.headers['retry-after']]).toEqual([409, 'GW_AUDIT_NOT_YET_LOGGED', '60']);
     const smallest = (await checkpoints()).at(-1)!.treeSize;
