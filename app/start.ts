@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientTls } from '../adapters/index.ts';
 import { createAdapterBuilder, deliveryPlan } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
-import { auditChaining, resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
+import { auditChaining, retentionPurge, resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
 import { ADAPTER_CATALOGUE, loadAppConfig } from './config.ts';
@@ -145,7 +145,9 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         db, logger, redisUrl: redis.url, clientTls, plan: deliveryPlan(config, gateway.registry, overrides),
         ...(builder ? { buildAdapter: builder.build } : {}),
         peers: { peers, sealer: gateway.trust.sealer },
-        jobs: [trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs)],
+        jobs: [
+          trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs), retentionPurge(gateway.retention, config.retention.purgeIntervalMs),
+        ],
       });
       const started = queues;
       shutdown.queues = () => started.stop();

@@ -35,13 +35,15 @@ import { peerRoutes } from './http/routes/peer.ts';
 import { meRoutes } from './http/routes/me.ts';
 import { consoleRoutes } from './http/routes/console.ts';
 import { auditRoutes } from './http/routes/audit.ts';
+import { retentionRoutes } from './http/routes/retention.ts';
+import { createRetention, type Retention } from './retention/retention.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createAuditStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createAuditStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -91,6 +93,8 @@ export interface Gateway {
   readonly consents: ConsentService;
   /** The tamper-evident audit log; the `relay` role's periodic job chains and checkpoints it. */
   readonly audit: AuditLog;
+  /** Purging payloads that are due, and legal holds; the `relay` role's periodic job runs the purge. */
+  readonly retention: Retention;
   /** Who takes part, as the store says now; the queues follow its changes. */
   readonly registry: LiveParticipantRegistry;
   /**
@@ -171,6 +175,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
+  const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
   });
@@ -232,6 +237,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
   v1.use(auditRoutes(audit, deps.validators));
+  v1.use(retentionRoutes(retention, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
   if (deps.consoleRoot) app.use(consoleRoutes(checkCertificate, deps.consoleRoot));
@@ -268,6 +274,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     trust,
     consents,
     audit,
+    retention,
     registry,
     checkCertificate,
     start,

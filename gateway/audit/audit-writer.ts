@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS = [
   'participant.delivery-changed',
   'participant.suspended',
   'participant.reinstated',
+  'retention.purged',
+  'legal-hold.placed',
+  'legal-hold.released',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

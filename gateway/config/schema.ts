@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'retention', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -92,6 +92,31 @@ export const CONFIG_SCHEMA = {
       properties: {
         chainIntervalMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1000, description: 'How often new entries are chained into the tree: the most the log lags the changes it records.' },
         checkpointIntervalMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'A signed checkpoint at most this often, when the log grew.' },
+      },
+    },
+    retention: {
+      type: 'object',
+      description: 'How long payloads are kept (docs/audit.md#retention).',
+      additionalProperties: false,
+      default: {},
+      required: ['payloadDays', 'purgeIntervalMs'],
+      properties: {
+        payloadDays: {
+          type: 'object',
+          description: 'Days after an exchange\'s last delivery finished before its payload is purged, per message type; `default` for the types not named.',
+          additionalProperties: false,
+          default: {},
+          required: ['default'],
+          properties: {
+            default: { type: 'integer', minimum: 1, maximum: 36_500, default: 90 },
+            alert: { type: 'integer', minimum: 1, maximum: 36_500 },
+            referral: { type: 'integer', minimum: 1, maximum: 36_500 },
+            'referral-response': { type: 'integer', minimum: 1, maximum: 36_500 },
+            'case-transfer': { type: 'integer', minimum: 1, maximum: 36_500 },
+            'case-update': { type: 'integer', minimum: 1, maximum: 36_500 },
+          },
+        },
+        purgeIntervalMs: { type: 'integer', minimum: 60_000, maximum: 86_400_000, default: 3_600_000, description: 'How often the relay purges what is due.' },
       },
     },
     trust: {

@@ -93,6 +93,7 @@ interface ExchangeRow {
   envelope_digest: string;
   seal: string | null;
   sender_signature: string | null;
+  purged_at: Date | null;
 }
 
 interface DeliveryRow {
@@ -106,7 +107,7 @@ interface DeliveryRow {
 }
 
 const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
-  recipients, created_at, accepted_at, envelope_digest`;
+  recipients, created_at, accepted_at, envelope_digest, purged_at`;
 /** One exchange also shows its seal and the sender's signature (a few kB each, so not in lists). */
 const EXCHANGE_COLUMNS = `${LIST_COLUMNS}, seal, sender_signature`;
 
@@ -201,8 +202,8 @@ WITH claim AS (
   VALUES ($2, $3, $15, $1, $16::jsonb) ON CONFLICT DO NOTHING RETURNING exchange_id
 ), exchange AS (
   INSERT INTO exchanges (id, sender, message_id, type, schema_version, correlation_id, in_reply_to, recipients,
-                         created_at, accepted_at, envelope, envelope_digest, legal_basis, seal, sender_signature)
-  SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21 FROM claim
+                         created_at, accepted_at, envelope, envelope_digest, legal_basis, seal, sender_signature, subject)
+  SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21, $11::jsonb #>> '{payload,subject,pseudonym}' FROM claim
   RETURNING id
 ), delivery AS (
   INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at, consent_id,
@@ -256,6 +257,7 @@ function toExchange(row: ExchangeRow, deliveries: Delivery[]): StoredExchange {
     envelopeDigest: row.envelope_digest,
     ...(row.seal ? { seal: row.seal } : {}),
     ...(row.sender_signature ? { senderSignature: row.sender_signature } : {}),
+    ...(row.purged_at ? { purgedAt: new Date(row.purged_at).toISOString() } : {}),
     deliveries,
   };
 }

@@ -20,5 +20,7 @@ export { createParticipantStore } from './participant-store.ts';
 export type { ParticipantStore, ParticipantRow } from './participant-store.ts';
 export { createAuditStore } from './audit-store.ts';
 export type { AuditStore, AuditFilter, ChainedRow, CheckpointRow, SearchedEntry } from './audit-store.ts';
+export { createRetentionStore } from './retention-store.ts';
+export type { RetentionStore, PurgePolicy, LegalHoldRow } from './retention-store.ts';
 export { createOverviewStore } from './overview-store.ts';
 export type { OverviewStore, OverviewFigures } from './overview-store.ts';

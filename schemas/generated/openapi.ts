@@ -425,6 +425,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Legal holds on case threads
+         * @description Auditor or operator role. Newest first; `active=false` lists released ones.
+         */
+        get: operations["listLegalHolds"];
+        put?: never;
+        /**
+         * Stop purging a case thread
+         * @description Auditor role. While the hold is in force no payload of the case thread's exchanges is
+         *     purged, however old (a court, prosecutor or inspectorate needs them). Audited
+         *     (`legal-hold.placed`). `409 GW_LEGAL_HOLD_EXISTS` when one is in force already.
+         */
+        post: operations["placeLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/legal-holds/{holdId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a legal hold
+         * @description Auditor role. Purging resumes at the next run for exchanges already due. Audited (`legal-hold.released`).
+         */
+        post: operations["releaseLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/participants": {
         parameters: {
             query?: never;
@@ -1169,7 +1215,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1319,6 +1365,11 @@ export interface components {
             seal?: components["schemas"]["DetachedJws"];
             /** @description The sender's own signature over the canonical JSON of what it submitted (without `id`), when it signed. */
             senderSignature?: components["schemas"]["DetachedJws"];
+            /**
+             * Format: date-time
+             * @description When the payload was purged under the retention policy (docs/audit.md); the history, digests, seal and receipts remain.
+             */
+            purgedAt?: string;
             /** @description All deliveries for the sender and administrators; only its own for a recipient. */
             deliveries: components["schemas"]["Delivery"][];
         };
@@ -1587,7 +1638,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated";
+        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released";
         /**
          * @description One audit entry. Its leaf in the Merkle tree is SHA-256(0x00 || the RFC 8785 JSON of
          *     exactly these six members). No personal data: ids, codes and reasons only.
@@ -1677,6 +1728,31 @@ export interface components {
             items: components["schemas"]["AuditLogItem"][];
             /** @description The `start` of the next page; absent on the last. */
             next?: number;
+        };
+        LegalHoldRequest: {
+            correlationId: components["schemas"]["CorrelationId"];
+            /** @description Why (e.g. the court's case number); no personal data. */
+            reason: string;
+        };
+        LegalHoldRelease: {
+            /** @description Why (e.g. the proceedings closed); no personal data. */
+            reason: string;
+        };
+        LegalHold: {
+            /** Format: uuid */
+            id: string;
+            correlationId: components["schemas"]["CorrelationId"];
+            reason: string;
+            /** Format: date-time */
+            placedAt: string;
+            placedBy: string;
+            /** Format: date-time */
+            releasedAt?: string;
+            releasedBy?: string;
+            releaseReason?: string;
+        };
+        LegalHoldList: {
+            items: components["schemas"]["LegalHold"][];
         };
         Overview: {
             /** Format: date-time */
@@ -3005,6 +3081,94 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listLegalHolds: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                correlationId?: components["schemas"]["CorrelationId"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The holds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    placeLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalHoldRequest"];
+            };
+        };
+        responses: {
+            /** @description The hold, in force from now. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    releaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                holdId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalHoldRelease"];
+            };
+        };
+        responses: {
+            /** @description The released hold. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listAdminParticipants: {

@@ -1,0 +1,154 @@
+/**
+ * Retention on the whole system (PostgreSQL, Redis, a recipient over HTTPS): payloads are
+ * purged once due — the clock moved, not waited for — from every table, Redis and the logs,
+ * while the history, seal, receipts and audit proofs still verify; a legal hold stops it.
+ */
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { compactVerify, flattenedVerify, importX509 } from 'jose';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog, readAuditLog, createReferralClient } from '../../clients/index.ts';
+import { canonicalize } from '../../schemas/index.ts';
+import { freshExample } from '../../testing/test-gateway.ts';
+import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
+
+const DAY = 86_400_000;
+
+describe('retention', () => {
+  const logs: string[] = [];
+  let system: TestSystem;
+  const admin = () => system.as('gateway-admin');
+  /** A phone number nobody else has: found wherever a copy of the payload is left. */
+  const canary = `+35988${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
+  const later = (days: number) => new Date(Date.now() + days * DAY);
+
+  const submit = async (change: (message: any) => void = () => {}) => {
+    const message = freshExample('Referral');
+    message.payload.subject.contact.phone = canary;
+    change(message);
+    const accepted = await system.as(message.sender).post('/v1/exchanges', message);
+    expect(accepted.status, accepted.text).toBe(202);
+    return { ...accepted.body, message };
+  };
+  /** Every table of the store, and every key of Redis, that holds `text`. */
+  const holding = async (text: string) => {
+    const { rows: tables } = await system.running.db.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+    const found: string[] = [];
+    for (const { name } of tables) {
+      const { rows } = await system.running.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}" t WHERE t::text LIKE $1`, [`%${text}%`]);
+      if (rows[0]!.n > 0) found.push(name);
+    }
+    const redis = new Redis(system.redis.url);
+    try {
+      for (const key of await redis.keys('*')) {
+        const dumped = await redis.dump(key);
+        if (dumped?.includes(text)) found.push(`redis:${key}`);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    return found;
+  };
+
+  beforeAll(async () => {
+    system = await startTestSystem({
+      overrides: { retention: { payloadDays: { default: 30, referral: 60 } }, audit: { checkpointIntervalMs: 3_600_000 } },
+      logs: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }),
+    });
+  });
+  afterAll(() => system?.close());
+
+  it('purges a finished exchange once due, from every table and Redis, and keeps its history, seal, receipts and proofs verifiable', async () => {
+    const exchange = await submit();
+    const tracked = await system.settle(exchange.id, 'BG-NCCTHB', ['acknowledged']);
+    expect(await holding(canary)).toContain('exchanges'); // the scan finds a copy while there is one
+
+    // Not yet: 59 days after the delivery finished is inside the referral's 60.
+    expect(await system.running.gateway.retention.purgeDue(later(59))).toEqual({ purged: 0 });
+    expect((await system.track(exchange.id, 'BG-NCCTHB')).purgedAt).toBeUndefined();
+    const { purged } = await system.running.gateway.retention.purgeDue(later(61));
+    expect(purged).toBeGreaterThanOrEqual(1);
+
+    expect(await holding(canary)).toEqual([]);
+    expect(logs.join('')).not.toContain(canary);
+    const after = await system.track(exchange.id, 'BG-NCCTHB');
+    expect(after.purgedAt).toEqual(expect.any(String));
+    expect(after.deliveries[0].history.map((h: { status: string }) => h.status)).toEqual(tracked.deliveries[0].history.map((h: { status: string }) => h.status));
+    expect(after).toMatchObject({ envelopeDigest: tracked.envelopeDigest, seal: tracked.seal });
+
+    // The evidence still holds: the seal over the envelope the recipient keeps, the gateway's
+    // acceptance receipt and the recipient's receipt over the same digest.
+    const ca = new X509Certificate(readCa());
+    const received = system.agency('BG-NGO-ANIMUS').received.get(`BG-NCCTHB/${exchange.messageId}`)!;
+    const [protectedHeader, , signature] = after.seal.split('.');
+    const sealKey = await importX509(new X509Certificate(Buffer.from(JSON.parse(Buffer.from(protectedHeader, 'base64url').toString()).x5c[0], 'base64')).toString(), 'RS256');
+    await flattenedVerify({ protected: protectedHeader, payload: Buffer.from(canonicalize(received)).toString('base64url'), signature }, sealKey);
+    for (const receipt of [exchange.acceptanceReceipt, after.deliveries[0].receipt]) {
+      const header = JSON.parse(Buffer.from(receipt.split('.')[0], 'base64url').toString()) as { x5c: string[] };
+      const signer = new X509Certificate(Buffer.from(header.x5c[0]!, 'base64'));
+      expect(signer.checkIssued(ca) && signer.verify(ca.publicKey)).toBe(true);
+      const { payload } = await compactVerify(receipt, await importX509(signer.toString(), 'RS256'));
+      expect(JSON.parse(Buffer.from(payload).toString()).envelopeDigest).toBe(after.envelopeDigest);
+    }
+    // The purge is in the audit log, and the log still verifies.
+    await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+    const entries = (await admin().get(`/v1/audit/entries?exchangeId=${exchange.id}`)).body.items.map((i: { entry: { action: string; details: unknown } }) => i.entry);
+    // (`delivery.delivered` comes first unless the recipient's receipt overtook the worker's own record.)
+    expect(entries.map((e: { action: string }) => e.action).filter((a: string) => a !== 'delivery.delivered')).toEqual(['exchange.accepted', 'delivery.acknowledged', 'retention.purged']);
+    expect(entries.at(-1).details).toEqual({ type: 'referral', payloadDays: 60, finishedAt: expect.any(String) });
+    const client = auditorClient();
+    try {
+      expect((await verifyAuditLog({ ...(await readAuditLog(client)), caPem: readCa() })).ok).toBe(true);
+    } finally {
+      await client.close();
+    }
+    // Purged once.
+    expect((await system.running.gateway.retention.purgeDue(later(400))).purged).toBe(0);
+  });
+
+  it('keeps a delivery still under way, and a case thread under legal hold until the hold is released', async () => {
+    const shelter = system.agency('BG-NGO-ANIMUS');
+    shelter.behave({ fail: { status: 503 } });
+    const waiting = await submit((m) => (m.correlationId = 'case-2026-BG-9001'));
+    await system.settle(waiting.id, 'BG-NCCTHB', ['retrying']);
+    shelter.behave({});
+    const held = await submit((m) => (m.correlationId = 'case-2026-BG-9002'));
+    await system.settle(held.id, 'BG-NCCTHB', ['acknowledged']);
+    await system.settle(waiting.id, 'BG-NCCTHB', ['acknowledged']);
+
+    const refused = await system.as('BG-NCCTHB').post('/v1/admin/legal-holds', { correlationId: 'case-2026-BG-9002', reason: 'Sofia City Court, case 1234/2026' });
+    expect(refused.body.code).toBe('GW_ROLE_REQUIRED');
+    const hold = await admin().post('/v1/admin/legal-holds', { correlationId: 'case-2026-BG-9002', reason: 'Sofia City Court, case 1234/2026' });
+    expect(hold.status, hold.text).toBe(201);
+    expect(hold.body).toMatchObject({ correlationId: 'case-2026-BG-9002', placedBy: 'admin:gateway-admin' });
+    const twice = await admin().post('/v1/admin/legal-holds', { correlationId: 'case-2026-BG-9002', reason: 'again' });
+    expect([twice.status, twice.body.code]).toEqual([409, 'GW_LEGAL_HOLD_EXISTS']);
+    expect((await admin().get('/v1/admin/legal-holds')).body.items.map((h: { id: string }) => h.id)).toContain(hold.body.id);
+
+    await system.running.gateway.retention.purgeDue(later(1000));
+    expect((await system.track(held.id, 'BG-NCCTHB')).purgedAt).toBeUndefined();
+    expect((await system.track(waiting.id, 'BG-NCCTHB')).purgedAt).toEqual(expect.any(String));
+
+    const released = await admin().post(`/v1/admin/legal-holds/${hold.body.id}/release`, { reason: 'Proceedings closed' });
+    expect(released.status, released.text).toBe(200);
+    expect(released.body).toMatchObject({ releasedBy: 'admin:gateway-admin', releaseReason: 'Proceedings closed' });
+    const again = await admin().post(`/v1/admin/legal-holds/${hold.body.id}/release`, { reason: 'Proceedings closed' });
+    expect([again.status, again.body.code]).toEqual([409, 'GW_LEGAL_HOLD_RELEASED']);
+    expect((await admin().post('/v1/admin/legal-holds/6f1c2b8e-0000-4000-8000-000000000000/release', { reason: 'none' })).body.code).toBe('GW_LEGAL_HOLD_NOT_FOUND');
+    await system.running.gateway.retention.purgeDue(later(1000));
+    expect((await system.track(held.id, 'BG-NCCTHB')).purgedAt).toEqual(expect.any(String));
+    expect(await holding(canary)).toEqual([]);
+    const { rows } = await system.running.db.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'legal-hold.%' ORDER BY seq");
+    expect(rows.map((r) => r.action)).toEqual(['legal-hold.placed', 'legal-hold.released']);
+  });
+
+  function readCa(): string {
+    return readFileSync(`${system.running.devCertsDir}/ca.pem`, 'utf8');
+  }
+  function auditorClient() {
+    const dir = `${system.running.devCertsDir}/clients`;
+    return createReferralClient({ baseUrl: system.running.url.replace('127.0.0.1', 'localhost'), credentials: { caFile: `${system.running.devCertsDir}/ca.pem`, certFile: `${dir}/gateway-admin.pem`, keyFile: `${dir}/gateway-admin-key.pem` } });
+  }
+});
