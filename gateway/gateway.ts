@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
-import { buildCategoryMaps, type Contract, type DeliverySettings, type Validators } from '../schemas/index.ts';
+import { buildCategoryMaps, categoriesPresent, type Contract, type DeliverySettings, type Validators } from '../schemas/index.ts';
 import { policyWith, type AdapterCatalogue, type Config } from './config/config.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createStatusFeed } from './deliveries/status-feed.ts';
@@ -37,13 +37,14 @@ import { consoleRoutes } from './http/routes/console.ts';
 import { auditRoutes } from './http/routes/audit.ts';
 import { retentionRoutes } from './http/routes/retention.ts';
 import { createRetention, type Retention } from './retention/retention.ts';
+import { createSubjectAccess } from './audit/subject-access.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createAuditStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createAuditStore, createDisclosureStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -142,6 +143,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   const metrics = createMetrics(trust, audit);
   const consentStore = createConsentStore(deps.db);
+  const categoryMaps = buildCategoryMaps(deps.contract.document);
   const exchanges = createExchangeService({
     trust,
     pseudonyms,
@@ -149,7 +151,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     childProtection: config.childProtectionParticipant,
     consents: consentStore,
     exemptionCategories: config.exemptionCategories,
-    categoryMaps: buildCategoryMaps(deps.contract.document),
+    categoryMaps,
     onExemption: metrics.exemptionInvoked,
     onDoubtfulExemption: metrics.exemptionFlagged,
     store: exchangeStore,
@@ -175,7 +177,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
-  const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention });
+  const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention, categoriesOf: (document) => categoriesPresent(document, categoryMaps) });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
   });
@@ -236,7 +238,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(participantRoutes(registry, createParticipantAdmin({ store: participantStore, registry, validators: deps.validators, adapters: deps.adapters }), deps.validators));
   v1.use(certificateRoutes(trust, deps.validators));
   v1.use(consentRoutes(consents, deps.validators));
-  v1.use(auditRoutes(audit, deps.validators));
+  const subjectAccess = createSubjectAccess({
+    store: createDisclosureStore(deps.db), sameSubject: (p) => consentStore.sameSubject(p),
+    consents: (caller, subject) => consents.bySubject(caller, subject, 1000), categoriesOf: (document) => categoriesPresent(document, categoryMaps),
+  });
+  v1.use(auditRoutes(audit, subjectAccess, deps.validators));
   v1.use(retentionRoutes(retention, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);

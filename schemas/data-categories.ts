@@ -134,6 +134,14 @@ function removeAt(node: unknown, steps: string[]): void {
   else removeAt(record[step], rest);
 }
 
+/** The data categories `document` (an envelope or a recipient's copy) carries, in the contract's order. */
+export function categoriesPresent(document: { type: string }, maps: Record<string, CategoryMap>): DataCategory[] {
+  const map = maps[document.type];
+  if (!map) throw new RangeError(`categoriesPresent: no category map for type ${document.type}`);
+  const present = new Set(map.fields.filter((field) => fieldPresent(document, field.path)).map((field) => field.category));
+  return DATA_CATEGORIES.filter((c) => present.has(c));
+}
+
 /** Whether anything sits at a category-map `path` in `document` (a `*` step goes into every array item). */
 export function fieldPresent(document: unknown, path: string): boolean {
   const walk = (node: unknown, steps: string[]): boolean => {

@@ -5,7 +5,7 @@ export { loadContract, listOperations, CONTRACT_PATH } from './contract.ts';
 export type { Contract, OpenApiDocument, OpenApiOperation, SchemaNode } from './contract.ts';
 export { createValidators, sharedContract } from './validators.ts';
 export type { Check, Validators, Violation } from './validators.ts';
-export { buildCategoryMaps, DATA_CATEGORIES, fieldPresent, projectEnvelope } from './data-categories.ts';
+export { buildCategoryMaps, categoriesPresent, DATA_CATEGORIES, fieldPresent, projectEnvelope } from './data-categories.ts';
 export type { CategoryMap, CategorisedField, DataCategory, Projection } from './data-categories.ts';
 export { canonicalize, canonicalDigest, textDigest } from './canonical-json.ts';
 export { isUuid } from './ids.ts';

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'retention.purged',
   'legal-hold.placed',
   'legal-hold.released',
+  'subject-access.reported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -65,6 +65,21 @@ describe('retention', () => {
     const tracked = await system.settle(exchange.id, 'BG-NCCTHB', ['acknowledged']);
     expect(await holding(canary)).toContain('exchanges'); // the scan finds a copy while there is one
 
+    // The person's subject access report, before the purge…
+    const { pseudonym } = (await admin().post('/v1/pseudonyms', { identity: exchange.message.payload.subject.identity })).body;
+    const report = async () => {
+      const answer = await admin().get(`/v1/audit/subject-access?subject=${encodeURIComponent(pseudonym)}`);
+      expect(answer.status, answer.text).toBe(200);
+      return answer.body.disclosures.find((d: { exchangeId: string }) => d.exchangeId === exchange.id);
+    };
+    const before = await report();
+    expect(before).toEqual({
+      exchangeId: exchange.id, type: 'referral', correlationId: exchange.message.correlationId, sender: 'BG-NCCTHB', acceptedAt: expect.any(String),
+      recipient: 'BG-NGO-ANIMUS', status: 'acknowledged', disclosed: true, disclosedAt: expect.any(String),
+      legalBasis: { basis: 'consent', consentId: exchange.message.legalBasis.consentId },
+      categories: expect.arrayContaining(['identity', 'contact']), withheldCategories: [],
+    });
+
     // Not yet: 59 days after the delivery finished is inside the referral's 60.
     expect(await system.running.gateway.retention.purgeDue(later(59))).toEqual({ purged: 0 });
     expect((await system.track(exchange.id, 'BG-NCCTHB')).purgedAt).toBeUndefined();
@@ -77,6 +92,8 @@ describe('retention', () => {
     expect(after.purgedAt).toEqual(expect.any(String));
     expect(after.deliveries[0].history.map((h: { status: string }) => h.status)).toEqual(tracked.deliveries[0].history.map((h: { status: string }) => h.status));
     expect(after).toMatchObject({ envelopeDigest: tracked.envelopeDigest, seal: tracked.seal });
+    // …and after: the same answer, with the purge.
+    expect(await report()).toEqual({ ...before, purgedAt: after.purgedAt });
 
     // The evidence still holds: the seal over the envelope the recipient keeps, the gateway's
     // acceptance receipt and the recipient's receipt over the same digest.
@@ -106,6 +123,19 @@ describe('retention', () => {
     }
     // Purged once.
     expect((await system.running.gateway.retention.purgeDue(later(400))).purged).toBe(0);
+  });
+
+  it('gives the subject access report to consent officers and auditors only, and audits it without naming the person', async () => {
+    const { pseudonym } = (await admin().post('/v1/pseudonyms', { identity: freshExample('Referral').payload.subject.identity })).body;
+    const refused = await system.as('BG-NCCTHB').get(`/v1/audit/subject-access?subject=${encodeURIComponent(pseudonym)}`);
+    expect([refused.status, refused.body.code]).toEqual([403, 'GW_ROLE_REQUIRED']);
+    expect((await admin().get('/v1/audit/subject-access?subject=not-a-pseudonym')).body.code).toBe('GW_VALIDATION_FAILED');
+    const report = (await admin().get(`/v1/audit/subject-access?subject=${encodeURIComponent(pseudonym)}`)).body;
+    expect(report.pseudonyms).toContain(pseudonym);
+    expect(report.consents.map((c: { id: string }) => c.id)).toContain(freshExample('Referral').legalBasis.consentId);
+    const { rows } = await system.running.db.query<{ actor: string; details: { deliveries: number } }>("SELECT actor, details FROM audit_log WHERE action = 'subject-access.reported' ORDER BY seq DESC LIMIT 1");
+    expect(rows).toEqual([{ actor: 'admin:gateway-admin', details: { deliveries: report.disclosures.length } }]);
+    expect(await holding(pseudonym)).not.toContain('audit_log');
   });
 
   it('keeps a delivery still under way, and a case thread under legal hold until the hold is released', async () => {

@@ -13,7 +13,9 @@ import type { LegalHoldRow, PurgePolicy, RetentionStore } from '../store/retenti
 export interface RetentionDeps {
   store: RetentionStore;
   policy: PurgePolicy;
-  /** Exchanges purged per statement. */
+  /** The data categories a document carries (the contract's category maps). */
+  categoriesOf(document: { type: string }): string[];
+  /** Exchanges purged per transaction. */
   batchSize?: number;
 }
 
@@ -34,7 +36,8 @@ export function createRetention(deps: RetentionDeps): Retention {
   return {
     async purgeDue(now = new Date()) {
       let purged = 0;
-      for (let ids = await deps.store.purge(now, deps.policy, batch); ids.length > 0; ids = await deps.store.purge(now, deps.policy, batch)) purged += ids.length;
+            const run = () => deps.store.purge(now, deps.policy, batch, deps.categoriesOf);
+      for (let ids = await run(); ids.length > 0; ids = await run()) purged += ids.length;
       return { purged };
     },
     async placeHold(caller, correlationId, reason) {

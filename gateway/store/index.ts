@@ -22,5 +22,7 @@ export { createAuditStore } from './audit-store.ts';
 export type { AuditStore, AuditFilter, ChainedRow, CheckpointRow, SearchedEntry } from './audit-store.ts';
 export { createRetentionStore } from './retention-store.ts';
 export type { RetentionStore, PurgePolicy, LegalHoldRow } from './retention-store.ts';
+export { createDisclosureStore } from './disclosure-store.ts';
+export type { DisclosureStore, DisclosureRow } from './disclosure-store.ts';
 export { createOverviewStore } from './overview-store.ts';
 export type { OverviewStore, OverviewFigures } from './overview-store.ts';

@@ -27,10 +27,11 @@ export interface RetentionStore {
   /**
    * Purges up to `limit` exchanges whose payload is due at `now`: every delivery finished
    * `payloadDays` ago or longer, no legal hold on the case thread, no exemption waiting for
-   * review. The envelope and the minimised copies go; one `retention.purged` entry each.
+   * review. The envelope and the minimised copies go (each delivery keeps the categories
+   * its copy carried, from `categoriesOf`); one `retention.purged` entry each.
    * Concurrent runs take different exchanges. Returns the ids purged.
    */
-  purge(now: Date, policy: PurgePolicy, limit: number): Promise<string[]>;
+  purge(now: Date, policy: PurgePolicy, limit: number, categoriesOf: (document: { type: string }) => string[]): Promise<string[]>;
   /** `undefined` when the case thread already has a hold in force. */
   placeHold(hold: { id: string; correlationId: string; reason: string; actor: string }): Promise<LegalHoldRow | undefined>;
   /** `released` false when it was released already; `undefined` when there is no such hold. */
@@ -50,11 +51,11 @@ const toHold = (r: HoldRow): LegalHoldRow => ({
 
 export function createRetentionStore(db: Database): RetentionStore {
   return {
-    async purge(now, policy, limit) {
-      const { default: fallback, ...perType } = policy.payloadDays;
-      const { rows } = await db.query<{ id: string }>(
-        `WITH due AS (
-           SELECT e.id, e.type, finished.at AS finished_at, COALESCE(($2::jsonb ->> e.type)::int, $3) AS days
+    purge: (now, policy, limit, categoriesOf) =>
+      db.transaction(async (tx) => {
+        const { default: fallback, ...perType } = policy.payloadDays;
+        const { rows: due } = await tx.query<{ id: string; type: string; envelope: { type: string } | null; days: number; finished_at: Date }>(
+          `SELECT e.id, e.type, e.envelope, finished.at AS finished_at, COALESCE(($2::jsonb ->> e.type)::int, $3) AS days
              FROM exchanges e
              CROSS JOIN LATERAL (SELECT max(d.status_changed_at) AS at, bool_and(${FINISHED}) AS all_finished FROM deliveries d WHERE d.exchange_id = e.id) finished
             WHERE e.purged_at IS NULL
@@ -64,20 +65,37 @@ export function createRetentionStore(db: Database): RetentionStore {
               AND NOT EXISTS (SELECT 1 FROM exemption_reviews r WHERE r.exchange_id = e.id AND r.closed_at IS NULL)
             ORDER BY e.seq
             LIMIT $4
-            FOR UPDATE OF e SKIP LOCKED
-         ), purged AS (
-           UPDATE exchanges e SET envelope = NULL, purged_at = $1 FROM due WHERE e.id = due.id
-           RETURNING e.id, due.type, due.days, due.finished_at
-         ), copies AS (
-           UPDATE deliveries d SET envelope = NULL FROM purged WHERE d.exchange_id = purged.id AND d.envelope IS NOT NULL RETURNING d.id
-         ), audit AS (
-           ${auditRows({ from: 'purged', at: '$1', actor: "'gateway'", action: 'retention.purged', exchangeId: 'id', details: "jsonb_build_object('type', type, 'payloadDays', days, 'finishedAt', finished_at)" })}
-         )
-         SELECT id FROM purged`,
-        [now.toISOString(), JSON.stringify(perType), fallback, limit],
-      );
-      return rows.map((r) => r.id);
-    },
+            FOR UPDATE OF e SKIP LOCKED`,
+          [now.toISOString(), JSON.stringify(perType), fallback, limit],
+        );
+        if (due.length === 0) return [];
+        const ids = due.map((e) => e.id);
+        const envelopes = new Map(due.map((e) => [e.id, e.envelope]));
+        const { rows: copies } = await tx.query<{ id: string; exchange_id: string; envelope: { type: string } | null }>(
+          'SELECT id, exchange_id, envelope FROM deliveries WHERE exchange_id = ANY($1::uuid[])', [ids],
+        );
+        // What each recipient's copy carried stays known when the copy is gone.
+        const disclosed = copies.map((d) => {
+          const document = d.envelope ?? envelopes.get(d.exchange_id);
+          return document ? categoriesOf(document).join(',') : null;
+        });
+        await tx.query(
+          `UPDATE deliveries d SET envelope = NULL, disclosed_categories = COALESCE(string_to_array(c.categories, ','), d.disclosed_categories)
+             FROM unnest($1::uuid[], $2::text[]) AS c (id, categories) WHERE d.id = c.id`,
+          [copies.map((d) => d.id), disclosed],
+        );
+        await tx.query(
+          `WITH purged AS (
+             UPDATE exchanges e SET envelope = NULL, purged_at = $1
+               FROM unnest($2::uuid[], $3::text[], $4::int[], $5::timestamptz[]) AS p (id, type, days, finished_at)
+              WHERE e.id = p.id
+             RETURNING e.id, p.type, p.days, p.finished_at
+           )
+           ${auditRows({ from: 'purged', at: '$1', actor: "'gateway'", action: 'retention.purged', exchangeId: 'id', details: "jsonb_build_object('type', type, 'payloadDays', days, 'finishedAt', finished_at)" })}`,
+          [now.toISOString(), ids, due.map((e) => e.type), due.map((e) => e.days), due.map((e) => new Date(e.finished_at).toISOString())],
+        );
+        return ids;
+      }),
 
     async placeHold(hold) {
       const { rows } = await db.query<HoldRow>(

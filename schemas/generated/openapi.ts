@@ -692,6 +692,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/subject-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subject access report for one person (GDPR Art. 15)
+         * @description Consent-officer or auditor role. For the person the pseudonym names (and any pseudonym
+         *     linked to it): every delivery of an exchange about them - when it was accepted, from
+         *     whom, to whom, whether and when the recipient's system got it, which data categories
+         *     its copy carried and which were withheld, and the legal basis - and their consents.
+         *     No payload. Still complete after the payloads are purged. Producing it is audited
+         *     (`subject-access.reported`, without the pseudonym). Get the pseudonym from the
+         *     person's identity with `POST /v1/pseudonyms`.
+         */
+        get: operations["getSubjectAccessReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/log": {
         parameters: {
             query?: never;
@@ -1638,7 +1664,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released";
+        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released" | "subject-access.reported";
         /**
          * @description One audit entry. Its leaf in the Merkle tree is SHA-256(0x00 || the RFC 8785 JSON of
          *     exactly these six members). No personal data: ids, codes and reasons only.
@@ -1753,6 +1779,46 @@ export interface components {
         };
         LegalHoldList: {
             items: components["schemas"]["LegalHold"][];
+        };
+        SubjectAccessReport: {
+            subject: components["schemas"]["Pseudonym"];
+            /** @description Every pseudonym naming the same person (the one asked for included). */
+            pseudonyms: components["schemas"]["Pseudonym"][];
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description One per delivery, oldest exchange first. */
+            disclosures: components["schemas"]["ReportedDisclosure"][];
+            consents: components["schemas"]["Consent"][];
+        };
+        ReportedDisclosure: {
+            /** Format: uuid */
+            exchangeId: string;
+            type: components["schemas"]["MessageType"];
+            correlationId: components["schemas"]["CorrelationId"];
+            sender: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            acceptedAt: string;
+            recipient: components["schemas"]["ParticipantId"];
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Whether the recipient's system got the data (delivered or acknowledged). */
+            disclosed: boolean;
+            /** Format: date-time */
+            disclosedAt?: string;
+            legalBasis: {
+                /** @description `consent`, or the exemption invoked (`child-protection`, `vital-interest`, `criminal-proceedings`, `legal-obligation`), as recorded at acceptance. */
+                basis: string;
+                /** Format: uuid */
+                consentId?: string;
+            };
+            /** @description The data categories the recipient's copy carried (empty when nothing was disclosed). */
+            categories: components["schemas"]["DataCategory"][];
+            /** @description Categories the legal basis did not cover, removed from the recipient's copy. */
+            withheldCategories: components["schemas"]["DataCategory"][];
+            /**
+             * Format: date-time
+             * @description When the gateway purged its copy of the payload (retention).
+             */
+            purgedAt?: string;
         };
         Overview: {
             /** Format: date-time */
@@ -3524,6 +3590,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["NotYetLogged"];
+        };
+    };
+    getSubjectAccessReport: {
+        parameters: {
+            query: {
+                subject: components["schemas"]["Pseudonym"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectAccessReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     readAuditLog: {

@@ -1,20 +1,22 @@
-/** `/v1/audit`: signed checkpoints and consistency proofs for anyone authenticated; entries, inclusion proofs and the log for auditors (and a participant's own entries). */
+/** `/v1/audit`: signed checkpoints and consistency proofs for anyone authenticated; entries, inclusion proofs and the log for auditors (and a participant's own entries); the subject access report for consent officers and auditors. */
 import { type Router, type Request } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import type { SubjectAccess } from '../../audit/subject-access.ts';
 import { GatewayError } from '../../errors.ts';
 import { callerOf } from '../authenticate.ts';
 import { queryReader } from '../query.ts';
 import { strictRouter } from '../router.ts';
 
 /** The audit routes, relative to `/v1`. */
-export function auditRoutes(audit: AuditLog, validators: Validators): Router {
+export function auditRoutes(audit: AuditLog, subjectAccess: SubjectAccess, validators: Validators): Router {
   const router = strictRouter();
   const checkpointsQuery = queryReader<{ before?: number; limit: number }>(validators, 'listAuditCheckpoints');
   const consistencyQuery = queryReader<{ from: number; to?: number }>(validators, 'getAuditConsistency');
   const searchQuery = queryReader<{ from?: string; to?: string; actor?: string; action?: string; exchangeId?: string; participant?: string; after?: number; limit: number }>(validators, 'searchAuditEntries');
   const proofQuery = queryReader<{ checkpoint?: number }>(validators, 'getAuditInclusionProof');
   const logQuery = queryReader<{ start: number; limit: number }>(validators, 'readAuditLog');
+  const subjectQuery = queryReader<{ subject: string }>(validators, 'getSubjectAccessReport');
 
   router.get('/audit/checkpoints', async (req, res) => {
     res.json({ items: await audit.checkpoints(callerOf(res), checkpointsQuery(req)) });
@@ -38,6 +40,9 @@ export function auditRoutes(audit: AuditLog, validators: Validators): Router {
     const { start, limit } = logQuery(req);
     const items = await audit.log(callerOf(res), start, limit);
     res.json({ items, ...(items.length === limit ? { next: items[items.length - 1]!.position + 1 } : {}) });
+  });
+  router.get('/audit/subject-access', async (req, res) => {
+    res.json(await subjectAccess.report(callerOf(res), subjectQuery(req).subject));
   });
   return router;
 }

@@ -2,9 +2,11 @@
 -- last delivery reached its end; ids, digests, seals, receipts, statuses, the legal basis
 -- and the audit chain stay. A legal hold on a case thread stops its purge.
 
--- A purged exchange has no envelope (nor do its deliveries' minimised copies).
+-- A purged exchange has no envelope (nor do its deliveries' minimised copies); each
+-- delivery keeps which data categories its copy carried, for the subject access report.
 ALTER TABLE exchanges ALTER COLUMN envelope DROP NOT NULL;
 ALTER TABLE exchanges ADD COLUMN purged_at timestamptz;
+ALTER TABLE deliveries ADD COLUMN disclosed_categories text[];
 -- The subject's pseudonym, kept after the purge: the subject access report finds every
 -- disclosure by it (a pseudonym is no identity: only the gateway's key links it to one).
 ALTER TABLE exchanges ADD COLUMN subject text;
