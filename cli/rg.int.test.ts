@@ -13,6 +13,8 @@ import { generateKeyPair } from '../certs/index.ts';
 import { DEMO_CONSENT_ID } from '../demo/participants.ts';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 import { EXIT, runCli } from './rg.ts';
+import { runAuditorProcedure } from '../testing/auditor-procedure.ts';
+import { example } from '../testing/test-gateway.ts';
 
 describe('the operator CLI', () => {
   let system: TestSystem;
@@ -184,6 +186,24 @@ describe('the operator CLI', () => {
     expect(tampered.out).toContain(`first bad entry: seq ${item.item.seq} at position 2`);
     expect(tampered.out).toContain(`entry ${item.item.seq} at position 2 was changed`);
     expect((await offline(['audit', 'verify', '--file', file])).err).toContain('--ca <file> is needed with --file');
+  });
+
+  it('writes an exchange\'s evidence bundle that the auditors\' procedure verifies, and reports a person\'s disclosures', async () => {
+    const { id } = await system.submit('Referral');
+    await system.settle(id, 'BG-NCCTHB', ['acknowledged']);
+    const bundle = join(dir, 'bundle.json');
+    const early = await rg('audit', 'evidence', id, '--out', bundle);
+    expect([early.code, early.err]).toEqual([EXIT.unavailable, expect.stringContaining('GW_AUDIT_NOT_YET_LOGGED')]);
+    await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+    const written = await rg('audit', 'evidence', id, '--out', bundle);
+    expect([written.code, written.out]).toEqual([EXIT.ok, expect.stringMatching(/│ included\s+│ .*bundle\.json \(\+ \.jws\)/)]);
+    const checked = runAuditorProcedure({ 'bundle.json': readFileSync(bundle, 'utf8'), 'bundle.json.jws': readFileSync(`${bundle}.jws`, 'utf8'), 'ca.pem': readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8') });
+    expect(checked.ok, checked.output).toBe(true);
+
+    const identity = example('Referral').payload.subject.identity;
+    const report = await rg('audit', 'subject-access', '--given-name', identity.givenName, '--family-name', identity.familyName, '--date-of-birth', identity.dateOfBirth);
+    expect([report.code, report.out]).toEqual([EXIT.ok, expect.stringMatching(/│ BG-NCCTHB\s+│ BG-NGO-ANIMUS\s+│ referral/)]);
+    expect((await rg('audit', 'subject-access')).code).toBe(EXIT.usage);
   });
 
   it('says what is wrong with a missing profile, and exits 2', async () => {

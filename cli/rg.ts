@@ -237,6 +237,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       partly = !result.ok;
     });
+  audit.command('evidence').argument('<exchangeId>').requiredOption('--out <file>', 'the bundle (JSON); its signature goes to <file>.jws')
+    .description('an exchange\'s signed evidence bundle, for verifying offline (docs/verify.md)').action(async (exchangeId: string, options: { out: string }) => {
+      // The signature is over the body's exact bytes: kept as text, not parsed and written again.
+      const { data: bundle, error, response } = await api().api.GET('/v1/audit/evidence/{exchangeId}', { params: { path: { exchangeId } }, parseAs: 'text' });
+      if (!response.ok) throw new GatewayProblem(typeof error === 'string' ? JSON.parse(error) : error);
+      writeFileSync(options.out, bundle!);
+      writeFileSync(`${options.out}.jws`, response.headers.get('referral-evidence-signature') ?? '');
+      const parsed = JSON.parse(bundle!) as { auditEntries: unknown[]; envelope?: unknown };
+      print({ exchangeId, entries: parsed.auditEntries.length, payload: parsed.envelope ? 'included' : 'purged', written: options.out },
+        [['exchange', (r) => r.exchangeId], ['audit entries', (r) => r.entries], ['payload', (r) => r.payload], ['written to', (r) => `${r.written} (+ .jws)`]]);
+    });
+  audit.command('subject-access').option('--subject <pseudonym>').option('--given-name <name>').option('--family-name <name>').option('--date-of-birth <yyyy-mm-dd>')
+    .description('every disclosure of one person\'s data (GDPR Art. 15), by pseudonym or identity (the gateway computes the pseudonym, audited)')
+    .action(async (options: { subject?: string; givenName?: string; familyName?: string; dateOfBirth?: string }) => {
+      let subject = options.subject;
+      if (!subject) {
+        if (!options.givenName || !options.familyName || !options.dateOfBirth) throw new UsageError('give --subject <pseudonym>, or --given-name, --family-name and --date-of-birth');
+        ({ pseudonym: subject } = await data(api().api.POST('/v1/pseudonyms', { body: { identity: { givenName: options.givenName, familyName: options.familyName, dateOfBirth: options.dateOfBirth } } })));
+      }
+      const report = await data(api().api.GET('/v1/audit/subject-access', { params: { query: { subject: subject! } } }));
+      print(json ? report : report.disclosures, [['accepted', (d) => d.acceptedAt], ['from', (d) => d.sender], ['to', (d) => d.recipient], ['type', (d) => d.type],
+        ['disclosed', (d) => (d.disclosed ? d.disclosedAt ?? 'yes' : `no (${d.status})`)], ['categories', (d) => d.categories.join(', ')], ['withheld', (d) => d.withheldCategories.join(', ')],
+        ['legal basis', (d) => d.legalBasis.consentId ? `consent ${d.legalBasis.consentId}` : d.legalBasis.basis]]);
+    });
   /** A progress bar on stderr for people (none for --json or without a terminal). */
   function progressBar(label: string, total: number) {
     if (!io.progress || json) return undefined;

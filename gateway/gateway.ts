@@ -38,13 +38,14 @@ import { auditRoutes } from './http/routes/audit.ts';
 import { retentionRoutes } from './http/routes/retention.ts';
 import { createRetention, type Retention } from './retention/retention.ts';
 import { createSubjectAccess } from './audit/subject-access.ts';
+import { createEvidence } from './audit/evidence.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
 import { createMetrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
-import { createAuditStore, createDisclosureStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
+import { createAuditStore, createDisclosureStore, createEvidenceStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
 
 /** The gateway's TLS material, PEM. */
@@ -242,7 +243,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     store: createDisclosureStore(deps.db), sameSubject: (p) => consentStore.sameSubject(p),
     consents: (caller, subject) => consents.bySubject(caller, subject, 1000), categoriesOf: (document) => categoriesPresent(document, categoryMaps),
   });
-  v1.use(auditRoutes(audit, subjectAccess, deps.validators));
+  const evidence = createEvidence({
+    store: createEvidenceStore(deps.db), exchange: (id) => exchangeStore.get(id), audit, sealer: trust.sealer, gatewayName: config.gatewayName,
+    caPem: () => trust.caCertificate().pem, crlPem: async () => (await trust.crl()).pem,
+  });
+  v1.use(auditRoutes(audit, subjectAccess, evidence, deps.validators));
   v1.use(retentionRoutes(retention, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);

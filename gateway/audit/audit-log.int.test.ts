@@ -3,16 +3,13 @@
  * checked by an implementation written here from RFC 6962's definitions (not the gateway's
  * verifier), edits behind the triggers' back found and named, two processes chaining at once.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compactVerify, importX509 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog, type AuditLogItem } from '../../clients/index.ts';
 import { appendAudit } from '../store/index.ts';
 import { createTestPki, freshExample, startTestGateway, type TestGateway } from '../../testing/test-gateway.ts';
+import { runAuditorProcedure } from '../../testing/auditor-procedure.ts';
 
 // ——— An independent RFC 6962 implementation: recursive, from the definitions ———
 const sha256 = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -233,16 +230,7 @@ describe('the tamper-evident audit log', () => {
   });
 
   it('verifies with the documented procedure (openssl and Python), and fails it for a changed entry', async () => {
-    const doc = readFileSync(new URL('../../docs/verify.md', import.meta.url), 'utf8').split('## The audit log')[1]!;
-    const script = doc.match(/```python\n([\s\S]*?)```/)![1]!;
-    const procedure = doc.match(/```sh\n([\s\S]*?)```/)![1]!;
-    const run = (files: Record<string, string>) => {
-      const folder = mkdtempSync(join(tmpdir(), 'rg-audit-log-'));
-      const trust = { 'ca.pem': pki.ca.certPem, 'crl.pem': crl, 'audit_check.py': script };
-      for (const [name, content] of Object.entries({ ...trust, ...files })) writeFileSync(join(folder, name), content);
-      const ran = spawnSync('bash', ['-euo', 'pipefail', '-c', procedure], { cwd: folder, encoding: 'utf8' });
-      return { ok: ran.status === 0, output: `${ran.stdout}${ran.stderr}` };
-    };
+    const run = (files: Record<string, string>) => runAuditorProcedure({ 'ca.pem': pki.ca.certPem, 'crl.pem': crl, ...files });
     const crl = (await gw.as().get('/v1/crl?format=pem')).text;
     const signed = await checkpoints();
     const items = await log();

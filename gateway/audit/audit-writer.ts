@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'legal-hold.placed',
   'legal-hold.released',
   'subject-access.reported',
+  'evidence.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,6 +13,7 @@ import { verifyAuditLog, readAuditLog, createReferralClient } from '../../client
 import { canonicalize } from '../../schemas/index.ts';
 import { freshExample } from '../../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
+import { runAuditorProcedure } from '../../testing/auditor-procedure.ts';
 
 const DAY = 86_400_000;
 
@@ -60,7 +61,7 @@ describe('retention', () => {
   });
   afterAll(() => system?.close());
 
-  it('purges a finished exchange once due, from every table and Redis, and keeps its history, seal, receipts and proofs verifiable', async () => {
+  it('purges a finished exchange once due, from every table and Redis, and keeps its history, seal, receipts, proofs and evidence bundle verifiable', async () => {
     const exchange = await submit();
     const tracked = await system.settle(exchange.id, 'BG-NCCTHB', ['acknowledged']);
     expect(await holding(canary)).toContain('exchanges'); // the scan finds a copy while there is one
@@ -79,6 +80,29 @@ describe('retention', () => {
       legalBasis: { basis: 'consent', consentId: exchange.message.legalBasis.consentId },
       categories: expect.arrayContaining(['identity', 'contact']), withheldCategories: [],
     });
+
+    // The evidence bundle verifies offline with the documented procedure, before and after the purge.
+    const evidence = async () => {
+      await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+      const bundle = await admin().get(`/v1/audit/evidence/${exchange.id}`);
+      expect(bundle.status, bundle.text).toBe(200);
+      return { 'bundle.json': bundle.text, 'bundle.json.jws': bundle.headers['referral-evidence-signature']!, 'ca.pem': readCa() };
+    };
+    const sealed = await evidence();
+    const checked = runAuditorProcedure(sealed);
+    expect(checked.output).toContain('evidence bundle consistent: digests, receipts and ');
+    expect(checked.output).toMatch(/seal-envelope\.jws:\n[^]*?Verified OK/);
+    expect(checked.output).toMatch(/receipt-BG-NGO-ANIMUS\.jws:\n\s*URI:urn:nrm:participant:BG-NGO-ANIMUS[^]*?Verified OK/);
+    expect(checked.output.match(/Verified OK/g)).toHaveLength(5); // bundle, checkpoint, seal, acceptance receipt, recipient's receipt
+    expect(checked.ok, checked.output).toBe(true);
+    const altered = runAuditorProcedure({ ...sealed, 'bundle.json': sealed['bundle.json'].replace('"acknowledged"', '"failed"') });
+    expect(altered.output).toMatch(/bundle\.json:\n[^]*?Verification failure/);
+    expect(altered.ok).toBe(false);
+    const forgedEnvelope = JSON.parse(sealed['bundle.json']);
+    forgedEnvelope.envelope.payload.urgency = 'routine';
+    expect(runAuditorProcedure({ 'bundle.json': JSON.stringify(forgedEnvelope), 'ca.pem': readCa(), 'bundle.json.jws': sealed['bundle.json.jws'] }).output)
+      .toContain('the envelope does not match its digest');
+    expect((await system.as('BG-NCCTHB').get(`/v1/audit/evidence/${exchange.id}`)).body.code).toBe('GW_ROLE_REQUIRED');
 
     // Not yet: 59 days after the delivery finished is inside the referral's 60.
     expect(await system.running.gateway.retention.purgeDue(later(59))).toEqual({ purged: 0 });
@@ -113,7 +137,7 @@ describe('retention', () => {
     await system.running.gateway.audit.maintain({ checkpoint: 'now' });
     const entries = (await admin().get(`/v1/audit/entries?exchangeId=${exchange.id}`)).body.items.map((i: { entry: { action: string; details: unknown } }) => i.entry);
     // (`delivery.delivered` comes first unless the recipient's receipt overtook the worker's own record.)
-    expect(entries.map((e: { action: string }) => e.action).filter((a: string) => a !== 'delivery.delivered')).toEqual(['exchange.accepted', 'delivery.acknowledged', 'retention.purged']);
+    expect(entries.map((e: { action: string }) => e.action).filter((a: string) => a !== 'delivery.delivered')).toEqual(['exchange.accepted', 'delivery.acknowledged', 'evidence.exported', 'retention.purged']);
     expect(entries.at(-1).details).toEqual({ type: 'referral', payloadDays: 60, finishedAt: expect.any(String) });
     const client = auditorClient();
     try {
@@ -121,6 +145,11 @@ describe('retention', () => {
     } finally {
       await client.close();
     }
+    const purgedBundle = await evidence();
+    expect(JSON.parse(purgedBundle['bundle.json'])).not.toHaveProperty('envelope');
+    const stillChecked = runAuditorProcedure(purgedBundle);
+    expect(stillChecked.ok, stillChecked.output).toBe(true);
+    expect(stillChecked.output).not.toContain('seal-envelope.jws');
     // Purged once.
     expect((await system.running.gateway.retention.purgeDue(later(400))).purged).toBe(0);
   });

@@ -24,5 +24,7 @@ export { createRetentionStore } from './retention-store.ts';
 export type { RetentionStore, PurgePolicy, LegalHoldRow } from './retention-store.ts';
 export { createDisclosureStore } from './disclosure-store.ts';
 export type { DisclosureStore, DisclosureRow } from './disclosure-store.ts';
+export { createEvidenceStore } from './evidence-store.ts';
+export type { EvidenceStore, EvidenceRows } from './evidence-store.ts';
 export { createOverviewStore } from './overview-store.ts';
 export type { OverviewStore, OverviewFigures } from './overview-store.ts';

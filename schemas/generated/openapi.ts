@@ -718,6 +718,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/evidence/{exchangeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An exchange's evidence bundle, signed, for verifying offline
+         * @description Auditor role. One JSON document with the tracking view, the envelope while it is kept
+         *     (and each recipient's minimised copy with its own seal), the seal, the acceptance
+         *     receipt, the recipients' receipts, the exchange's audit entries with their inclusion
+         *     proofs, the checkpoint they lead to, and the CA and CRL. The header
+         *     `Referral-Evidence-Signature` is the gateway's detached JWS (seal key) over the body's
+         *     exact bytes: save both. docs/verify.md checks everything with openssl and a page of
+         *     Python. Exporting is audited (`evidence.exported`). `409 GW_AUDIT_NOT_YET_LOGGED`
+         *     until the exchange's latest entry is under a signed checkpoint.
+         */
+        get: operations["getEvidenceBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/log": {
         parameters: {
             query?: never;
@@ -1664,7 +1691,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released" | "subject-access.reported";
+        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released" | "subject-access.reported" | "evidence.exported";
         /**
          * @description One audit entry. Its leaf in the Merkle tree is SHA-256(0x00 || the RFC 8785 JSON of
          *     exactly these six members). No personal data: ids, codes and reasons only.
@@ -1819,6 +1846,50 @@ export interface components {
              * @description When the gateway purged its copy of the payload (retention).
              */
             purgedAt?: string;
+        };
+        EvidenceBundle: {
+            /** @enum {string} */
+            format: "referral-gateway-evidence/1";
+            gateway: string;
+            /** Format: date-time */
+            generatedAt: string;
+            exchange: components["schemas"]["Exchange"];
+            /** @description The envelope as sealed (absent once purged); its RFC 8785 form hashes to `exchange.envelopeDigest` and verifies `exchange.seal`. */
+            envelope?: {
+                [key: string]: unknown;
+            };
+            acceptanceReceipt?: components["schemas"]["Jws"];
+            deliveries: {
+                /** Format: uuid */
+                deliveryId: string;
+                recipient: components["schemas"]["ParticipantId"];
+                /** @description The digest of what this recipient got (its own copy, or the envelope). */
+                envelopeDigest: string;
+                /** @description The recipient's minimised copy, when it got one and it is kept. */
+                copy?: {
+                    [key: string]: unknown;
+                };
+                seal?: components["schemas"]["DetachedJws"];
+                receipt?: components["schemas"]["Jws"];
+            }[];
+            /** @description The exchange's audit entries, each with its inclusion proof against `checkpoint`. */
+            auditEntries: {
+                entry: components["schemas"]["AuditEntry"];
+                seq: number;
+                position: number;
+                /** Format: byte */
+                leafHash: string;
+                treeSize: number;
+                /** Format: byte */
+                rootHash: string;
+                path: components["schemas"]["AuditProofPath"];
+                checkpoint: string;
+            }[];
+            checkpoint: components["schemas"]["AuditCheckpoint"];
+            /** @description The gateway CA (PEM). Compare its fingerprint with the one published out of band. */
+            ca: string;
+            /** @description The CRL when the bundle was made (PEM). */
+            crl: string;
         };
         Overview: {
             /** Format: date-time */
@@ -3615,6 +3686,35 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    getEvidenceBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exchangeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle. */
+            200: {
+                headers: {
+                    /** @description Detached compact JWS (RS256, x5c, sigT, typ `evidence-bundle`) over the body's bytes. */
+                    "Referral-Evidence-Signature"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceBundle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NotYetLogged"];
         };
     };
     readAuditLog: {

@@ -3,13 +3,15 @@ import { type Router, type Request } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { SubjectAccess } from '../../audit/subject-access.ts';
+import type { Evidence } from '../../audit/evidence.ts';
+import { isUuid } from '../../../schemas/index.ts';
 import { GatewayError } from '../../errors.ts';
 import { callerOf } from '../authenticate.ts';
 import { queryReader } from '../query.ts';
 import { strictRouter } from '../router.ts';
 
 /** The audit routes, relative to `/v1`. */
-export function auditRoutes(audit: AuditLog, subjectAccess: SubjectAccess, validators: Validators): Router {
+export function auditRoutes(audit: AuditLog, subjectAccess: SubjectAccess, evidence: Evidence, validators: Validators): Router {
   const router = strictRouter();
   const checkpointsQuery = queryReader<{ before?: number; limit: number }>(validators, 'listAuditCheckpoints');
   const consistencyQuery = queryReader<{ from: number; to?: number }>(validators, 'getAuditConsistency');
@@ -40,6 +42,14 @@ export function auditRoutes(audit: AuditLog, subjectAccess: SubjectAccess, valid
     const { start, limit } = logQuery(req);
     const items = await audit.log(callerOf(res), start, limit);
     res.json({ items, ...(items.length === limit ? { next: items[items.length - 1]!.position + 1 } : {}) });
+  });
+  router.get('/audit/evidence/:exchangeId', async (req, res) => {
+    const id = req.params.exchangeId as string;
+    if (!isUuid(id)) throw new GatewayError('GW_VALIDATION_FAILED', { violations: [{ pointer: '#/path/exchangeId', message: 'must be a UUID', keyword: 'format' }] });
+    const { body, signature } = await evidence.bundle(callerOf(res), id);
+    res.setHeader('Referral-Evidence-Signature', signature);
+    res.setHeader('Content-Disposition', `attachment; filename="evidence-${id}.json"`);
+    res.type('application/json').send(body);
   });
   router.get('/audit/subject-access', async (req, res) => {
     res.json(await subjectAccess.report(callerOf(res), subjectQuery(req).subject));
