@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../certs/index.ts';
 import { launchChromium, signedIn } from '../testing/browser.ts';
 import { clientFor } from '../testing/test-gateway.ts';
+import { runAuditorProcedure } from '../testing/auditor-procedure.ts';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
 const ADMINISTRATORS = [
@@ -83,7 +84,7 @@ describe('the console', () => {
     await expect.poll(() => page.getByTestId('who').innerText()).toContain('gateway-admin');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('bg');
     expect(await page.getByRole('navigation', { name: 'Основна навигация' }).getByRole('link').allInnerTexts())
-      .toEqual(['Обзор', 'Обмени', 'Недоставени', 'Участници', 'Сертификати', 'Съгласия', 'Оттегляне с код']);
+      .toEqual(['Обзор', 'Обмени', 'Недоставени', 'Участници', 'Сертификати', 'Съгласия', 'Справка за лице', 'Одит', 'Оттегляне с код']);
     await page.getByLabel('Език').selectOption('en');
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
@@ -360,11 +361,89 @@ describe('an operator', () => {
   });
 });
 
+describe('the auditor\'s tools', () => {
+  it('checks the whole log with progress, and names the entry someone changed behind the database\'s back', async () => {
+    await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+    const page = await as('auditor-dimitrov', '#/audit');
+    await page.getByRole('heading', { name: 'Одитен дневник' }).waitFor();
+    await page.getByTestId('checkpoints').waitFor();
+    await page.getByRole('button', { name: 'Провери целия дневник' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').innerText()).toMatch(/^✔ Дневникът е цял: \d+ записа, \d+ подписани контролни точки/);
+    await picture(page, 'audit');
+
+    const { rows: [target] } = await system.running.db.query<{ seq: string; actor: string }>('SELECT c.seq, a.actor FROM audit_chain c JOIN audit_log a ON a.seq = c.seq ORDER BY c.position OFFSET 3 LIMIT 1');
+    const edit = (actor: string) => system.running.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL session_replication_role = replica');
+      await tx.query('UPDATE audit_log SET actor = $2 WHERE seq = $1', [target!.seq, actor]);
+    });
+    await edit('admin:somebody-else');
+    try {
+      await page.getByRole('button', { name: 'Провери целия дневник' }).click();
+      await expect.poll(() => page.getByTestId('verify-result').innerText()).toBe(`✘ Запис № ${target!.seq} (позиция 3) е променен: съдържанието му не отговаря на хеша.`);
+    } finally {
+      await edit(target!.actor);
+    }
+  });
+
+  it('searches entries, places a legal hold on a case thread and releases it with a reason', async () => {
+    const page = await as('auditor-dimitrov', '#/audit');
+    await page.getByLabel('Действие').selectOption('exchange.accepted');
+    await page.getByRole('button', { name: 'Търси' }).click();
+    const entries = page.getByTestId('audit-entries');
+    await entries.waitFor();
+    expect(await entries.innerText()).toMatch(/exchange\.accepted[\s\S]*в контролна точка \d+/);
+
+    await page.getByLabel('Случай').fill('case-2026-BG-0417');
+    await page.getByLabel('Причина').fill('Софийски градски съд, дело 1234/2026');
+    await page.getByRole('button', { name: 'Задръж случая' }).click();
+    await page.getByText('Случаят case-2026-BG-0417 е задържан.').waitFor();
+    const holds = page.getByTestId('legal-holds');
+    expect(await holds.innerText()).toContain('Софийски градски съд, дело 1234/2026');
+    await holds.getByRole('button', { name: 'Освободи' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Освобождаване на задържането на case-2026-BG-0417' });
+    await dialog.getByLabel('Причина').fill('Производството приключи с влязло в сила решение');
+    await dialog.getByRole('button', { name: 'Освободи' }).click();
+    await page.getByText('Задържането на case-2026-BG-0417 е освободено.').waitFor();
+    await page.getByText('Няма задържания в сила.').waitFor();
+  });
+
+  it('downloads an exchange\'s evidence bundle that the auditors\' procedure verifies offline', async () => {
+    const sent = await system.submit('Referral');
+    await system.settle(sent.id, 'BG-NCCTHB', ['acknowledged']);
+    await system.running.gateway.audit.maintain({ checkpoint: 'now' });
+    const page = await as('auditor-dimitrov', `#/exchanges/${sent.id}`);
+    const files = new Map<string, string>();
+    page.on('download', async (download) => files.set(download.suggestedFilename(), readFileSync(await download.path(), 'utf8')));
+    await page.getByRole('button', { name: 'Доказателствен пакет' }).click();
+    await page.getByText(`Пакетът е изтеглен: evidence-${sent.id}.json`).waitFor();
+    await expect.poll(() => files.size).toBe(2);
+    const checked = runAuditorProcedure({
+      'bundle.json': files.get(`evidence-${sent.id}.json`)!, 'bundle.json.jws': files.get(`evidence-${sent.id}.json.jws`)!,
+      'ca.pem': readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8'),
+    });
+    expect(checked.ok, checked.output).toBe(true);
+  });
+
+  it('gives a consent officer the person\'s subject access report, with what was withheld', async () => {
+    const page = await as('consents-georgieva', '#/subject-access');
+    await page.getByLabel('Собствено име').fill(PERSON.givenName);
+    await page.getByLabel('Фамилия').fill(PERSON.familyName);
+    await page.getByLabel('Дата на раждане').fill(PERSON.dateOfBirth);
+    await page.getByRole('button', { name: 'Изготви справката' }).click();
+    const table = page.getByTestId('sar-disclosures');
+    await table.waitFor();
+    // The referral waiting on the consent withdrawn above never reached the shelter.
+    expect(await table.innerText()).toMatch(/BG-NCCTHB\s+BG-NGO-ANIMUS\s+насочване\s+задържана/);
+    expect(await page.getByTestId('sar-report').innerText()).toContain('оттеглено');
+    await picture(page, 'subject-access');
+  });
+});
+
 describe('what each certificate sees', () => {
   it('shows an auditor what auditors read, with nothing to change', async () => {
     const page = await as('auditor-dimitrov', '#/participants');
     await page.getByTestId('participants').waitFor();
-    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Обзор', 'Обмени', 'Участници', 'Сертификати', 'Съгласия']);
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Обзор', 'Обмени', 'Участници', 'Сертификати', 'Съгласия', 'Справка за лице', 'Одит']);
     expect(await page.getByRole('link', { name: 'Добави участник' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Спри' }).count()).toBe(0);
   });

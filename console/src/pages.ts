@@ -1,7 +1,7 @@
 /**
  * The console's pages and who sees each: the navigation is built from this list and the
- * caller's certificate (`GET /v1/me`). A later page (audit, coordination, statistics) is one
- * more entry with its roles. Hiding a page is for the user's sake: every route checks again.
+ * caller's certificate (`GET /v1/me`). A later page (coordination, statistics) is one more
+ * entry with its roles. Hiding a page is for the user's sake: every route checks again.
  */
 import type { Me } from './api.ts';
 import type { Page } from './access.ts';
@@ -12,6 +12,8 @@ import { ParticipantsPage } from './pages/participants.tsx';
 import { CertificatesPage } from './pages/certificates.tsx';
 import { ConsentsPage } from './pages/consents.tsx';
 import { WithdrawByCodePage } from './pages/withdraw-by-code.tsx';
+import { AuditPage } from './pages/audit.tsx';
+import { SubjectAccessPage } from './pages/subject-access.tsx';
 
 export const PAGES: Page[] = [
   { id: 'overview', title: 'nav.overview', component: OverviewPage, roles: ['operator', 'auditor', 'certificate-officer', 'consent-officer'] },
@@ -20,6 +22,8 @@ export const PAGES: Page[] = [
   { id: 'participants', title: 'nav.participants', component: ParticipantsPage, roles: ['operator', 'auditor'] },
   { id: 'certificates', title: 'nav.certificates', component: CertificatesPage, roles: ['certificate-officer', 'auditor'] },
   { id: 'consents', title: 'nav.consents', component: ConsentsPage, roles: ['consent-officer', 'auditor'] },
+  { id: 'subject-access', title: 'nav.subjectAccess', component: SubjectAccessPage, roles: ['consent-officer', 'auditor'] },
+  { id: 'audit', title: 'nav.audit', component: AuditPage, roles: ['auditor'] },
   { id: 'withdraw', title: 'nav.withdrawByCode', component: WithdrawByCodePage, roles: ['consent-officer'], participantKinds: ['ngo'] },
 ];
 

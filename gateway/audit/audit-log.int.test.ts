@@ -154,7 +154,7 @@ describe('the tamper-evident audit log', () => {
   it('names the first bad entry when a row is edited, deleted or reordered with the triggers off', async () => {
     const items = await log();
     const target = items[5]!;
-    const { rows: [original] } = await sql('SELECT seq, at::text AS at, actor, action, exchange_id, details FROM audit_log WHERE seq = $1', [target.seq]) as { rows: Array<Record<string, unknown>> };
+    const { rows: [original] } = await sql('SELECT seq, txid::text AS txid, at::text AS at, actor, action, exchange_id, details FROM audit_log WHERE seq = $1', [target.seq]) as { rows: Array<Record<string, unknown>> };
 
     await behindTheTriggers((q) => q(`UPDATE audit_log SET details = '{"deliveries": ["d-x"]}' WHERE seq = $1`, [target.seq]).then(() => {}));
     let result = await verify();
@@ -187,13 +187,14 @@ describe('the tamper-evident audit log', () => {
     expect(result.firstBad).toEqual({ position: 5, seq: target.seq });
     expect(result.problems[0]!.problem).toBe(`entry ${target.seq} at position 5 is gone from the log (deleted)`);
     // The chain's row with it: the gap is named.
+    const { rows: [link] } = await sql('SELECT txid::text AS txid FROM audit_chain WHERE seq = $1', [target.seq]) as { rows: Array<{ txid: string }> };
     await behindTheTriggers((q) => q('DELETE FROM audit_chain WHERE seq = $1', [target.seq]).then(() => {}));
     result = await verify();
     expect(result.firstBad).toEqual({ position: 5, seq: items[6]!.seq });
     expect(result.problems[0]!.problem).toBe('positions 5–5 are missing from the log (deleted)');
     await behindTheTriggers(async (q) => {
-      await q('INSERT INTO audit_log (seq, at, actor, action, exchange_id, details) VALUES ($1, $2, $3, $4, $5, $6)', [original!.seq, original!.at, original!.actor, original!.action, original!.exchange_id, JSON.stringify(original!.details)]);
-      await q('INSERT INTO audit_chain (position, seq, leaf_hash, chain_hash) VALUES ($1, $2, $3, $4)', [5, target.seq, b64(target.leafHash), b64(target.chainHash)]);
+      await q('INSERT INTO audit_log (seq, txid, at, actor, action, exchange_id, details) VALUES ($1, $2::xid8, $3, $4, $5, $6, $7)', [original!.seq, original!.txid, original!.at, original!.actor, original!.action, original!.exchange_id, JSON.stringify(original!.details)]);
+      await q('INSERT INTO audit_chain (position, seq, txid, leaf_hash, chain_hash) VALUES ($1, $2, $3::xid8, $4, $5)', [5, target.seq, link!.txid, b64(target.leafHash), b64(target.chainHash)]);
     });
     expect((await verify()).ok).toBe(true);
 
@@ -297,6 +298,26 @@ describe('the tamper-evident audit log', () => {
     expect((await auditor().get('/v1/audit/entries/0x1/proof')).body.violations).toEqual([expect.objectContaining({ pointer: '#/path/seq' })]);
     expect((await auditor().get('/v1/audit/consistency')).body.violations).toEqual([expect.objectContaining({ pointer: '#/query/from' })]);
     expect((await auditor().get('/v1/audit/entries?action=exchange.lost')).status).toBe(400);
+  });
+
+  it('waits for a transaction still open, and chains its entry once it commits, after entries that committed before it', async () => {
+    const before = (await log()).length;
+    let commit!: () => void;
+    const open = gw.db.transaction(async (tx) => {
+      await appendAudit(tx, { actor: 'admin:test-admin', action: 'webhook.removed', details: { webhookId: 'w-slow' } });
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await expect.poll(() => commit !== undefined).toBe(true);
+    await appendAudit(gw.db, { actor: 'admin:test-admin', action: 'webhook.removed', details: { webhookId: 'w-after' } });
+    // The later entry has committed, but an older transaction is still open: nothing may be chained past it yet.
+    await gw.gateway.audit.maintain();
+    expect((await log()).length).toBe(before);
+    commit();
+    await open;
+    await gw.gateway.audit.maintain();
+    const chained = (await log()).slice(before).map((i) => i.entry!.details.webhookId);
+    expect(chained).toEqual(['w-slow', 'w-after']);
+    expect((await verify()).ok).toBe(true);
   });
 
   it('chains every entry exactly once while two processes chain and entries keep arriving', async () => {

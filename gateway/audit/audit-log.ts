@@ -1,8 +1,8 @@
 /**
  * The tamper-evident audit log: chaining what the one writer appended, signed checkpoints,
  * inclusion and consistency proofs, and the auditors' search. The log lags the changes it
- * records by at most one chaining interval (plus a batch's work); an entry not yet chained
- * waits in `audit_pending`, so a crash loses nothing.
+ * records by one chaining interval (plus a batch's work, and while an older transaction is
+ * still open); an entry not yet chained is simply not chained yet, so a crash loses nothing.
  */
 import {
   consistencyRanges, inclusionRanges, nodesFor, rangeHashes, canonicalize, type LoggedEntry, type NodeId,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract, openTestDatabase } from '../../testing/test-gateway.ts';
+import { contract, openTestDatabase, STORE_KINDS } from '../../testing/test-gateway.ts';
 import { AUDIT_ACTIONS } from './audit-writer.ts';
-import { createDeliveryStore, createExchangeStore, createWebhookStore } from '../store/index.ts';
+import { appendAudit, createAuditStore, createDeliveryStore, createExchangeStore, createWebhookStore } from '../store/index.ts';
 
 describe('the audit log has one writer', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -77,5 +77,22 @@ describe('the audit log has one writer', () => {
       { actor: 'participant:BG-MOI', action: 'exchange.accepted', details: {} },
       { actor: 'gateway', action: 'delivery.delivered', details: { deliveryId, recipient: 'BG-SACP' } },
     ]);
+  });
+});
+
+describe.each(STORE_KINDS)('the audit chain on %s', (kind) => {
+  it('chains entries in the order their transactions finished, each once', async () => {
+    const db = await openTestDatabase(kind);
+    try {
+      const store = createAuditStore(db);
+      for (const n of [1, 2, 3]) await appendAudit(db, { actor: 'gateway', action: 'pseudonym.computed', details: { n } });
+      expect(await store.chain(2)).toBe(2);
+      expect(await store.pending()).toEqual({ count: 1, oldest: expect.any(Date) });
+      expect(await store.chain(100)).toBe(1);
+      expect(await store.chain(100)).toBe(0);
+      expect((await store.log(0, 10)).map((r) => [r.position, r.entry?.details.n])).toEqual([[0, 1], [1, 2], [2, 3]]);
+    } finally {
+      await db.dispose();
+    }
   });
 });

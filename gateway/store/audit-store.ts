@@ -48,7 +48,7 @@ export interface SearchedEntry {
 export interface AuditStore {
   /** Chains up to `limit` pending entries; returns how many (0 when another process holds the lock or none wait). */
   chain(limit: number): Promise<number>;
-  /** Entries logged but not yet chained. */
+  /** Entries logged but not yet chained (some may belong to transactions still open). */
   pending(): Promise<{ count: number; oldest?: Date }>;
   /** Leaves in the tree now. */
   size(): Promise<number>;
@@ -118,9 +118,15 @@ export function createAuditStore(db: Database): AuditStore {
     if (!hash) throw new Error(`the audit tree lacks node ${nodeKey(id)}`);
     return hash;
   };
+  /** The tree's size, the chain's last value, and where the next batch starts. */
   const sizeOf = async (q: Queryable) => {
-    const { rows } = await q.query<{ position: string | number; chain_hash: Buffer | Uint8Array }>('SELECT position, chain_hash FROM audit_chain ORDER BY position DESC LIMIT 1');
-    return rows[0] ? { size: Number(rows[0].position) + 1, chain: Buffer.from(rows[0].chain_hash) } : { size: 0, chain: CHAIN_START };
+    const { rows } = await q.query<{ position: string | number; seq: string | number; txid: string; chain_hash: Buffer | Uint8Array }>(
+      'SELECT position, seq, txid::text AS txid, chain_hash FROM audit_chain ORDER BY position DESC LIMIT 1',
+    );
+    const last = rows[0];
+    return last
+      ? { size: Number(last.position) + 1, chain: Buffer.from(last.chain_hash), txid: last.txid, seq: Number(last.seq) }
+      : { size: 0, chain: CHAIN_START, txid: '0', seq: 0 };
   };
   const toCheckpoint = (row: { tree_size: string | number; root_hash: Buffer | Uint8Array; issued_at: Date | string; checkpoint: string }): CheckpointRow => ({
     treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash), issuedAt: new Date(row.issued_at), checkpoint: row.checkpoint,
@@ -134,22 +140,26 @@ export function createAuditStore(db: Database): AuditStore {
       db.transaction(async (tx) => {
         const { rows: [lock] } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [AUDIT_CHAIN_LOCK]);
         if (!lock?.locked) return 0;
-        const { rows } = await tx.query<EntryRow>(
-          `SELECT ${ENTRY_COLUMNS} FROM audit_pending p JOIN audit_log a ON a.seq = p.seq ORDER BY p.seq LIMIT $1`, [limit],
+        const tip = await sizeOf(tx);
+        // Only entries of transactions older than every one still running: none can join them later.
+        const { rows } = await tx.query<EntryRow & { txid: string }>(
+          `SELECT a.txid::text AS txid, ${ENTRY_COLUMNS} FROM audit_log a
+            WHERE (a.txid, a.seq) > ($1::xid8, $2::bigint) AND a.txid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY a.txid, a.seq LIMIT $3`,
+          [tip.txid, tip.seq, limit],
         );
         if (rows.length === 0) return 0;
-        const tip = await sizeOf(tx);
         let size = tip.size;
         let chain: Buffer = tip.chain;
         const known = await readNodes(tx, coverOf({ start: 0, end: size }));
         const node = lookup(known);
-        const chained: Array<{ position: number; seq: number; leaf: Buffer; chain: Buffer }> = [];
+        const chained: Array<{ position: number; seq: number; txid: string; leaf: Buffer; chain: Buffer }> = [];
         const made: Array<NodeId & { hash: Buffer }> = [];
         for (const row of rows) {
           const entry = toEntry(row);
           const leaf = entryLeafHash(entry);
           chain = chainHash(chain, leaf);
-          chained.push({ position: size, seq: entry.seq, leaf, chain });
+          chained.push({ position: size, seq: entry.seq, txid: row.txid, leaf, chain });
           known.set(nodeKey({ level: 0, index: size }), leaf);
           for (const completed of completedBy(size, leaf, node)) {
             known.set(nodeKey(completed), completed.hash);
@@ -158,9 +168,9 @@ export function createAuditStore(db: Database): AuditStore {
           size += 1;
         }
         await tx.query(
-          `INSERT INTO audit_chain (position, seq, leaf_hash, chain_hash)
-             SELECT position, seq, decode(leaf, 'hex'), decode(chain, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS c (position, seq, leaf, chain)`,
-          [chained.map((c) => c.position), chained.map((c) => c.seq), chained.map((c) => c.leaf.toString('hex')), chained.map((c) => c.chain.toString('hex'))],
+          `INSERT INTO audit_chain (position, seq, txid, leaf_hash, chain_hash)
+             SELECT position, seq, txid::xid8, decode(leaf, 'hex'), decode(chain, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS c (position, seq, txid, leaf, chain)`,
+          [chained.map((c) => c.position), chained.map((c) => c.seq), chained.map((c) => c.txid), chained.map((c) => c.leaf.toString('hex')), chained.map((c) => c.chain.toString('hex'))],
         );
         if (made.length > 0) {
           await tx.query(
@@ -168,13 +178,13 @@ export function createAuditStore(db: Database): AuditStore {
             [made.map((n) => n.level), made.map((n) => n.index), made.map((n) => n.hash.toString('hex'))],
           );
         }
-        await tx.query('DELETE FROM audit_pending WHERE seq = ANY($1::bigint[])', [chained.map((c) => c.seq)]);
         return chained.length;
       }),
 
     async pending() {
+      const tip = await sizeOf(db);
       const { rows: [row] } = await db.query<{ count: string | number; oldest: Date | string | null }>(
-        'SELECT count(*) AS count, min(a.at) AS oldest FROM audit_pending p JOIN audit_log a ON a.seq = p.seq',
+        'SELECT count(*) AS count, min(a.at) AS oldest FROM audit_log a WHERE (a.txid, a.seq) > ($1::xid8, $2::bigint)', [tip.txid, tip.seq],
       );
       return { count: Number(row?.count ?? 0), ...(row?.oldest ? { oldest: new Date(row.oldest) } : {}) };
     },

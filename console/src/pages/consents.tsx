@@ -17,7 +17,7 @@ export function ConsentsPage({ me, route }: PageProps) {
   return <LookUp mayChange={holds(me, 'consent-officer')} />;
 }
 
-function IdentityFields({ identity, onChange }: { identity: Identity; onChange(identity: Identity): void }) {
+export function IdentityFields({ identity, onChange }: { identity: Identity; onChange(identity: Identity): void }) {
   const { t } = useI18n();
   return (
     <div className="row">

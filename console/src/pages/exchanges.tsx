@@ -1,14 +1,14 @@
 /** Exchanges: search by case thread and delivery status; each exchange's delivery timeline with attempts and receipts, live. */
 import { useEffect, useState } from 'react';
-import { api, client, DELIVERY_STATUSES, unwrap, type Delivery, type DeliveryStatus, type Exchange } from '../api.ts';
+import { api, client, DELIVERY_STATUSES, GatewayProblem, unwrap, type Delivery, type DeliveryStatus, type Exchange } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
-import type { PageProps } from '../access.ts';
+import { holds, type PageProps } from '../access.ts';
 import { href, navigate } from '../router.ts';
-import { Field, Loading, ProblemMessage, StatusBadge, useLoad } from '../ui.tsx';
+import { Field, Loading, Notice, ProblemMessage, StatusBadge, useAction, useLoad } from '../ui.tsx';
 
-export function ExchangesPage({ route }: PageProps) {
-  return route.segments[1] ? <ExchangeDetail id={route.segments[1]} /> : <ExchangeSearch query={route.query} />;
+export function ExchangesPage({ me, route }: PageProps) {
+  return route.segments[1] ? <ExchangeDetail id={route.segments[1]} mayExport={holds(me, 'auditor')} /> : <ExchangeSearch query={route.query} />;
 }
 
 function ExchangeSearch({ query }: { query: URLSearchParams }) {
@@ -80,7 +80,7 @@ function ExchangeSearch({ query }: { query: URLSearchParams }) {
   );
 }
 
-function ExchangeDetail({ id }: { id: string }) {
+function ExchangeDetail({ id, mayExport }: { id: string; mayExport: boolean }) {
   const { t, dateTime } = useI18n();
   const exchange = useLoad(async () => unwrap(await api.GET('/v1/exchanges/{id}', { params: { path: { id } } })), [id]);
   const [live, setLive] = useState<boolean | undefined>();
@@ -102,11 +102,42 @@ function ExchangeDetail({ id }: { id: string }) {
             <dt>{t('exchanges.sender')}</dt><dd>{x.sender}</dd>
             <dt>{t('exchange.case')}</dt><dd><a href={`${href('exchanges')}?correlationId=${encodeURIComponent(x.correlationId)}`}><code>{x.correlationId}</code></a></dd>
             <dt>{t('exchanges.acceptedAt')}</dt><dd>{dateTime(x.acceptedAt)}</dd>
+            {x.purgedAt ? <><dt>{t('exchange.purged')}</dt><dd>{dateTime(x.purgedAt)}</dd></> : null}
           </dl>
+          {mayExport ? <EvidenceDownload exchangeId={x.id} /> : null}
           {x.deliveries.map((d) => <DeliveryTimeline key={d.id} delivery={d} />)}
         </>
       ) : null}
     </section>
+  );
+}
+
+/** The signed evidence bundle, saved as two files: the JSON exactly as signed, and its signature. */
+function EvidenceDownload({ exchangeId }: { exchangeId: string }) {
+  const { t } = useI18n();
+  const [saved, setSaved] = useState('');
+  const { busy, error, run } = useAction();
+  const save = (name: string, text: string, type: string) => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.download = name;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+  return (
+    <div className="card">
+      <button type="button" disabled={busy} onClick={() => run(async () => {
+        const { data, error: refused, response } = await api.GET('/v1/audit/evidence/{exchangeId}', { params: { path: { exchangeId } }, parseAs: 'text' });
+        if (!response.ok) throw new GatewayProblem(typeof refused === 'string' ? JSON.parse(refused) : refused);
+        const file = `evidence-${exchangeId}.json`;
+        save(file, data!, 'application/json');
+        save(`${file}.jws`, response.headers.get('referral-evidence-signature') ?? '', 'application/jose');
+        setSaved(t('audit.evidenceSaved', { file }));
+      })}>{t('audit.evidence')}</button>
+      <p className="hint">{t('audit.evidenceHint')}</p>
+      <Notice>{saved}</Notice>
+      <ProblemMessage error={error} />
+    </div>
   );
 }
 

@@ -1,8 +1,8 @@
 -- A tamper-evident audit log (issue: evidence that lasts).
 --
 -- `audit_log` stays what the one writer appends to, inside the change it records. The
--- chainer (a periodic job) then takes the new rows in batches, in the order it finds them,
--- and gives each a position in an RFC 9162 Merkle tree: `audit_chain` holds each leaf's
+-- chainer (a periodic job) then takes the new rows in batches and gives each a position in
+-- an RFC 9162 Merkle tree: `audit_chain` holds each leaf's
 -- hash and a running hash chain, `audit_tree_nodes` each complete subtree's hash, and
 -- `audit_checkpoints` the signed roots. Acceptance never waits for any of it.
 --
@@ -10,26 +10,21 @@
 -- TRUNCATE. Whoever disables them (an owner can) is still found out by the verifier: the
 -- rows no longer match the leaf hashes, the chain or the signed checkpoints.
 
--- Rows not yet chained. A row gets here with its insert (trigger) and leaves when it is
--- chained, in the same transaction as its `audit_chain` row: nothing is chained twice,
--- nothing is skipped, whatever order concurrent transactions commit in.
-CREATE TABLE audit_pending (
-  seq bigint PRIMARY KEY
-);
+-- The order of the chain is the order transactions finish in, made safe by their ids: each
+-- entry carries its transaction's id, and the chainer takes, in (txid, seq) order, only
+-- entries of transactions older than every transaction still running. No entry can join
+-- that set later, so nothing is skipped, whatever order concurrent transactions commit in;
+-- an entry waits (at most as long as the oldest open transaction) and a crash loses nothing.
+-- Existing entries share the migration's id and are chained in seq order.
+ALTER TABLE audit_log ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX audit_log_chain_order ON audit_log (txid, seq);
 
-CREATE FUNCTION audit_log_pending() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO audit_pending (seq) VALUES (NEW.seq);
-  RETURN NULL;
-END $$;
-CREATE TRIGGER audit_log_pending AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_pending();
-
--- The entries logged before this migration are chained like any other.
-INSERT INTO audit_pending (seq) SELECT seq FROM audit_log;
-
+-- No foreign key to audit_log: a removed entry is for the verifier to find, not for the
+-- database to hide by refusing (and it saves a lookup per entry).
 CREATE TABLE audit_chain (
   position    bigint PRIMARY KEY CHECK (position >= 0),  -- the leaf's index in the tree
-  seq         bigint NOT NULL UNIQUE REFERENCES audit_log (seq),
+  seq         bigint NOT NULL UNIQUE,
+  txid        xid8 NOT NULL,                              -- the entry's transaction: where the next batch starts
   leaf_hash   bytea NOT NULL,                             -- SHA-256(0x00 || RFC 8785 JSON of the entry)
   chain_hash  bytea NOT NULL                              -- SHA-256(previous chain_hash || leaf_hash); 32 zero bytes before the first
 );
@@ -72,10 +67,10 @@ CREATE INDEX audit_log_at ON audit_log USING brin (at);
 -- the statements that make them, with who asked.
 CREATE FUNCTION delivery_outcome_audited() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('delivered', 'failed', 'withheld', 'expired') THEN
-    INSERT INTO audit_log (at, actor, action, exchange_id, details)
-      VALUES (NEW.status_changed_at, 'gateway', 'delivery.' || NEW.status, NEW.exchange_id, jsonb_build_object('deliveryId', NEW.id, 'recipient', NEW.recipient));
-  END IF;
+  INSERT INTO audit_log (at, actor, action, exchange_id, details)
+    VALUES (NEW.status_changed_at, 'gateway', 'delivery.' || NEW.status, NEW.exchange_id, jsonb_build_object('deliveryId', NEW.id, 'recipient', NEW.recipient));
   RETURN NULL;
 END $$;
-CREATE TRIGGER delivery_outcome_audited AFTER UPDATE OF status ON deliveries FOR EACH ROW EXECUTE FUNCTION delivery_outcome_audited();
+CREATE TRIGGER delivery_outcome_audited AFTER UPDATE OF status ON deliveries FOR EACH ROW
+  WHEN (NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('delivered', 'failed', 'withheld', 'expired'))
+  EXECUTE FUNCTION delivery_outcome_audited();
