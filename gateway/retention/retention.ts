@@ -36,8 +36,12 @@ export function createRetention(deps: RetentionDeps): Retention {
   return {
     async purgeDue(now = new Date()) {
       let purged = 0;
-            const run = () => deps.store.purge(now, deps.policy, batch, deps.categoriesOf);
-      for (let ids = await run(); ids.length > 0; ids = await run()) purged += ids.length;
+      // One pass in acceptance order: each batch goes on after the last exchange the one before purged.
+      for (let after: bigint | undefined = 0n; after !== undefined;) {
+        const { ids, lastSeq } = await deps.store.purge(now, deps.policy, batch, deps.categoriesOf, after);
+        purged += ids.length;
+        after = lastSeq;
+      }
       return { purged };
     },
     async placeHold(caller, correlationId, reason) {

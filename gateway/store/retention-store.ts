@@ -29,9 +29,10 @@ export interface RetentionStore {
    * `payloadDays` ago or longer, no legal hold on the case thread, no exemption waiting for
    * review. The envelope and the minimised copies go (each delivery keeps the categories
    * its copy carried, from `categoriesOf`); one `retention.purged` entry each.
-   * Concurrent runs take different exchanges. Returns the ids purged.
+   * Concurrent runs take different exchanges. Looks at exchanges after `afterSeq` in
+   * acceptance order; returns the ids purged and the last one's seq (where to go on).
    */
-  purge(now: Date, policy: PurgePolicy, limit: number, categoriesOf: (document: { type: string }) => string[]): Promise<string[]>;
+  purge(now: Date, policy: PurgePolicy, limit: number, categoriesOf: (document: { type: string }) => string[], afterSeq?: bigint): Promise<{ ids: string[]; lastSeq?: bigint }>;
   /** `undefined` when the case thread already has a hold in force. */
   placeHold(hold: { id: string; correlationId: string; reason: string; actor: string }): Promise<LegalHoldRow | undefined>;
   /** `released` false when it was released already; `undefined` when there is no such hold. */
@@ -51,14 +52,14 @@ const toHold = (r: HoldRow): LegalHoldRow => ({
 
 export function createRetentionStore(db: Database): RetentionStore {
   return {
-    purge: (now, policy, limit, categoriesOf) =>
+    purge: (now, policy, limit, categoriesOf, afterSeq = 0n) =>
       db.transaction(async (tx) => {
         const { default: fallback, ...perType } = policy.payloadDays;
-        const { rows: due } = await tx.query<{ id: string; type: string; envelope: { type: string } | null; days: number; finished_at: Date }>(
-          `SELECT e.id, e.type, e.envelope, finished.at AS finished_at, COALESCE(($2::jsonb ->> e.type)::int, $3) AS days
+        const { rows: due } = await tx.query<{ id: string; seq: string; type: string; envelope: { type: string } | null; days: number; finished_at: Date }>(
+          `SELECT e.id, e.seq::text AS seq, e.type, e.envelope, finished.at AS finished_at, COALESCE(($2::jsonb ->> e.type)::int, $3) AS days
              FROM exchanges e
              CROSS JOIN LATERAL (SELECT max(d.status_changed_at) AS at, bool_and(${FINISHED}) AS all_finished FROM deliveries d WHERE d.exchange_id = e.id) finished
-            WHERE e.purged_at IS NULL
+            WHERE e.seq > $5 AND e.purged_at IS NULL
               AND finished.all_finished
               AND finished.at <= $1::timestamptz - make_interval(days => COALESCE(($2::jsonb ->> e.type)::int, $3))
               AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.correlation_id = e.correlation_id AND h.released_at IS NULL)
@@ -66,9 +67,9 @@ export function createRetentionStore(db: Database): RetentionStore {
             ORDER BY e.seq
             LIMIT $4
             FOR UPDATE OF e SKIP LOCKED`,
-          [now.toISOString(), JSON.stringify(perType), fallback, limit],
+          [now.toISOString(), JSON.stringify(perType), fallback, limit, afterSeq.toString()],
         );
-        if (due.length === 0) return [];
+        if (due.length === 0) return { ids: [] };
         const ids = due.map((e) => e.id);
         const envelopes = new Map(due.map((e) => [e.id, e.envelope]));
         const { rows: copies } = await tx.query<{ id: string; exchange_id: string; envelope: { type: string } | null }>(
@@ -94,7 +95,7 @@ export function createRetentionStore(db: Database): RetentionStore {
            ${auditRows({ from: 'purged', at: '$1', actor: "'gateway'", action: 'retention.purged', exchangeId: 'id', details: "jsonb_build_object('type', type, 'payloadDays', days, 'finishedAt', finished_at)" })}`,
           [now.toISOString(), ids, due.map((e) => e.type), due.map((e) => e.days), due.map((e) => new Date(e.finished_at).toISOString())],
         );
-        return ids;
+        return { ids, lastSeq: BigInt(due[due.length - 1]!.seq) };
       }),
 
     async placeHold(hold) {

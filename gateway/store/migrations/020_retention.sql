@@ -12,8 +12,8 @@ ALTER TABLE deliveries ADD COLUMN disclosed_categories text[];
 ALTER TABLE exchanges ADD COLUMN subject text;
 UPDATE exchanges SET subject = envelope #>> '{payload,subject,pseudonym}';
 CREATE INDEX exchanges_subject ON exchanges (subject) WHERE subject IS NOT NULL;
--- What the purge job looks at: exchanges not yet purged, oldest first.
-CREATE INDEX exchanges_unpurged ON exchanges (seq) WHERE purged_at IS NULL;
+-- The purge walks exchanges in seq order (their unique index) from where its last batch
+-- stopped: no index of its own for acceptance to keep up.
 
 CREATE TABLE legal_holds (
   id             uuid PRIMARY KEY,
