@@ -16,6 +16,7 @@ import { partnerOverrides, planDemoPartner } from '../demo/partner.ts';
 import { DEMO_CONSENT, DEMO_CONSENT_ID } from '../demo/participants.ts';
 import { createGateway, type Authority, type Gateway, type TlsMaterial } from '../gateway/gateway.ts';
 import { createPeers } from '../gateway/federation/peers.ts';
+import { configuredTimestamper } from '../gateway/audit/timestamping.ts';
 import { createLogger, type Logger } from '../gateway/logger.ts';
 import { migrate, openDatabase, type Database } from '../gateway/store/index.ts';
 import type { DestinationStream } from 'pino';
@@ -104,6 +105,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     const gateway = createGateway(config, {
       peers,
       logger, db, tls, authority, contract, validators, adapters: ADAPTER_CATALOGUE, pseudonymKey: loadPseudonymKey(config), consoleRoot: CONSOLE_ROOT,
+      ...configuredTimestamper(config.audit.timestamping),
       onAccepted: () => queues?.nudge(),
       ...(runsQueues ? { queuesReady: async () => { if (!queues) throw new Error('queues not started'); await queues.ready(); } } : {}),
     });

@@ -189,7 +189,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const audit = program.command('audit').description('the tamper-evident audit log (auditor role; docs/audit.md)');
   audit.command('checkpoints').option('--limit <n>', 'how many, newest first', toInteger, 20).description('the signed checkpoints').action(async (options: { limit: number }) => {
     const { items } = await data(api().api.GET('/v1/audit/checkpoints', { params: { query: { limit: options.limit } } }));
-    print(items, [['entries', (c) => c.treeSize], ['root (SHA-256, base64)', (c) => c.rootHash], ['signed at', (c) => c.issuedAt]]);
+    print(items, [['entries', (c) => c.treeSize], ['root (SHA-256, base64)', (c) => c.rootHash], ['signed at', (c) => c.issuedAt], ['timestamped (TSA)', (c) => c.timestamp?.genTime ?? '']]);
   });
   audit.command('entries').option('--from <time>').option('--to <time>').option('--actor <actor>').option('--action <action>').option('--exchange <id>').option('--participant <id>')
     .option('--after <seq>', 'entries after this seq (the next page)', toInteger).option('--limit <n>', 'at most this many', toInteger, 100)

@@ -40,6 +40,7 @@ import { createRetention, type Retention } from './retention/retention.ts';
 import { createSubjectAccess } from './audit/subject-access.ts';
 import { createEvidence } from './audit/evidence.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
+import type { Timestamper } from './audit/timestamping.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
@@ -85,6 +86,8 @@ export interface GatewayDeps {
   peers?: Peers;
   /** The built web console (a directory with `index.html`), served at `/console`; without it the gateway serves no console. */
   consoleRoot?: string;
+  /** The operator's RFC 3161 TSA (`audit.timestamping`), which timestamps each checkpoint. */
+  timestamper?: Timestamper;
 }
 
 /** A built gateway, not yet listening. */
@@ -141,6 +144,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const pseudonyms = createPseudonymizer(deps.pseudonymKey);
   const audit = createAuditLog({
     store: createAuditStore(deps.db), sealer: trust.sealer, gatewayName: config.gatewayName, checkpointIntervalMs: config.audit.checkpointIntervalMs,
+    ...(deps.timestamper ? { timestamper: deps.timestamper } : {}),
+    onTimestampFailure: (error) => deps.logger.warn({ err: error, tsa: deps.timestamper?.url }, 'timestamping a checkpoint failed; asking again in a minute'),
   });
   const metrics = createMetrics(trust, audit);
   const consentStore = createConsentStore(deps.db);

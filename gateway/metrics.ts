@@ -75,6 +75,14 @@ export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>)
       this.set((await auditLag()).oldestMs / 1000);
     },
   });
+  new Gauge({
+    name: 'rg_audit_checkpoints_unstamped',
+    help: 'Signed checkpoints the configured TSA has not timestamped yet (0 without audit.timestamping); grows while the TSA cannot be reached.',
+    registers: [registry],
+    async collect() {
+      this.set((await auditLag()).unstamped ?? 0);
+    },
+  });
   const polls = new Gauge({
     name: 'rg_inbox_polls_waiting',
     help: 'Long polls of /v1/inbox waiting for a delivery in this process, by recipient participant.',

@@ -16,6 +16,7 @@ import {
 } from '../certs/index.ts';
 import { createValidators, loadContract } from '../schemas/index.ts';
 import { policyWith, type Config } from '../gateway/index.ts';
+import { configuredTimestamper } from '../gateway/audit/timestamping.ts';
 import type { DeliveryPlan } from '../queues/index.ts';
 import { ADAPTER_CATALOGUE, loadAppConfig } from '../app/config.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
@@ -192,6 +193,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     validators,
     adapters: ADAPTER_CATALOGUE,
     consoleRoot: CONSOLE_ROOT,
+    ...configuredTimestamper(config.audit.timestamping),
   });
   await gateway.consents.seed(DEMO_CONSENT_ID, DEMO_CONSENT, 'development-seed');
   const url = await gateway.listen();

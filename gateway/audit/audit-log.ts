@@ -10,6 +10,7 @@ import {
 import type { JwsSigner } from '../../certs/index.ts';
 import { callerLabel, hasRole, requireRole, type Caller } from '../access/caller.ts';
 import { GatewayError } from '../errors.ts';
+import type { Timestamper } from './timestamping.ts';
 import { nodeKey, type AuditFilter, type AuditStore, type CheckpointRow } from '../store/audit-store.ts';
 
 /** A signed checkpoint as published. */
@@ -20,6 +21,8 @@ export interface Checkpoint {
   issuedAt: string;
   /** Compact JWS by the gateway's seal key; its payload is the RFC 8785 JSON of {@link CheckpointStatement}. */
   checkpoint: string;
+  /** The operator's TSA's RFC 3161 token over the JWS's bytes, once it gave one. */
+  timestamp?: { tsa: string; genTime: string; token: string };
 }
 
 /** What a checkpoint's JWS says. */
@@ -75,13 +78,18 @@ export interface AuditLogDeps {
   checkpointIntervalMs: number;
   /** Entries chained per transaction. */
   batchSize?: number;
+  /** The operator's time-stamping authority, when configured: each checkpoint gets its token. */
+  timestamper?: Timestamper;
+  /** A TSA request failed; the checkpoint is asked for again after {@link TIMESTAMP_RETRY_MS}. */
+  onTimestampFailure?: (error: unknown) => void;
+  now?: () => number;
 }
 
 export interface AuditLog {
   /** Chains everything pending and signs a checkpoint when due (`now`: whenever the log grew). */
-  maintain(options?: { checkpoint?: 'due' | 'now' }): Promise<{ chained: number; checkpoint?: Checkpoint }>;
-  /** Entries not yet chained, and how long the oldest has waited. */
-  lag(): Promise<{ pending: number; oldestMs: number }>;
+  maintain(options?: { checkpoint?: 'due' | 'now' }): Promise<{ chained: number; checkpoint?: Checkpoint; stamped: number }>;
+  /** Entries not yet chained, how long the oldest has waited, and (with a TSA configured) checkpoints without a timestamp yet. */
+  lag(): Promise<{ pending: number; oldestMs: number; unstamped?: number }>;
   checkpoints(caller: Caller, options: { before?: number; limit: number }): Promise<Checkpoint[]>;
   proof(caller: Caller, seq: number, treeSize?: number): Promise<InclusionProof>;
   consistency(caller: Caller, from: number, to?: number): Promise<ConsistencyProof>;
@@ -93,6 +101,10 @@ export interface AuditLog {
 }
 
 const DEFAULT_BATCH = 500;
+/** After a failed TSA request, the wait before this process asks again. */
+export const TIMESTAMP_RETRY_MS = 60_000;
+/** Checkpoints stamped per run at most (a backlog after the TSA was down goes over a few runs). */
+const TIMESTAMPS_PER_RUN = 10;
 
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { store } = deps;
@@ -104,7 +116,28 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   };
   const published = (row: CheckpointRow): Checkpoint => ({
     treeSize: row.treeSize, rootHash: row.rootHash.toString('base64'), issuedAt: row.issuedAt.toISOString(), checkpoint: row.checkpoint,
+    ...(row.timestamp ? { timestamp: { tsa: row.timestamp.tsa, genTime: row.timestamp.genTime.toISOString(), token: row.timestamp.token.toString('base64') } } : {}),
   });
+  const now = deps.now ?? Date.now;
+  let timestampingPausedUntil = 0;
+  /** Asks the TSA for the tokens of checkpoints that lack one; a failure pauses it for a while, chaining goes on. */
+  const stampCheckpoints = async (): Promise<number> => {
+    const tsa = deps.timestamper;
+    if (!tsa || now() < timestampingPausedUntil) return 0;
+    let stamped = 0;
+    for (const row of await store.unstamped(TIMESTAMPS_PER_RUN)) {
+      try {
+        const { token, genTime } = await tsa.stamp(Buffer.from(row.checkpoint, 'ascii'));
+        await store.addTimestamp(row.treeSize, { tsa: tsa.url, genTime, token });
+        stamped += 1;
+      } catch (error) {
+        timestampingPausedUntil = now() + TIMESTAMP_RETRY_MS;
+        deps.onTimestampFailure?.(error);
+        break;
+      }
+    }
+    return stamped;
+  };
   const hashesOf = async (ranges: ReturnType<typeof inclusionRanges>) => {
     const found = await store.nodes(nodesFor(ranges));
     return rangeHashes(ranges, (id: NodeId) => {
@@ -163,12 +196,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       let chained = 0;
       for (let n = await store.chain(batch); n > 0; n = await store.chain(batch)) chained += n;
       const made = await store.checkpoint(sign, options.checkpoint === 'now' ? 0 : deps.checkpointIntervalMs);
-      return { chained, ...(made ? { checkpoint: published(made) } : {}) };
+      const stamped = await stampCheckpoints();
+      const checkpoint = made && stamped > 0 ? await store.checkpointAt(made.treeSize) : made;
+      return { chained, ...(checkpoint ? { checkpoint: published(checkpoint) } : {}), stamped };
     },
 
     async lag() {
       const { count, oldest } = await store.pending();
-      return { pending: count, oldestMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0 };
+      const unstamped = deps.timestamper ? { unstamped: await store.unstampedCount() } : {};
+      return { pending: count, oldestMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0, ...unstamped };
     },
 
     async checkpoints(_caller, options) {

@@ -92,6 +92,17 @@ export const CONFIG_SCHEMA = {
       properties: {
         chainIntervalMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1000, description: 'How often new entries are chained into the tree: the most the log lags the changes it records.' },
         checkpointIntervalMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'A signed checkpoint at most this often, when the log grew.' },
+        timestamping: {
+          type: 'object',
+          description: 'An RFC 3161 time-stamping authority that timestamps every checkpoint (docs/audit.md#timestamps). None by default.',
+          additionalProperties: false,
+          required: ['url', 'caFile'],
+          properties: {
+            url: { type: 'string', pattern: '^https?://', description: 'Where timestamp queries are POSTed (application/timestamp-query).' },
+            caFile: { type: 'string', description: 'PEM certificate(s) the TSA\'s signing certificate must chain to.' },
+            timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: 10_000 },
+          },
+        },
       },
     },
     retention: {

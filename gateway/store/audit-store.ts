@@ -23,6 +23,8 @@ export interface CheckpointRow {
   issuedAt: Date;
   /** The JWS. */
   checkpoint: string;
+  /** The TSA's RFC 3161 token over the JWS, once it gave one. */
+  timestamp?: { tsa: string; genTime: Date; token: Buffer };
 }
 
 /** What auditors search entries by. */
@@ -60,6 +62,11 @@ export interface AuditStore {
   /** Newest first. */
   checkpoints(options: { before?: number; limit: number }): Promise<CheckpointRow[]>;
   checkpointAt(treeSize: number): Promise<CheckpointRow | undefined>;
+  /** Checkpoints without a timestamp yet, oldest first. */
+  unstamped(limit: number): Promise<CheckpointRow[]>;
+  unstampedCount(): Promise<number>;
+  /** Keeps a checkpoint's timestamp (another process's, if one was kept first). */
+  addTimestamp(treeSize: number, timestamp: NonNullable<CheckpointRow['timestamp']>): Promise<void>;
   /** The stored hashes of these nodes (level 0 are leaves); a missing node is absent from the map. */
   nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>>;
   /** Chained rows from `start`, in tree order. */
@@ -128,9 +135,16 @@ export function createAuditStore(db: Database): AuditStore {
       ? { size: Number(last.position) + 1, chain: Buffer.from(last.chain_hash), txid: last.txid, seq: Number(last.seq) }
       : { size: 0, chain: CHAIN_START, txid: '0', seq: 0 };
   };
-  const toCheckpoint = (row: { tree_size: string | number; root_hash: Buffer | Uint8Array; issued_at: Date | string; checkpoint: string }): CheckpointRow => ({
+  type CheckpointSqlRow = {
+    tree_size: string | number; root_hash: Buffer | Uint8Array; issued_at: Date | string; checkpoint: string;
+    tsa: string | null; gen_time: Date | string | null; token: Buffer | Uint8Array | null;
+  };
+  const toCheckpoint = (row: CheckpointSqlRow): CheckpointRow => ({
     treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash), issuedAt: new Date(row.issued_at), checkpoint: row.checkpoint,
+    ...(row.token && row.tsa && row.gen_time ? { timestamp: { tsa: row.tsa, genTime: new Date(row.gen_time), token: Buffer.from(row.token) } } : {}),
   });
+  const CHECKPOINTS = `SELECT c.tree_size, c.root_hash, c.issued_at, c.checkpoint, t.tsa, t.gen_time, t.token
+    FROM audit_checkpoints c LEFT JOIN audit_checkpoint_timestamps t ON t.tree_size = c.tree_size`;
   const toSearched = (row: EntryRow & { position: string | number | null }): SearchedEntry => ({
     entry: toEntry(row), ...(row.position === null ? {} : { position: Number(row.position) }),
   });
@@ -209,18 +223,35 @@ export function createAuditStore(db: Database): AuditStore {
       }),
 
     async checkpoints({ before, limit }) {
-      const { rows } = await db.query<Parameters<typeof toCheckpoint>[0]>(
-        'SELECT tree_size, root_hash, issued_at, checkpoint FROM audit_checkpoints WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2',
+      const { rows } = await db.query<CheckpointSqlRow>(
+        `${CHECKPOINTS} WHERE ($1::bigint IS NULL OR c.tree_size < $1) ORDER BY c.tree_size DESC LIMIT $2`,
         [before ?? null, limit],
       );
       return rows.map(toCheckpoint);
     },
 
     async checkpointAt(treeSize) {
-      const { rows: [row] } = await db.query<Parameters<typeof toCheckpoint>[0]>(
-        'SELECT tree_size, root_hash, issued_at, checkpoint FROM audit_checkpoints WHERE tree_size = $1', [treeSize],
-      );
+      const { rows: [row] } = await db.query<CheckpointSqlRow>(`${CHECKPOINTS} WHERE c.tree_size = $1`, [treeSize]);
       return row ? toCheckpoint(row) : undefined;
+    },
+
+    async unstamped(limit) {
+      const { rows } = await db.query<CheckpointSqlRow>(`${CHECKPOINTS} WHERE t.tree_size IS NULL ORDER BY c.tree_size LIMIT $1`, [limit]);
+      return rows.map(toCheckpoint);
+    },
+
+    async unstampedCount() {
+      const { rows: [row] } = await db.query<{ count: string | number }>(
+        'SELECT count(*) AS count FROM audit_checkpoints c WHERE NOT EXISTS (SELECT 1 FROM audit_checkpoint_timestamps t WHERE t.tree_size = c.tree_size)',
+      );
+      return Number(row?.count ?? 0);
+    },
+
+    async addTimestamp(treeSize, { tsa, genTime, token }) {
+      await db.query(
+        'INSERT INTO audit_checkpoint_timestamps (tree_size, tsa, gen_time, token) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING',
+        [treeSize, tsa, genTime, token],
+      );
     },
 
     nodes: (ids) => readNodes(db, ids),

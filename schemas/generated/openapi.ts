@@ -1741,6 +1741,26 @@ export interface components {
             issuedAt: string;
             /** @description Compact JWS (RS256, x5c, sigT, typ `audit-checkpoint`) by the seal key over the RFC 8785 JSON of {gateway, treeSize, rootHash, issuedAt}. */
             checkpoint: string;
+            /**
+             * @description The RFC 3161 timestamp of the checkpoint by the time-stamping authority the operator
+             *     configured (`audit.timestamping`), once it gave one; absent without a TSA or while it
+             *     cannot be reached. Check it with `openssl ts -verify -token_in -in <token.der>
+             *     -data <checkpoint.jws> -CAfile <tsa-ca.pem>` (docs/verify.md).
+             */
+            timestamp?: {
+                /** @description The TSA's URL. */
+                tsa: string;
+                /**
+                 * Format: date-time
+                 * @description The TSA's time in the token.
+                 */
+                genTime: string;
+                /**
+                 * Format: byte
+                 * @description Base64 DER TimeStampToken (CMS SignedData over TSTInfo) whose message imprint is SHA-256 of the checkpoint's JWS, as ASCII.
+                 */
+                token: string;
+            };
         };
         AuditCheckpointList: {
             items: components["schemas"]["AuditCheckpoint"][];
