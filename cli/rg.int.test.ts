@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKeyPair } from '../certs/index.ts';
 import { DEMO_CONSENT_ID } from '../demo/participants.ts';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
@@ -209,5 +209,33 @@ describe('the operator CLI', () => {
   it('says what is wrong with a missing profile, and exits 2', async () => {
     const missing = await runCli(['--profile', join(dir, 'none.json'), 'participants', 'list'], { out: () => {}, err: (s) => void expect(s).toContain('cannot read the profile'), env: {} });
     expect(missing).toBe(EXIT.usage);
+  });
+
+  it('shows a case thread and its referrals to the coordinator, with the state they are in', async () => {
+    // The coordinator's own profile: its participant certificate, the same gateway and CA.
+    const coordinator = join(dir, 'nccthb-profile.json');
+    const certs = system.running.devCertsDir!;
+    writeFileSync(coordinator, JSON.stringify({ url: system.running.url, caFile: join(certs, 'ca.pem'), certFile: join(certs, 'clients', 'BG-NCCTHB.pem'), keyFile: join(certs, 'clients', 'BG-NCCTHB-key.pem') }));
+    const as = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['--profile', coordinator, ...args], { out: (s) => (out += s), err: (s) => (err += s), env: {} });
+      return { code, out, err };
+    };
+    const referral = await system.submit('Referral');
+    const correlationId = (await system.track(referral.id, 'BG-NCCTHB')).correlationId as string;
+    await vi.waitFor(async () => expect((await as('--json', 'cases', 'referrals', '--case', correlationId)).out).toContain('"state": "received"'), { timeout: 15_000, interval: 100 });
+
+    const shown = await as('cases', 'show', correlationId);
+    expect(shown.code, shown.err).toBe(EXIT.ok);
+    expect(shown.out).toContain(`case ${correlationId}: 1 messages, held by nobody yet`);
+    expect(shown.out).toMatch(new RegExp(`${referral.id}\\s+│ BG-NCCTHB\\s+│ BG-NGO-ANIMUS\\s+│ received`));
+    const listed = await as('cases', 'referrals', '--state', 'received', '--owner', 'BG-NGO-ANIMUS');
+    expect(listed.out).toContain(referral.id);
+    expect((await as('cases', 'referrals', '--state', 'pending')).code).toBe(EXIT.usage);
+    const unknown = await as('cases', 'show', 'case-nobody-knows');
+    expect([unknown.code, unknown.err]).toEqual([EXIT.refused, expect.stringContaining('GW_CASE_UNKNOWN')]);
+    // The administrator's profile is no party to any case.
+    expect((await rg('cases', 'show', correlationId)).err).toContain('GW_ROLE_REQUIRED');
   });
 });

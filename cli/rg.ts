@@ -186,6 +186,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     });
 
+  const cases = program.command('cases').description('case threads and referrals with their state (a case\'s parties and the coordinator; docs/coordination.md)');
+  cases.command('show').argument('<correlationId>').description('a case thread: who holds it, its referrals and their state, each agency\'s latest update, the measures you hold')
+    .action(async (correlationId: string) => {
+      const view = await data(api().api.GET('/v1/cases/{correlationId}', { params: { path: { correlationId } } }));
+      if (json) return print(view);
+      io.out(`case ${view.correlationId}: ${view.messages.length} messages, ${view.holder ? `held by ${view.holder}` : 'held by nobody yet'}\n`);
+      print(view.referrals, [['referral', (r) => r.exchangeId], ['from', (r) => r.requester], ['to', (r) => r.owner], ['state', (r) => r.state], ['since', (r) => r.stateAt], ['respond by', (r) => r.respondBy]]);
+      if (view.latestUpdates.length > 0) print(view.latestUpdates, [['agency', (u) => u.participant], ['latest update', (u) => u.update], ['at', (u) => u.at]]);
+      if (view.measures.length > 0) print(view.measures, [['measure', (m) => m.code], ['status', (m) => m.status], ['reported by', (m) => m.reportedBy], ['at', (m) => m.at]]);
+    });
+  cases.command('referrals').addOption(new Option('--state <state>', 'only those in this state (declined: to refer again)').choices(['requested', 'received', 'accepted', 'declined', 'in-progress', 'completed', 'cancelled', 'expired']))
+    .option('--owner <id>', 'sent to this participant').option('--requester <id>', 'sent by this participant').option('--case <correlationId>')
+    .option('--after <cursor>', 'the next page (printed after a full page)').option('--limit <n>', 'at most this many', toInteger, 100)
+    .description('referrals and their business state, oldest first').action(async (options: { state?: string; owner?: string; requester?: string; case?: string; after?: string; limit: number }) => {
+      const { case: correlationId, state, ...rest } = options;
+      const page = await data(api().api.GET('/v1/referrals', { params: { query: { ...rest, ...(state ? { state: state as never } : {}), ...(correlationId ? { correlationId } : {}) } } }));
+      print(json ? page : page.items, [['referral', (r) => r.exchangeId], ['case', (r) => r.correlationId], ['from', (r) => r.requester], ['to', (r) => r.owner], ['state', (r) => r.state], ['since', (r) => r.stateAt], ['respond by', (r) => r.respondBy]]);
+      if (!json && page.next) io.out(`more: --after ${page.next}\n`);
+    });
+
   const audit = program.command('audit').description('the tamper-evident audit log (auditor role; docs/audit.md)');
   audit.command('checkpoints').option('--limit <n>', 'how many, newest first', toInteger, 20).description('the signed checkpoints').action(async (options: { limit: number }) => {
     const { items } = await data(api().api.GET('/v1/audit/checkpoints', { params: { query: { limit: options.limit } } }));

@@ -40,6 +40,9 @@ import { createRetention, type Retention } from './retention/retention.ts';
 import { createSubjectAccess } from './audit/subject-access.ts';
 import { createEvidence } from './audit/evidence.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
+import { createCoordination, type Coordination } from './coordination/cases.ts';
+import { createCoordinationStore } from './store/coordination-store.ts';
+import { coordinationRoutes } from './http/routes/coordination.ts';
 import type { Timestamper } from './audit/timestamping.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
@@ -100,6 +103,8 @@ export interface Gateway {
   readonly audit: AuditLog;
   /** Purging payloads that are due, and legal holds; the `relay` role's periodic job runs the purge. */
   readonly retention: Retention;
+  /** Referral states and case threads; the `relay` role's periodic job projects them from the audit log. */
+  readonly coordination: Coordination;
   /** Who takes part, as the store says now; the queues follow its changes. */
   readonly registry: LiveParticipantRegistry;
   /**
@@ -183,6 +188,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
+  const coordination = createCoordination({ store: createCoordinationStore(deps.db), registry });
   const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention, categoriesOf: (document) => categoriesPresent(document, categoryMaps) });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
@@ -254,6 +260,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   });
   v1.use(auditRoutes(audit, subjectAccess, evidence, deps.validators));
   v1.use(retentionRoutes(retention, deps.validators));
+  v1.use(coordinationRoutes(coordination, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
   if (deps.consoleRoot) app.use(consoleRoutes(checkCertificate, deps.consoleRoot));
@@ -291,6 +298,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     consents,
     audit,
     retention,
+    coordination,
     registry,
     checkCertificate,
     start,

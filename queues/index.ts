@@ -9,5 +9,6 @@ export type { PrivateRedis, RedisServerOptions } from './redis-server.ts';
 export { backoffDelay, deliveryQueueName, deliveryJobKey } from './delivery-queue.ts';
 export { trustMaintenance, TRUST_MAINTENANCE_INTERVAL_MS } from './jobs/trust-maintenance.ts';
 export { auditChaining } from './jobs/audit-chaining.ts';
+export { caseProjection } from './jobs/case-projection.ts';
 export { retentionPurge } from './jobs/retention.ts';
 export type { PeriodicJob } from './jobs/periodic.ts';

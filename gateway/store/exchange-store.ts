@@ -2,6 +2,7 @@
 import type { Acceptance, Delivery, DeliveryStatus, Exchange } from '../../schemas/index.ts';
 import type { Database, Queryable } from './database.ts';
 import { auditRows } from '../audit/audit-writer.ts';
+import type { ReferralState } from '../coordination/referral-state.ts';
 
 /** Everything written when an exchange is accepted, atomically. */
 export interface ExchangeRecord {
@@ -104,6 +105,7 @@ interface DeliveryRow {
   status_changed_at: Date;
   receipt: string | null;
   withheld_categories: string[];
+  referral_state?: ReferralState | null;
 }
 
 const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_version, correlation_id, in_reply_to,
@@ -124,7 +126,8 @@ export function createExchangeStore(db: Database): ExchangeStore {
       const { rows } = await db.query<ExchangeRow>(`SELECT ${EXCHANGE_COLUMNS} FROM exchanges WHERE id = $1`, [id]);
       if (!rows[0]) return undefined;
       const deliveries = await db.query<DeliveryRow>(
-        `SELECT id, exchange_id, recipient, status, status_changed_at, receipt, withheld_categories FROM deliveries WHERE exchange_id = $1 ORDER BY recipient`,
+        `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at, d.receipt, d.withheld_categories, r.state AS referral_state
+           FROM deliveries d LEFT JOIN referrals r ON r.delivery_id = d.id WHERE d.exchange_id = $1 ORDER BY d.recipient`,
         [id],
       );
       const events = await db.query<{ delivery_id: string; status: DeliveryStatus; at: Date }>(
@@ -288,5 +291,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     id: row.id, recipient: row.recipient, status: row.status, statusChangedAt: row.status_changed_at.toISOString(),
     ...(row.receipt ? { receipt: row.receipt } : {}),
     ...(row.withheld_categories?.length ? { withheldCategories: row.withheld_categories as NonNullable<Delivery['withheldCategories']> } : {}),
+    ...(row.referral_state ? { referralState: row.referral_state } : {}),
   };
 }

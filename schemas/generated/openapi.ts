@@ -579,6 +579,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Referrals and their business state
+         * @description One item per referral and recipient (a FHIR Task): its state derived from the case
+         *     thread's messages (`requested → received → accepted | declined → in-progress →
+         *     completed`, or `cancelled`, `expired`; docs/coordination.md). A participant sees the
+         *     referrals it sent or was sent; a coordinator participant sees all. Oldest first;
+         *     `next` is the cursor of the following page. `state=declined` lists what may need
+         *     re-referral. The state follows acceptance by a second or two (the projection runs
+         *     after the audit log's chaining).
+         */
+        get: operations["listReferrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{correlationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case thread's view
+         * @description For the thread's parties (a participant that sent or received any of its messages) and
+         *     coordinator participants: the messages (metadata), who holds the case, every
+         *     referral's state with its timeline, the latest update per agency, and each NRM
+         *     measure's latest status **from the copies the caller holds** (what it sent and what
+         *     was delivered to it, minimised as delivered): the view never shows more than the
+         *     caller's legal basis gave it. `404 GW_CASE_UNKNOWN` for anyone else.
+         */
+        get: operations["getCaseThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/checkpoints": {
         parameters: {
             query?: never;
@@ -1268,7 +1319,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_CASE_UNKNOWN" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1371,6 +1422,12 @@ export interface components {
              *     basis does not cover: removed from its copy, which has its own digest and seal.
              */
             withheldCategories?: components["schemas"]["DataCategory"][];
+            /**
+             * @description For a referral, its business state for this recipient (GET /v1/referrals and the
+             *     case thread have its timeline); absent for other types, and for a second or two
+             *     after acceptance.
+             */
+            referralState?: components["schemas"]["ReferralState"];
         };
         StatusChange: {
             status: components["schemas"]["DeliveryStatus"];
@@ -1729,6 +1786,87 @@ export interface components {
             items: components["schemas"]["AuditItem"][];
             /** @description The `after` of the next page; absent on the last. */
             next?: number;
+        };
+        /**
+         * @description A referral's business state (FHIR Task.status in brackets where it differs):
+         *     requested, received, accepted, declined (rejected), in-progress, completed,
+         *     cancelled, expired (failed).
+         * @enum {string}
+         */
+        ReferralState: "requested" | "received" | "accepted" | "declined" | "in-progress" | "completed" | "cancelled" | "expired";
+        Referral: {
+            /** Format: uuid */
+            exchangeId: string;
+            /** Format: uuid */
+            deliveryId: string;
+            correlationId: components["schemas"]["CorrelationId"];
+            requester: components["schemas"]["ParticipantId"];
+            owner: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            urgency?: "routine" | "urgent" | "emergency";
+            /** Format: date-time */
+            respondBy?: string;
+            state: components["schemas"]["ReferralState"];
+            /** @description The same state as FHIR Task.status. */
+            fhirStatus: string;
+            /** Format: date-time */
+            stateAt: string;
+            /** @description In the case-thread view, every state it has been in, oldest first. */
+            timeline?: {
+                state: components["schemas"]["ReferralState"];
+                /** Format: date-time */
+                at: string;
+                /**
+                 * Format: uuid
+                 * @description The message that moved it, when one did.
+                 */
+                exchangeId?: string;
+            }[];
+        };
+        ReferralList: {
+            items: components["schemas"]["Referral"][];
+            /** @description Pass as `after` for the next page; absent on the last. */
+            next?: string;
+        };
+        CaseThread: {
+            correlationId: components["schemas"]["CorrelationId"];
+            holder?: components["schemas"]["ParticipantId"];
+            messages: {
+                /** Format: uuid */
+                exchangeId: string;
+                type: components["schemas"]["MessageType"];
+                sender: components["schemas"]["ParticipantId"];
+                recipients: components["schemas"]["ParticipantId"][];
+                /** Format: date-time */
+                acceptedAt: string;
+                inReplyTo?: string;
+            }[];
+            /** @description Each with its `timeline`. */
+            referrals: components["schemas"]["Referral"][];
+            latestUpdates: {
+                participant: components["schemas"]["ParticipantId"];
+                update: string;
+                /** Format: uuid */
+                exchangeId: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            /** @description Each NRM measure's latest status in the copies the caller holds (needs-and-services). */
+            measures: {
+                code: components["schemas"]["MeasureCode"];
+                status: string;
+                /** Format: date */
+                startedOn?: string;
+                /** Format: date */
+                completedOn?: string;
+                reportedBy: components["schemas"]["ParticipantId"];
+                /** Format: uuid */
+                exchangeId: string;
+                /** Format: date-time */
+                at: string;
+            }[];
         };
         AuditCheckpoint: {
             treeSize: number;
@@ -3536,6 +3674,64 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listReferrals: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["ReferralState"];
+                /** @description Referrals sent to this participant. */
+                owner?: components["schemas"]["ParticipantId"];
+                /** @description Referrals sent by this participant. */
+                requester?: components["schemas"]["ParticipantId"];
+                correlationId?: components["schemas"]["CorrelationId"];
+                /** @description The `next` of the previous page. */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The referrals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCaseThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                correlationId: components["schemas"]["CorrelationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case thread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseThread"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     listAuditCheckpoints: {
