@@ -211,10 +211,10 @@ describe('withdrawing with the receipt\'s code', () => {
     // The shelter may not withdraw it by id: it is not its consent.
     expect((await system.as('BG-NGO-ANIMUS').post(`/v1/consents/${id}/withdraw`, { reason: 'по молба на лицето' })).status).toBe(404);
 
-    const page = await as('BG-NGO-ANIMUS');
+    const page = await as('BG-NGO-ANIMUS', '#/withdraw');
     await page.getByRole('heading', { name: 'Оттегляне на съгласие с код' }).waitFor();
-    // A participant's certificate opens the withdrawal page and nothing else.
-    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Оттегляне с код']);
+    // A participant's certificate opens its cases and the withdrawal page, and nothing else.
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи', 'Оттегляне с код']);
     await page.getByLabel('Код за оттегляне').fill(withdrawalCode.toLowerCase().replace(/-/g, ' '));
     await page.getByLabel('Причина').fill('Лицето поиска оттегляне в приюта');
     await picture(page, 'withdraw-by-code');
@@ -233,6 +233,31 @@ describe('withdrawing with the receipt\'s code', () => {
     await page.getByLabel('Причина').fill('проба');
     await page.getByRole('button', { name: 'Оттегли съгласието' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('GW_WITHDRAWAL_CODE_UNKNOWN');
+  });
+});
+
+describe('a case\'s parties and the coordinator', () => {
+  it('shows the coordinator its referrals with their state, and a case thread with each referral\'s path', async () => {
+    const sent = await system.submit('Referral');
+    const correlationId = (await system.track(sent.id, 'BG-NCCTHB')).correlationId as string;
+    await expect.poll(async () => (await system.as('BG-NCCTHB').get(`/v1/referrals?correlationId=${correlationId}`)).body.items[0]?.state, { timeout: 15_000 }).toBe('received');
+
+    const page = await as('BG-NCCTHB', '#/cases?state=received');
+    const table = page.getByTestId('referrals');
+    await expect.poll(() => table.innerText()).toContain(correlationId);
+    expect(await table.innerText()).toMatch(/BG-NCCTHB\s+BG-NGO-ANIMUS\s+получено/);
+    await page.getByRole('link', { name: correlationId }).click();
+    await page.getByRole('heading', { name: `Случай ${correlationId}` }).waitFor();
+    expect(await page.getByTestId('case-holder').innerText()).toContain('Никой още не води случая');
+    const referral = page.getByTestId('referral-BG-NGO-ANIMUS');
+    expect(await referral.getByRole('list', { name: 'Път на насочването' }).getByRole('listitem').allInnerTexts())
+      .toEqual([expect.stringContaining('изпратено'), expect.stringContaining('получено')]);
+    expect(await page.getByTestId('measures').innerText()).toMatch(/1\.1 идентификация\s+изпълнена\s+BG-NCCTHB/);
+    await picture(page, 'case-thread');
+
+    // A participant that is no party to the case is told there is none it may see.
+    const stranger = await as('BG-MOI', `#/cases/${correlationId}`);
+    await expect.poll(() => stranger.getByRole('alert').innerText()).toContain('GW_CASE_UNKNOWN');
   });
 });
 
@@ -450,10 +475,9 @@ describe('what each certificate sees', () => {
 
   it('shows a participant system\'s certificate no administration page, and the API refuses it too', async () => {
     const page = await as('BG-MOI', '#/dead-letters');
-    await page.getByRole('heading', { name: 'С този сертификат няма страници за вас' }).waitFor();
-    expect(await page.getByRole('navigation').count()).toBe(0);
-    expect(await page.locator('main').innerText()).toContain('BG-MOI');
-    await picture(page, 'participant-certificate');
+    await page.getByText('Няма такава страница.').waitFor();
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи']);
+    expect(await page.getByTestId('who').innerText()).toContain('Ministry of Interior');
     const status = await page.evaluate(async () => (await fetch('/v1/admin/dead-letters')).status);
     expect(status).toBe(403);
   });

@@ -120,7 +120,8 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
 
       const measures = new Map<string, CaseThreadView['measures'][number]>();
       for (const held of await deps.store.heldPayloads(correlationId, me.id)) {
-        const list = Array.isArray(held.payload.measures) ? held.payload.measures as Array<Record<string, unknown>> : [];
+        // A referral carries the measures taken so far; a case transfer and an update, `measures`.
+        const list = [held.payload.measuresTaken, held.payload.measures].filter(Array.isArray).flat() as Array<Record<string, unknown>>;
         for (const measure of list) {
           if (typeof measure.code !== 'string' || typeof measure.status !== 'string') continue;
           measures.set(measure.code, {

@@ -44,7 +44,7 @@ describe('coordination: referral states and case threads', () => {
     expect(working.holder).toBe('BG-NGO-ANIMUS');
     expect(working.messages.map((m: { type: string }) => m.type)).toEqual(['referral', 'referral-response', 'case-update']);
     expect(working.latestUpdates).toEqual([{ participant: 'BG-NGO-ANIMUS', update: 'measure-progress', exchangeId: progress.id, at: expect.any(String) }]);
-    expect(working.measures.map((m: { code: string; status: string }) => `${m.code} ${m.status}`)).toEqual(['2.1 completed', '3.1 in-progress']);
+    expect(working.measures.map((m: { code: string; status: string }) => `${m.code} ${m.status}`)).toEqual(['1.1 completed', '1.2 completed', '2.1 completed', '3.1 in-progress']);
     expect(working.referrals[0].timeline.map((s: { state: string }) => s.state)).toEqual(['requested', 'received', 'accepted', 'in-progress']);
     expect(working.referrals[0].timeline[2].exchangeId).toBe(response.id);
 
