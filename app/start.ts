@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientTls } from '../adapters/index.ts';
 import { createAdapterBuilder, deliveryPlan } from './adapters.ts';
 import { ensureDevelopmentPki, loadCertificateAuthority, type AdminRole } from '../certs/index.ts';
-import { auditChaining, caseProjection, retentionPurge, resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
+import { auditChaining, caseClocks, caseProjection, retentionPurge, resolveRedis, startQueues, trustMaintenance, type QueueSystem } from '../queues/index.ts';
 import { sharedContract } from '../schemas/index.ts';
 import { ConfigError, type Config } from '../gateway/index.ts';
 import { ADAPTER_CATALOGUE, loadAppConfig } from './config.ts';
@@ -148,7 +148,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         ...(builder ? { buildAdapter: builder.build } : {}),
         peers: { peers, sealer: gateway.trust.sealer },
         jobs: [
-          trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs), caseProjection(gateway.coordination, config.audit.chainIntervalMs), retentionPurge(gateway.retention, config.retention.purgeIntervalMs),
+          trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs), caseProjection(gateway.coordination, config.audit.chainIntervalMs), caseClocks(gateway.coordination, config.coordination.clockIntervalMs), retentionPurge(gateway.retention, config.retention.purgeIntervalMs),
         ],
       });
       const started = queues;

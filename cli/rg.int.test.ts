@@ -237,5 +237,16 @@ describe('the operator CLI', () => {
     expect([unknown.code, unknown.err]).toEqual([EXIT.refused, expect.stringContaining('GW_CASE_UNKNOWN')]);
     // The administrator's profile is no party to any case.
     expect((await rg('cases', 'show', correlationId)).err).toContain('GW_ROLE_REQUIRED');
+
+    // Its response is overdue once the clock moves: the coordinator is alerted and acknowledges.
+    await system.running.gateway.coordination.fireDue(new Date(Date.now() + 30 * 86_400_000));
+    const open = await as('--json', 'alerts', 'list');
+    const alert = (JSON.parse(open.out).items as Array<{ id: string; kind: string; correlationId: string }>).find((a) => a.correlationId === correlationId)!;
+    expect(alert.kind).toBe('response-due');
+    expect((await as('alerts', 'list')).out).toMatch(new RegExp(`${alert.id}\\s+│ response-due\\s+│ ${correlationId}`));
+    expect((await as('alerts', 'ack', alert.id)).code).toBe(EXIT.ok);
+    const twice = await as('alerts', 'ack', alert.id);
+    expect([twice.code, twice.err]).toEqual([EXIT.refused, expect.stringContaining('GW_ALERT_ACKNOWLEDGED')]);
+    expect((await as('alerts', 'list')).out).not.toContain(alert.id);
   });
 });

@@ -206,6 +206,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!json && page.next) io.out(`more: --after ${page.next}\n`);
     });
 
+  const alerts = program.command('alerts').description('alerts the case threads\' deadline clocks raised for your participant (docs/coordination.md#alerts)');
+  alerts.command('list').option('--all', 'acknowledged ones too').option('--limit <n>', 'at most this many', toInteger, 100).description('your alerts, newest first')
+    .action(async (options: { all?: boolean; limit: number }) => {
+      const page = await data(api().api.GET('/v1/alerts', { params: { query: { open: !options.all, limit: options.limit } } }));
+      print(json ? page : page.items, [['alert', (a) => a.id], ['kind', (a) => a.kind], ['case', (a) => a.correlationId], ['due', (a) => a.dueAt], ['raised', (a) => a.raisedAt], ['acknowledged', (a) => (a.acknowledgedAt ? `${a.acknowledgedAt} by ${a.acknowledgedBy}` : '')]]);
+    });
+  alerts.command('ack').argument('<alertId>').description('acknowledge an alert').action(async (alertId: string) => {
+    print(await data(api().api.POST('/v1/alerts/{alertId}/acknowledge', { params: { path: { alertId } } })), [['alert', (a) => a.id], ['kind', (a) => a.kind], ['acknowledged', (a) => a.acknowledgedAt]]);
+  });
+
   const audit = program.command('audit').description('the tamper-evident audit log (auditor role; docs/audit.md)');
   audit.command('checkpoints').option('--limit <n>', 'how many, newest first', toInteger, 20).description('the signed checkpoints').action(async (options: { limit: number }) => {
     const { items } = await data(api().api.GET('/v1/audit/checkpoints', { params: { query: { limit: options.limit } } }));

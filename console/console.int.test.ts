@@ -253,7 +253,20 @@ describe('a case\'s parties and the coordinator', () => {
     expect(await referral.getByRole('list', { name: 'Път на насочването' }).getByRole('listitem').allInnerTexts())
       .toEqual([expect.stringContaining('изпратено'), expect.stringContaining('получено')]);
     expect(await page.getByTestId('measures').innerText()).toMatch(/1\.1 идентификация\s+изпълнена\s+BG-NCCTHB/);
+
+    // Nobody answered: once its respond-by time has passed, the coordinator is alerted, and takes it up.
+    await system.running.gateway.coordination.fireDue(new Date(Date.now() + 30 * 86_400_000));
+    await page.reload();
+    await expect.poll(() => page.getByTestId('clocks').innerText()).toMatch(/няма отговор на насочване.*BG-NGO-ANIMUS\s+просрочен/s);
     await picture(page, 'case-thread');
+    await page.goto(`${origin}/console#/cases`);
+    // Its reflection period ends soon too (the example states one): that alert stays.
+    const rows = page.getByTestId('alerts').getByRole('row').filter({ hasText: correlationId });
+    const kinds = async () => (await rows.allInnerTexts()).map((text) => (text.includes('няма отговор на насочване') ? 'response' : text.includes('изтича периодът за размисъл') ? 'reflection' : text)).sort();
+    await expect.poll(kinds).toEqual(['reflection', 'response']);
+    await picture(page, 'alerts');
+    await rows.filter({ hasText: 'няма отговор на насочване' }).getByRole('button', { name: 'Разгледан' }).click();
+    await expect.poll(kinds).toEqual(['reflection']);
 
     // A participant that is no party to the case is told there is none it may see.
     const stranger = await as('BG-MOI', `#/cases/${correlationId}`);

@@ -62,6 +62,8 @@ export const ERRORS = {
   GW_LEGAL_HOLD_NOT_FOUND: { status: 404, title: 'No such legal hold', category: 'caller', retryable: false },
   GW_LEGAL_HOLD_RELEASED: { status: 409, title: 'The legal hold was released already', category: 'caller', retryable: false },
   GW_CASE_UNKNOWN: { status: 404, title: 'No such case thread visible to the caller', category: 'caller', retryable: false },
+  GW_ALERT_NOT_FOUND: { status: 404, title: 'No such alert for the caller', category: 'caller', retryable: false },
+  GW_ALERT_ACKNOWLEDGED: { status: 409, title: 'The alert is acknowledged already', category: 'caller', retryable: false },
   GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT: { status: 409, title: 'The entry was chained after that checkpoint', category: 'caller', retryable: false },
   GW_SENDER_MISMATCH: { status: 403, title: 'The sender is not the participant named by the client certificate', category: 'caller', retryable: false },
   GW_SENDER_MAY_NOT_SEND_TYPE: { status: 403, title: 'The sender may not send this message type', category: 'caller', retryable: false },

@@ -1,4 +1,5 @@
 /** `createGateway(config, deps)`: the Express app over HTTPS with mutual TLS. */
+import { readFileSync } from 'node:fs';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import https from 'node:https';
@@ -41,6 +42,7 @@ import { createSubjectAccess } from './audit/subject-access.ts';
 import { createEvidence } from './audit/evidence.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createCoordination, type Coordination } from './coordination/cases.ts';
+import { createSmtpMailer, type Mailer } from './coordination/alert-mail.ts';
 import { createCoordinationStore } from './store/coordination-store.ts';
 import { coordinationRoutes } from './http/routes/coordination.ts';
 import type { Timestamper } from './audit/timestamping.ts';
@@ -91,6 +93,8 @@ export interface GatewayDeps {
   consoleRoot?: string;
   /** The operator's RFC 3161 TSA (`audit.timestamping`), which timestamps each checkpoint. */
   timestamper?: Timestamper;
+  /** Sends alert e-mail; by default an SMTP mailer for `alerts.email`. */
+  mailer?: Mailer;
 }
 
 /** A built gateway, not yet listening. */
@@ -188,7 +192,16 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const consents = createConsentService({
     store: consentStore, registry, pseudonyms, sealer: trust.sealer,
   });
-  const coordination = createCoordination({ store: createCoordinationStore(deps.db), registry });
+  const email = config.alerts.email;
+  const coordination = createCoordination({
+    store: createCoordinationStore(deps.db), registry, policy: config.coordination, childProtection: config.childProtectionParticipant,
+    consoleUrl: `${config.publicUrl}/console/`,
+    ...(email ? { email: { mailer: deps.mailer ?? createSmtpMailer({ ...email.smtp, secure: email.smtp.secure ?? false, ...(email.smtp.passwordFile ? { password: readFileSync(email.smtp.passwordFile, 'utf8').trim() } : {}) }, email.from), to: email.to } } : {}),
+    onEmailFailure: (error, alertId) => deps.logger.warn({ err: error, alertId }, 'sending an alert e-mail failed; trying again in a minute'),
+    onAlert: (alert) => metrics.alertRaised(alert.kind),
+    onEmailSent: metrics.alertEmailed,
+  });
+  metrics.watchClocks(() => coordination.overdue());
   const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention, categoriesOf: (document) => categoriesPresent(document, categoryMaps) });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),

@@ -16,6 +16,12 @@ export interface Metrics {
   exemptionFlagged(exemption: string): void;
   /** A recipient's long poll of its inbox began waiting; call the returned function when it ends. */
   inboxPollWaiting(participant: string): () => void;
+  /** A fired clock raised an alert (one per participant told). */
+  alertRaised(kind: string): void;
+  /** An alert e-mail went. */
+  alertEmailed(): void;
+  /** Where `rg_clocks_overdue` reads from (the coordination service, made after the metrics). */
+  watchClocks(overdue: () => Promise<number>): void;
 }
 
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
@@ -83,6 +89,22 @@ export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>)
       this.set((await auditLag()).unstamped ?? 0);
     },
   });
+  const alerts = new Counter({
+    name: 'rg_alerts_raised_total',
+    help: 'Alerts raised by deadline clocks in this process, by clock kind (one per participant told).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const emailed = new Counter({ name: 'rg_alert_emails_sent_total', help: 'Alert e-mails sent by this process.', registers: [registry] });
+  let overdue: () => Promise<number> = async () => 0;
+  new Gauge({
+    name: 'rg_clocks_overdue',
+    help: 'Deadline clocks due and not yet fired: grows when no relay runs the clock job.',
+    registers: [registry],
+    async collect() {
+      this.set(await overdue());
+    },
+  });
   const polls = new Gauge({
     name: 'rg_inbox_polls_waiting',
     help: 'Long polls of /v1/inbox waiting for a delivery in this process, by recipient participant.',
@@ -97,6 +119,11 @@ export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>)
     inboxPollWaiting(participant) {
       polls.inc({ participant });
       return () => polls.dec({ participant });
+    },
+    alertRaised: (kind) => alerts.inc({ kind }),
+    alertEmailed: () => emailed.inc(),
+    watchClocks(read) {
+      overdue = read;
     },
   };
 }

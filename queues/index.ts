@@ -10,5 +10,6 @@ export { backoffDelay, deliveryQueueName, deliveryJobKey } from './delivery-queu
 export { trustMaintenance, TRUST_MAINTENANCE_INTERVAL_MS } from './jobs/trust-maintenance.ts';
 export { auditChaining } from './jobs/audit-chaining.ts';
 export { caseProjection } from './jobs/case-projection.ts';
+export { caseClocks } from './jobs/case-clocks.ts';
 export { retentionPurge } from './jobs/retention.ts';
 export type { PeriodicJob } from './jobs/periodic.ts';

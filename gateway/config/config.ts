@@ -148,6 +148,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
     if (!ids.includes(id)) problems.push(`/delivery/participants/${id} is not a configured participant`);
     problems.push(...deliveryProblems(delivery, options.adapters).map((p) => `/delivery/participants/${id}${p}`));
   }
+  const mailTo = (raw.alerts as { email?: { to: Record<string, string[]> } }).email?.to ?? {};
+  for (const id of Object.keys(mailTo)) {
+    if (!ids.includes(id)) problems.push(`/alerts/email/to/${id} is not a configured participant`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const port = raw.port as number;

@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'retention', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'retention', 'coordination', 'alerts', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -128,6 +128,65 @@ export const CONFIG_SCHEMA = {
           },
         },
         purgeIntervalMs: { type: 'integer', minimum: 60_000, maximum: 86_400_000, default: 3_600_000, description: 'How often the relay purges what is due.' },
+      },
+    },
+    coordination: {
+      type: 'object',
+      description: 'Deadline clocks of case threads (docs/coordination.md#clocks).',
+      additionalProperties: false,
+      default: {},
+      required: ['respondWithinHours', 'reflectionReminderDays', 'guardianWithinDays', 'followUpMonths', 'safeReturnGraceDays', 'clockIntervalMs'],
+      properties: {
+        respondWithinHours: {
+          type: 'object',
+          description: 'When a referral without respondBy is due, by urgency: hours after acceptance.',
+          additionalProperties: false,
+          default: {},
+          required: ['emergency', 'urgent', 'routine'],
+          properties: {
+            emergency: { type: 'integer', minimum: 1, maximum: 8760, default: 4 },
+            urgent: { type: 'integer', minimum: 1, maximum: 8760, default: 24 },
+            routine: { type: 'integer', minimum: 1, maximum: 8760, default: 120 },
+          },
+        },
+        reflectionReminderDays: { type: 'integer', minimum: 0, maximum: 90, default: 7, description: 'The reminder comes this many days before a reflection period ends.' },
+        guardianWithinDays: { type: 'integer', minimum: 1, maximum: 365, default: 3, description: 'Alert when a child still has no appointed guardian this many days after a message said so.' },
+        followUpMonths: { type: 'array', minItems: 1, maxItems: 12, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 60 }, default: [3, 6, 12], description: 'Follow-ups due after a shelter exit, in months.' },
+        safeReturnGraceDays: { type: 'integer', minimum: 0, maximum: 90, default: 1, description: 'Alert when a safe return is not reported this many days after its planned date.' },
+        clockIntervalMs: { type: 'integer', minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'How often the relay fires due clocks and sends alert e-mail.' },
+      },
+    },
+    alerts: {
+      type: 'object',
+      description: 'Where alerts go besides GET /v1/alerts (docs/coordination.md#alerts).',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        email: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['smtp', 'from', 'to'],
+          properties: {
+            smtp: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['host', 'port'],
+              properties: {
+                host: { type: 'string', minLength: 1 },
+                port: { type: 'integer', minimum: 1, maximum: 65_535 },
+                secure: { type: 'boolean', default: false, description: 'TLS from the start (port 465); otherwise STARTTLS when offered.' },
+                user: { type: 'string' },
+                passwordFile: { type: 'string', description: 'A file holding the SMTP password.' },
+              },
+            },
+            from: { type: 'string', minLength: 3, description: 'The sender address, e.g. "Referral Gateway <alerts@gateway.nrm.bg>".' },
+            to: {
+              type: 'object',
+              description: 'Each participant\'s addresses for its alerts: { "BG-NCCTHB": ["duty@nccthb.example"] }.',
+              additionalProperties: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' } },
+            },
+          },
+        },
       },
     },
     trust: {

@@ -6,11 +6,13 @@
  * the copies the viewer itself holds, so a view never shows more than its legal basis
  * delivered to it (docs/coordination.md).
  */
-import type { Caller } from '../access/caller.ts';
+import { callerLabel, type Caller } from '../access/caller.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
-import type { CoordinationStore, ReferralFilter, ReferralRow } from '../store/coordination-store.ts';
+import type { AlertRow, ClockRow, CoordinationStore, ReferralFilter, ReferralRow } from '../store/coordination-store.ts';
 import { FHIR_TASK_STATUS, referralTimeline, type ReferralState, type StateStep } from './referral-state.ts';
+import type { ClockPolicy } from './clocks.ts';
+import { alertEmail, type Mailer } from './alert-mail.ts';
 
 export interface ReferralView {
   exchangeId: string;
@@ -37,6 +39,33 @@ export interface CaseThreadView {
   latestUpdates: Array<{ participant: string; update: string; exchangeId: string; at: string }>;
   /** Each NRM measure's latest status, from the copies the viewer holds. */
   measures: Array<{ code: string; status: string; startedOn?: string; completedOn?: string; reportedBy: string; exchangeId: string; at: string }>;
+  /** The thread's deadline clocks: pending, fired or stopped. */
+  clocks: ClockView[];
+}
+
+export interface ClockView {
+  id: string;
+  kind: ClockRow['kind'];
+  responsible: string;
+  dueAt: string;
+  state: ClockRow['state'];
+  startedBy: string;
+  firedAt?: string;
+  stoppedAt?: string;
+  stoppedBy?: string;
+}
+
+export interface AlertView {
+  id: string;
+  kind: AlertRow['kind'];
+  correlationId: string;
+  responsible: string;
+  dueAt: string;
+  raisedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** The case thread in the console. */
+  link: string;
 }
 
 export interface Coordination {
@@ -44,13 +73,36 @@ export interface Coordination {
   project(): Promise<number>;
   referrals(caller: Caller, filter: Omit<ReferralFilter, 'party' | 'after'> & { after?: string }): Promise<{ items: ReferralView[]; next?: string }>;
   thread(caller: Caller, correlationId: string): Promise<CaseThreadView>;
+  /** Fires the clocks due at `now` (the relay's job); returns the alerts raised. */
+  fireDue(now?: Date): Promise<number>;
+  /** Sends the alert e-mails due (the relay's job); returns how many went. */
+  sendEmails(now?: Date): Promise<number>;
+  /** Pending clocks already due (a metric). */
+  overdue(now?: Date): Promise<number>;
+  alerts(caller: Caller, filter: { open: boolean; after?: string; limit: number }): Promise<{ items: AlertView[]; next?: string }>;
+  acknowledge(caller: Caller, id: string): Promise<AlertView>;
 }
 
 export interface CoordinationDeps {
   store: CoordinationStore;
-  registry: Pick<ParticipantRegistry, 'get'>;
+  registry: Pick<ParticipantRegistry, 'get' | 'list'>;
+  policy: ClockPolicy;
+  /** Told of every child without a guardian (`childProtectionParticipant`). */
+  childProtection: string;
+  /** Where alert links point: the console's URL. */
+  consoleUrl: string;
+  /** Alert e-mail (`alerts.email`): the mailer and each participant's addresses. */
+  email?: { mailer: Mailer; to: Readonly<Record<string, readonly string[]>> };
+  onEmailFailure?: (error: unknown, alertId: string) => void;
+  /** Each alert raised, and each e-mail sent (metrics). */
+  onAlert?: (alert: AlertRow) => void;
+  onEmailSent?: () => void;
   batchSize?: number;
 }
+
+/** An e-mail that could not go is tried again after this long, up to {@link EMAIL_ATTEMPTS} times. */
+export const EMAIL_RETRY_MS = 60_000;
+export const EMAIL_ATTEMPTS = 10;
 
 const view = (r: ReferralRow): ReferralView => ({
   exchangeId: r.exchangeId, deliveryId: r.deliveryId, correlationId: r.correlationId, requester: r.requester, owner: r.owner,
@@ -58,6 +110,13 @@ const view = (r: ReferralRow): ReferralView => ({
   state: r.state, fhirStatus: FHIR_TASK_STATUS[r.state], stateAt: r.stateAt.toISOString(),
 });
 const step = (s: StateStep) => ({ state: s.state, at: s.at.toISOString(), ...(s.exchangeId ? { exchangeId: s.exchangeId } : {}) });
+
+function decodeAlertCursor(cursor: string) {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const raisedAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(raisedAt.getTime())) throw new GatewayError('GW_VALIDATION_FAILED', { detail: 'after is not a cursor this listing gave (use the `next` of the previous page).' });
+  return { raisedAt, id };
+}
 
 /** The page cursor: the last referral's request time and delivery id. */
 const encodeCursor = (r: ReferralRow) => Buffer.from(`${r.requestedAt.toISOString()}|${r.deliveryId}`).toString('base64url');
@@ -68,8 +127,21 @@ function decodeCursor(cursor: string) {
   return { requestedAt, deliveryId };
 }
 
+const clockView = (c: ClockRow): ClockView => ({
+  id: c.id, kind: c.kind, responsible: c.responsible, dueAt: c.dueAt.toISOString(), state: c.state, startedBy: c.startedBy,
+  ...(c.firedAt ? { firedAt: c.firedAt.toISOString() } : {}), ...(c.stoppedAt ? { stoppedAt: c.stoppedAt.toISOString() } : {}), ...(c.stoppedBy ? { stoppedBy: c.stoppedBy } : {}),
+});
+
 export function createCoordination(deps: CoordinationDeps): Coordination {
   const batch = deps.batchSize ?? 500;
+  const clocks = { policy: deps.policy, childProtection: deps.childProtection };
+  const coordinators = () => deps.registry.list().filter((p) => p.kind === 'coordinator' && !p.suspended).map((p) => p.id);
+  const emails = () => Object.entries(deps.email?.to ?? {}).flatMap(([participant, addresses]) => addresses.map((address) => ({ participant, address })));
+  const alertView = (a: AlertRow): AlertView => ({
+    id: a.id, kind: a.kind, correlationId: a.correlationId, responsible: a.responsible, dueAt: a.dueAt.toISOString(), raisedAt: a.raisedAt.toISOString(),
+    ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt.toISOString() } : {}), ...(a.acknowledgedBy ? { acknowledgedBy: a.acknowledgedBy } : {}),
+    link: `${deps.consoleUrl}#/cases/${encodeURIComponent(a.correlationId)}`,
+  });
   /** A participant caller, and whether it coordinates (sees every thread). */
   const participantOf = (caller: Caller) => {
     if (caller.kind !== 'participant') {
@@ -81,7 +153,7 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
   return {
     async project() {
       let read = 0;
-      for (let n = await deps.store.project(batch); n > 0; n = await deps.store.project(batch)) read += n;
+      for (let n = await deps.store.project(batch, clocks); n > 0; n = await deps.store.project(batch, clocks)) read += n;
       return read;
     },
 
@@ -143,7 +215,50 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
         referrals,
         latestUpdates: [...latest.values()],
         measures: [...measures.values()].sort((a, b) => a.code.localeCompare(b.code)),
+        clocks: (await deps.store.clocks(correlationId)).map(clockView),
       };
+    },
+
+    async fireDue(now = new Date()) {
+      let raised = 0;
+      for (let alerts = await deps.store.fire(now, batch, coordinators(), emails()); alerts.length > 0; alerts = await deps.store.fire(now, batch, coordinators(), emails())) {
+        raised += alerts.length;
+        for (const alert of alerts) deps.onAlert?.(alert);
+      }
+      return raised;
+    },
+
+    async sendEmails(now = new Date()) {
+      if (!deps.email) return 0;
+      let sent = 0;
+      for (const due of await deps.store.claimEmails(now, batch, EMAIL_RETRY_MS)) {
+        try {
+          await deps.email.mailer.send({ to: due.address, ...alertEmail(due.alert, deps.consoleUrl) });
+          await deps.store.emailSent(due.alert.id, due.address, new Date());
+          deps.onEmailSent?.();
+          sent += 1;
+        } catch (error) {
+          deps.onEmailFailure?.(error, due.alert.id);
+          await deps.store.emailFailed(due.alert.id, due.address, (error as Error).message ?? String(error), new Date(now.getTime() + EMAIL_RETRY_MS), EMAIL_ATTEMPTS);
+        }
+      }
+      return sent;
+    },
+
+    overdue: (now = new Date()) => deps.store.overdue(now),
+
+    async alerts(caller, filter) {
+      const me = participantOf(caller);
+      const rows = await deps.store.alerts({ participant: me.id, open: filter.open, limit: filter.limit, ...(filter.after ? { after: decodeAlertCursor(filter.after) } : {}) });
+      return { items: rows.map(alertView), ...(rows.length === filter.limit ? { next: Buffer.from(`${rows.at(-1)!.raisedAt.toISOString()}|${rows.at(-1)!.id}`).toString('base64url') } : {}) };
+    },
+
+    async acknowledge(caller, id) {
+      const me = participantOf(caller);
+      const done = await deps.store.acknowledge(id, me.id, callerLabel(caller), new Date());
+      if (!done) throw new GatewayError('GW_ALERT_NOT_FOUND', { detail: `No alert ${id} for ${me.id}; GET /v1/alerts lists yours.` });
+      if (!done.acknowledged) throw new GatewayError('GW_ALERT_ACKNOWLEDGED', { detail: `Alert ${id} was acknowledged on ${done.alert.acknowledgedAt!.toISOString()} by ${done.alert.acknowledgedBy}.` });
+      return alertView(done.alert);
     },
   };
 }

@@ -3,8 +3,10 @@
  * and their current state, projected from the audit log in its chained order. One process
  * projects at a time (an advisory lock); the others find nothing to do.
  */
+import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from './database.ts';
-import { caseFactsOf, referralTimeline, type CaseFacts, type ReferralState, type ThreadMessage } from '../coordination/referral-state.ts';
+import { caseFactsOf, referralTimeline, type CaseFacts, type ReferralState, type StateStep, type ThreadMessage } from '../coordination/referral-state.ts';
+import { clocksStartedBy, RESPONSE_PENDING_STATES, stops, type ClockKind, type ClockPolicy, type ClockSpec, type StartingMessage } from '../coordination/clocks.ts';
 
 const PROJECTION_LOCK = 7_402_120;
 
@@ -42,9 +44,41 @@ export interface ThreadFacts {
   deliveryEvents: Map<string, Array<{ status: string; at: Date }>>;
 }
 
+export interface ClockRow {
+  id: string;
+  kind: ClockKind;
+  correlationId: string;
+  responsible: string;
+  startedBy: string;
+  dueAt: Date;
+  state: 'pending' | 'fired' | 'stopped';
+  firedAt?: Date;
+  stoppedAt?: Date;
+  stoppedBy?: string;
+}
+
+export interface AlertRow {
+  id: string;
+  clockId: string;
+  kind: ClockKind;
+  correlationId: string;
+  participant: string;
+  responsible: string;
+  dueAt: Date;
+  raisedAt: Date;
+  acknowledgedAt?: Date;
+  acknowledgedBy?: string;
+}
+
+export interface AlertEmailRow {
+  alert: AlertRow;
+  address: string;
+  attempts: number;
+}
+
 export interface CoordinationStore {
-  /** Projects up to `limit` chained audit entries; returns how many it read (0: none new, or another process is at it). */
-  project(limit: number): Promise<number>;
+  /** Projects up to `limit` chained audit entries, starting and stopping clocks; returns how many it read (0: none new, or another process is at it). */
+  project(limit: number, clocks: { policy: ClockPolicy; childProtection: string }): Promise<number>;
   /** Chained entries not yet projected. */
   behind(): Promise<number>;
   referrals(filter: ReferralFilter): Promise<ReferralRow[]>;
@@ -58,7 +92,44 @@ export interface CoordinationStore {
    * once purged.
    */
   heldPayloads(correlationId: string, participant: string): Promise<Array<{ exchangeId: string; sender: string; acceptedAt: Date; payload: Record<string, unknown> }>>;
+  clocks(correlationId: string): Promise<ClockRow[]>;
+  /**
+   * Fires up to `limit` clocks due at `now`: each moves to `fired` and raises one alert for
+   * its responsible participant and one for each of `coordinators`, with an e-mail row for
+   * each address `emails` gives the participant — in one statement, so a clock fires once
+   * however many processes run this. Returns the alerts raised.
+   */
+  fire(now: Date, limit: number, coordinators: string[], emails: Array<{ participant: string; address: string }>): Promise<AlertRow[]>;
+  /** Pending clocks already due at `now` (not yet fired). */
+  overdue(now: Date): Promise<number>;
+  alerts(filter: { participant?: string; open?: boolean; after?: { raisedAt: Date; id: string }; limit: number }): Promise<AlertRow[]>;
+  /** `undefined`: no such alert for this participant; `acknowledged: false`: it was acknowledged already. */
+  acknowledge(id: string, participant: string, actor: string, now: Date): Promise<{ alert: AlertRow; acknowledged: boolean } | undefined>;
+  /** Claims up to `limit` e-mails due at `now` for `leaseMs` (another process skips them meanwhile). */
+  claimEmails(now: Date, limit: number, leaseMs: number): Promise<AlertEmailRow[]>;
+  emailSent(alertId: string, address: string, at: Date): Promise<void>;
+  /** Gives up after `maxAttempts`; otherwise tries again at `retryAt`. */
+  emailFailed(alertId: string, address: string, error: string, retryAt: Date, maxAttempts: number): Promise<void>;
 }
+
+type ClockSqlRow = {
+  id: string; kind: ClockKind; correlation_id: string; responsible: string; started_by: string; due_at: Date | string; state: ClockRow['state'];
+  fired_at: Date | string | null; stopped_at: Date | string | null; stopped_by: string | null;
+};
+const toClock = (r: ClockSqlRow): ClockRow => ({
+  id: r.id, kind: r.kind, correlationId: r.correlation_id, responsible: r.responsible, startedBy: r.started_by, dueAt: new Date(r.due_at), state: r.state,
+  ...(r.fired_at ? { firedAt: new Date(r.fired_at) } : {}), ...(r.stopped_at ? { stoppedAt: new Date(r.stopped_at) } : {}), ...(r.stopped_by ? { stoppedBy: r.stopped_by } : {}),
+});
+type AlertSqlRow = {
+  id: string; clock_id: string; kind: ClockKind; correlation_id: string; participant: string; responsible: string; due_at: Date | string; raised_at: Date | string;
+  acknowledged_at: Date | string | null; acknowledged_by: string | null;
+};
+const toAlert = (r: AlertSqlRow): AlertRow => ({
+  id: r.id, clockId: r.clock_id, kind: r.kind, correlationId: r.correlation_id, participant: r.participant, responsible: r.responsible,
+  dueAt: new Date(r.due_at), raisedAt: new Date(r.raised_at),
+  ...(r.acknowledged_at ? { acknowledgedAt: new Date(r.acknowledged_at) } : {}), ...(r.acknowledged_by ? { acknowledgedBy: r.acknowledged_by } : {}),
+});
+const ALERT_COLUMNS = 'id, clock_id, kind, correlation_id, participant, responsible, due_at, raised_at, acknowledged_at, acknowledged_by';
 
 type ReferralSqlRow = {
   delivery_id: string; exchange_id: string; correlation_id: string; requester: string; owner: string; requested_at: Date | string;
@@ -108,7 +179,7 @@ async function threadMessages(q: Queryable, correlationIds: string[]) {
 
 export function createCoordinationStore(db: Database): CoordinationStore {
   return {
-    project: (limit) =>
+    project: (limit, clocks) =>
       db.transaction(async (tx) => {
         const { rows: [lock] } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [PROJECTION_LOCK]);
         if (!lock?.locked) return 0;
@@ -121,9 +192,11 @@ export function createCoordinationStore(db: Database): CoordinationStore {
         if (entries.length === 0) return 0;
         const relevant = entries.filter((e) => e.exchange_id && (e.action === 'exchange.accepted' || e.action === 'exchange.cancelled' || e.action.startsWith('delivery.')));
         const accepted = [...new Set(relevant.filter((e) => e.action === 'exchange.accepted').map((e) => e.exchange_id!))];
+        /** The messages this batch accepted, with their payloads as sent, by thread, in acceptance order. */
+        const arrived = new Map<string, Array<StartingMessage & { seq: number }>>();
         if (accepted.length > 0) {
-          const { rows: exchanges } = await tx.query<{ id: string; type: string; payload: Record<string, unknown> | null }>(
-            "SELECT id, type, envelope -> 'payload' AS payload FROM exchanges WHERE id = ANY($1::uuid[])", [accepted],
+          const { rows: exchanges } = await tx.query<{ id: string; seq: string; correlation_id: string; type: string; sender: string; accepted_at: Date | string; payload: Record<string, unknown> | null }>(
+            "SELECT id, seq, correlation_id, type, sender, accepted_at, envelope -> 'payload' AS payload FROM exchanges WHERE id = ANY($1::uuid[]) ORDER BY seq", [accepted],
           );
           await tx.query(
             `INSERT INTO case_messages (exchange_id, seq, correlation_id, type, sender, recipients, message_id, in_reply_to, accepted_at, facts)
@@ -140,6 +213,30 @@ export function createCoordinationStore(db: Database): CoordinationStore {
                ON CONFLICT (delivery_id) DO NOTHING`,
             [accepted],
           );
+          const { rows: deliveries } = await tx.query<{ id: string; exchange_id: string; recipient: string }>(
+            'SELECT id, exchange_id, recipient FROM deliveries WHERE exchange_id = ANY($1::uuid[]) ORDER BY recipient', [accepted],
+          );
+          const started: Array<ClockSpec & { correlationId: string; exchangeId: string; seq: number; deliveryId?: string }> = [];
+          for (const e of exchanges) {
+            const message = {
+              exchangeId: e.id, correlationId: e.correlation_id, type: e.type, sender: e.sender, acceptedAt: new Date(e.accepted_at), seq: Number(e.seq),
+              deliveries: deliveries.filter((d) => d.exchange_id === e.id), payload: e.payload,
+            };
+            arrived.set(e.correlation_id, [...(arrived.get(e.correlation_id) ?? []), message]);
+            for (const clock of clocksStartedBy(message, clocks.policy, clocks.childProtection)) {
+              const deliveryId = clock.kind === 'response-due' ? clock.key.slice('response-due:'.length) : undefined;
+              started.push({ ...clock, correlationId: e.correlation_id, exchangeId: e.id, seq: Number(e.seq), ...(deliveryId ? { deliveryId } : {}) });
+            }
+          }
+          if (started.length > 0) {
+            await tx.query(
+              `INSERT INTO case_clocks (id, key, kind, correlation_id, responsible, started_by, started_seq, delivery_id, due_at)
+                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::bigint[], $8::uuid[], $9::timestamptz[])
+               ON CONFLICT (key) DO NOTHING`,
+              [started.map(() => randomUUID()), started.map((c) => c.key), started.map((c) => c.kind), started.map((c) => c.correlationId), started.map((c) => c.responsible),
+                started.map((c) => c.exchangeId), started.map((c) => c.seq), started.map((c) => c.deliveryId ?? null), started.map((c) => c.dueAt.toISOString())],
+            );
+          }
         }
         if (relevant.length > 0) {
           const { rows: threads } = await tx.query<{ correlation_id: string }>(
@@ -154,6 +251,8 @@ export function createCoordinationStore(db: Database): CoordinationStore {
           const messages = await threadMessages(tx, correlationIds);
           const events = await eventsOf(tx, rows.map((r) => r.delivery_id));
           const changed: Array<{ id: string; state: ReferralState; at: Date }> = [];
+          /** Each referral's last step: what stops its response-due clock. */
+          const answered = new Map<string, StateStep>();
           for (const row of rows) {
             const steps = referralTimeline({
               messageId: row.message_id, owner: row.owner, requestedAt: new Date(row.requested_at),
@@ -161,11 +260,35 @@ export function createCoordinationStore(db: Database): CoordinationStore {
             });
             const last = steps[steps.length - 1]!;
             if (last.state !== row.state) changed.push({ id: row.delivery_id, state: last.state, at: last.at });
+            if (!(RESPONSE_PENDING_STATES as readonly string[]).includes(last.state)) answered.set(row.delivery_id, last);
           }
           if (changed.length > 0) {
             await tx.query(
               `UPDATE referrals r SET state = c.state, state_at = c.at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c (id, state, at) WHERE r.delivery_id = c.id`,
               [changed.map((c) => c.id), changed.map((c) => c.state), changed.map((c) => c.at.toISOString())],
+            );
+          }
+          // Pending clocks the thread's new messages (or their referral's answer) satisfy.
+          const { rows: pending } = await tx.query<{ id: string; key: string; kind: ClockKind; correlation_id: string; due_at: Date | string; started_seq: string; delivery_id: string | null }>(
+            "SELECT id, key, kind, correlation_id, due_at, started_seq, delivery_id FROM case_clocks WHERE correlation_id = ANY($1::text[]) AND state = 'pending' FOR UPDATE",
+            [correlationIds],
+          );
+          const stopped: Array<{ id: string; at: Date; by: string | null }> = [];
+          for (const clock of pending) {
+            if (clock.kind === 'response-due') {
+              const step = clock.delivery_id ? answered.get(clock.delivery_id) : undefined;
+              if (step) stopped.push({ id: clock.id, at: step.at, by: step.exchangeId ?? null });
+              continue;
+            }
+            const pendingClock = { key: clock.key, kind: clock.kind, dueAt: new Date(clock.due_at) };
+            const by = (arrived.get(clock.correlation_id) ?? []).find((m) => m.seq > Number(clock.started_seq) && stops(pendingClock, m));
+            if (by) stopped.push({ id: clock.id, at: by.acceptedAt, by: by.exchangeId });
+          }
+          if (stopped.length > 0) {
+            await tx.query(
+              `UPDATE case_clocks c SET state = 'stopped', stopped_at = s.at, stopped_by = s.by
+                 FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS s (id, at, by) WHERE c.id = s.id`,
+              [stopped.map((c) => c.id), stopped.map((c) => c.at.toISOString()), stopped.map((c) => c.by)],
             );
           }
         }
@@ -218,6 +341,89 @@ export function createCoordinationStore(db: Database): CoordinationStore {
         [correlationId, participant],
       );
       return rows.filter((r) => r.payload).map((r) => ({ exchangeId: r.exchange_id, sender: r.sender, acceptedAt: new Date(r.accepted_at), payload: r.payload! }));
+    },
+
+    async clocks(correlationId) {
+      const { rows } = await db.query<ClockSqlRow>(
+        'SELECT id, kind, correlation_id, responsible, started_by, due_at, state, fired_at, stopped_at, stopped_by FROM case_clocks WHERE correlation_id = $1 ORDER BY due_at, key',
+        [correlationId],
+      );
+      return rows.map(toClock);
+    },
+
+    async fire(now, limit, coordinators, emails) {
+      const { rows } = await db.query<AlertSqlRow>(
+        `WITH due AS (
+           SELECT id FROM case_clocks WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), fired AS (
+           UPDATE case_clocks c SET state = 'fired', fired_at = $1 FROM due WHERE c.id = due.id
+           RETURNING c.id, c.kind, c.correlation_id, c.responsible, c.due_at
+         ), raised AS (
+           INSERT INTO alerts (id, clock_id, kind, correlation_id, participant, responsible, due_at, raised_at)
+           SELECT gen_random_uuid(), f.id, f.kind, f.correlation_id, told.participant, f.responsible, f.due_at, $1
+             FROM fired f CROSS JOIN LATERAL (SELECT DISTINCT unnest(array_append($3::text[], f.responsible)) AS participant) told
+           RETURNING ${ALERT_COLUMNS}
+         ), mailed AS (
+           INSERT INTO alert_emails (alert_id, address, next_attempt_at)
+           SELECT r.id, a.address, $1 FROM raised r JOIN unnest($4::text[], $5::text[]) AS a (participant, address) ON a.participant = r.participant
+         )
+         SELECT * FROM raised ORDER BY due_at, correlation_id, participant`,
+        [now.toISOString(), limit, coordinators, emails.map((e) => e.participant), emails.map((e) => e.address)],
+      );
+      return rows.map(toAlert);
+    },
+
+    async overdue(now) {
+      const { rows: [row] } = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM case_clocks WHERE state = 'pending' AND due_at <= $1", [now.toISOString()]);
+      return Number(row?.n ?? 0);
+    },
+
+    async alerts({ participant, open, after, limit }) {
+      const { rows } = await db.query<AlertSqlRow>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts
+          WHERE ($1::text IS NULL OR participant = $1) AND (NOT $2::boolean OR acknowledged_at IS NULL)
+            AND ($3::timestamptz IS NULL OR (raised_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY raised_at DESC, id DESC LIMIT $5`,
+        [participant ?? null, open ?? false, after?.raisedAt.toISOString() ?? null, after?.id ?? null, limit],
+      );
+      return rows.map(toAlert);
+    },
+
+    async acknowledge(id, participant, actor, now) {
+      const { rows: [updated] } = await db.query<AlertSqlRow>(
+        `UPDATE alerts SET acknowledged_at = $4, acknowledged_by = $3 WHERE id = $1 AND participant = $2 AND acknowledged_at IS NULL RETURNING ${ALERT_COLUMNS}`,
+        [id, participant, actor, now.toISOString()],
+      );
+      if (updated) return { alert: toAlert(updated), acknowledged: true };
+      const { rows: [existing] } = await db.query<AlertSqlRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = $1 AND participant = $2`, [id, participant]);
+      return existing ? { alert: toAlert(existing), acknowledged: false } : undefined;
+    },
+
+    async claimEmails(now, limit, leaseMs) {
+      const { rows } = await db.query<AlertSqlRow & { address: string; attempts: number }>(
+        `WITH due AS (
+           SELECT alert_id, address FROM alert_emails WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), claimed AS (
+           UPDATE alert_emails m SET attempts = m.attempts + 1, next_attempt_at = $1::timestamptz + make_interval(secs => $3 / 1000.0)
+             FROM due WHERE m.alert_id = due.alert_id AND m.address = due.address
+           RETURNING m.alert_id, m.address, m.attempts
+         )
+         SELECT a.id, a.clock_id, a.kind, a.correlation_id, a.participant, a.responsible, a.due_at, a.raised_at, a.acknowledged_at, a.acknowledged_by, c.address, c.attempts
+           FROM claimed c JOIN alerts a ON a.id = c.alert_id`,
+        [now.toISOString(), limit, leaseMs],
+      );
+      return rows.map((r) => ({ alert: toAlert(r), address: r.address, attempts: r.attempts }));
+    },
+
+    async emailSent(alertId, address, at) {
+      await db.query("UPDATE alert_emails SET status = 'sent', sent_at = $3, last_error = NULL WHERE alert_id = $1 AND address = $2", [alertId, address, at.toISOString()]);
+    },
+
+    async emailFailed(alertId, address, error, retryAt, maxAttempts) {
+      await db.query(
+        `UPDATE alert_emails SET last_error = $3, next_attempt_at = $4, status = CASE WHEN attempts >= $5 THEN 'failed' ELSE 'pending' END WHERE alert_id = $1 AND address = $2`,
+        [alertId, address, error.slice(0, 500), retryAt.toISOString(), maxAttempts],
+      );
     },
 
     async isParty(correlationId, participant) {

@@ -605,6 +605,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your alerts
+         * @description The alerts addressed to the caller's participant, newest first: a deadline clock of a
+         *     case thread fired (docs/coordination.md#clocks). Each holds ids, times and a link,
+         *     never personal data. `open=true` (the default) lists those not yet acknowledged.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{alertId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an alert
+         * @description Marks the caller's alert as seen and taken up (who and when are kept). `409
+         *     GW_ALERT_ACKNOWLEDGED` when it was already. Acknowledging does not stop the clock's
+         *     case from needing the message that satisfies it.
+         */
+        post: operations["acknowledgeAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{correlationId}": {
         parameters: {
             query?: never;
@@ -1319,7 +1363,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_CASE_UNKNOWN" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_CASE_UNKNOWN" | "GW_ALERT_NOT_FOUND" | "GW_ALERT_ACKNOWLEDGED" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1788,6 +1832,58 @@ export interface components {
             next?: number;
         };
         /**
+         * @description A deadline clock (docs/coordination.md#clocks): a referral not answered by its
+         *     respond-by time; a reflection period ending (the reminder before it); a child without
+         *     an appointed guardian; a follow-up after leaving a shelter (3, 6, 12 months); a safe
+         *     return not reported after its planned date.
+         * @enum {string}
+         */
+        ClockKind: "response-due" | "reflection-period-ending" | "guardian-missing" | "follow-up-due" | "safe-return-overdue";
+        CaseClock: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ClockKind"];
+            responsible: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            dueAt: string;
+            /** @enum {string} */
+            state: "pending" | "fired" | "stopped";
+            /**
+             * Format: uuid
+             * @description The exchange that started it.
+             */
+            startedBy: string;
+            /** Format: date-time */
+            firedAt?: string;
+            /** Format: date-time */
+            stoppedAt?: string;
+            /**
+             * Format: uuid
+             * @description The exchange that satisfied it.
+             */
+            stoppedBy?: string;
+        };
+        Alert: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ClockKind"];
+            correlationId: components["schemas"]["CorrelationId"];
+            responsible: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            raisedAt: string;
+            /** Format: date-time */
+            acknowledgedAt?: string;
+            acknowledgedBy?: string;
+            /** @description The case thread in the console. */
+            link: string;
+        };
+        AlertList: {
+            items: components["schemas"]["Alert"][];
+            next?: string;
+        };
+        /**
          * @description A referral's business state (FHIR Task.status in brackets where it differs):
          *     requested, received, accepted, declined (rejected), in-progress, completed,
          *     cancelled, expired (failed).
@@ -1853,6 +1949,8 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+            /** @description The thread's deadline clocks, pending, fired or stopped. */
+            clocks: components["schemas"]["CaseClock"][];
             /** @description Each NRM measure's latest status in the copies the caller holds (needs-and-services). */
             measures: {
                 code: components["schemas"]["MeasureCode"];
@@ -3707,6 +3805,60 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                open?: boolean;
+                /** @description The `next` of the previous page. */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    acknowledgeAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alertId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert, acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     getCaseThread: {

@@ -10,7 +10,7 @@ import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 import type { PageProps } from '../access.ts';
 import { href, navigate } from '../router.ts';
-import { Badge, Field, Loading, ProblemMessage, useLoad } from '../ui.tsx';
+import { Badge, Field, Loading, ProblemMessage, useAction, useLoad } from '../ui.tsx';
 import type { components } from '../../../schemas/generated/openapi.ts';
 
 type ReferralState = components['schemas']['ReferralState'];
@@ -57,10 +57,45 @@ function Referrals({ query }: { query: URLSearchParams }) {
         </Field>
         <button type="submit">{t('exchanges.find')}</button>
       </form>
+      <Alerts />
+      <h2>{t('cases.referrals')}</h2>
       <Loading loading={listed.loading} />
       <ProblemMessage error={listed.error} />
       {listed.data && listed.data.items.length === 0 ? <p>{t('cases.none')}</p> : null}
       {listed.data?.items.length ? <ReferralTable referrals={listed.data.items} dateTime={dateTime} /> : null}
+    </section>
+  );
+}
+
+/** The participant's open alerts, each acknowledged with one button. */
+function Alerts() {
+  const { t, dateTime } = useI18n();
+  const open = useLoad(async () => unwrap(await api.GET('/v1/alerts', { params: { query: { open: true, limit: 100 } } })), []);
+  const { busy, error, run } = useAction();
+  return (
+    <section aria-labelledby="alerts-title">
+      <h2 id="alerts-title">{t('alerts.title')}</h2>
+      <ProblemMessage error={open.error ?? error} />
+      {open.data && open.data.items.length === 0 ? <p>{t('alerts.none')}</p> : null}
+      {open.data?.items.length ? (
+        <table data-testid="alerts">
+          <thead><tr><th scope="col">{t('alerts.kind')}</th><th scope="col">{t('exchange.case')}</th><th scope="col">{t('alerts.due')}</th><th scope="col">{t('alerts.responsible')}</th><th scope="col">{t('app.actions')}</th></tr></thead>
+          <tbody>
+            {open.data.items.map((a) => (
+              <tr key={a.id}>
+                <td><Badge kind="failing" label={t(`clock.${a.kind}` as MessageKey)} /></td>
+                <td><a href={href('cases', a.correlationId)}><code>{a.correlationId}</code></a></td>
+                <td>{dateTime(a.dueAt)}</td>
+                <td>{a.responsible}</td>
+                <td><button type="button" disabled={busy} onClick={() => run(async () => {
+                  unwrap(await api.POST('/v1/alerts/{alertId}/acknowledge', { params: { path: { alertId: a.id } } }));
+                  open.reload();
+                })}>{t('alerts.acknowledge')}</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </section>
   );
 }
@@ -116,6 +151,23 @@ function CaseThread({ correlationId }: { correlationId: string }) {
               </ol>
             </article>
           ))}
+          <h2>{t('cases.clocks')}</h2>
+          {view.clocks.length === 0 ? <p>{t('app.none')}</p> : (
+            <table className="compact" data-testid="clocks">
+              <thead><tr><th scope="col">{t('alerts.kind')}</th><th scope="col">{t('alerts.due')}</th><th scope="col">{t('alerts.responsible')}</th><th scope="col">{t('cases.state')}</th></tr></thead>
+              <tbody>
+                {view.clocks.map((c) => (
+                  <tr key={c.id}>
+                    <td>{t(`clock.${c.kind}` as MessageKey)}</td>
+                    <td>{dateTime(c.dueAt)}</td>
+                    <td>{c.responsible}</td>
+                    <td><Badge kind={c.state === 'fired' ? 'failing' : c.state === 'stopped' ? 'ok' : 'queued'} label={t(`clockstate.${c.state}` as MessageKey)} />
+                      {c.stoppedAt ? <span className="hint"> {dateTime(c.stoppedAt)}</span> : null}{c.firedAt ? <span className="hint"> {dateTime(c.firedAt)}</span> : null}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           <h2>{t('cases.latestUpdates')}</h2>
           {view.latestUpdates.length === 0 ? <p>{t('app.none')}</p> : (
             <table className="compact" data-testid="latest-updates">

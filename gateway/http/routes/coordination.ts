@@ -1,6 +1,6 @@
-/** `/v1/referrals` and `/v1/cases/{correlationId}`: referrals with their business state, and the case-thread view (parties and the coordinator). */
+/** `/v1/referrals`, `/v1/cases/{correlationId}` and `/v1/alerts`: referrals with their business state, the case-thread view (parties and the coordinator), and the alerts its clocks raise. */
 import { type Router } from 'express';
-import type { Validators } from '../../../schemas/index.ts';
+import { isUuid, type Validators } from '../../../schemas/index.ts';
 import type { Coordination } from '../../coordination/cases.ts';
 import type { ReferralState } from '../../coordination/referral-state.ts';
 import { GatewayError } from '../../errors.ts';
@@ -17,6 +17,14 @@ export function coordinationRoutes(coordination: Coordination, validators: Valid
   const referralsQuery = queryReader<{ state?: ReferralState; owner?: string; requester?: string; correlationId?: string; after?: string; limit: number }>(validators, 'listReferrals');
   router.get('/referrals', async (req, res) => {
     res.json(await coordination.referrals(callerOf(res), referralsQuery(req)));
+  });
+  const alertsQuery = queryReader<{ open: boolean; after?: string; limit: number }>(validators, 'listAlerts');
+  router.get('/alerts', async (req, res) => {
+    res.json(await coordination.alerts(callerOf(res), alertsQuery(req)));
+  });
+  router.post('/alerts/:alertId/acknowledge', async (req, res) => {
+    if (!isUuid(req.params.alertId)) throw new GatewayError('GW_ALERT_NOT_FOUND', { detail: `No alert ${req.params.alertId}: alert ids are UUIDs.` });
+    res.json(await coordination.acknowledge(callerOf(res), req.params.alertId));
   });
   router.get('/cases/:correlationId', async (req, res) => {
     const { correlationId } = req.params;
