@@ -147,11 +147,13 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         db, logger, redisUrl: redis.url, clientTls, plan: deliveryPlan(config, gateway.registry, overrides),
         ...(builder ? { buildAdapter: builder.build } : {}),
         peers: { peers, sealer: gateway.trust.sealer },
+        onDelivered: gateway.metrics.delivered,
         jobs: [
           trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs), caseProjection(gateway.coordination, config.audit.chainIntervalMs), caseClocks(gateway.coordination, config.coordination.clockIntervalMs), retentionPurge(gateway.retention, config.retention.purgeIntervalMs),
         ],
       });
       const started = queues;
+      gateway.metrics.watchQueues(() => started.depths());
       shutdown.queues = () => started.stop();
       for (const [id, agency] of agencies) agency.system.intakeAt?.(() => started.adapter(id)?.intakeUrl);
       if (agencies.size > 0) writeDemoAgencies(config.dataDir, agencies, started);

@@ -241,7 +241,7 @@ describe('the operator CLI', () => {
     // Its response is overdue once the clock moves: the coordinator is alerted and acknowledges.
     await system.running.gateway.coordination.fireDue(new Date(Date.now() + 30 * 86_400_000));
     const open = await as('--json', 'alerts', 'list');
-    const alert = (JSON.parse(open.out).items as Array<{ id: string; kind: string; correlationId: string }>).find((a) => a.correlationId === correlationId)!;
+    const alert = (JSON.parse(open.out).items as Array<{ id: string; kind: string; correlationId: string }>).find((a) => a.correlationId === correlationId && a.kind === 'response-due')!;
     expect(alert.kind).toBe('response-due');
     expect((await as('alerts', 'list')).out).toMatch(new RegExp(`${alert.id}\\s+│ response-due\\s+│ ${correlationId}`));
     expect((await as('alerts', 'ack', alert.id)).code).toBe(EXIT.ok);

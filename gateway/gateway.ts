@@ -49,7 +49,7 @@ import type { Timestamper } from './audit/timestamping.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
 import { createPseudonymizer } from './consents/pseudonym.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createTrustService, type TrustService } from './trust/trust-service.ts';
 import { createAuditStore, createDisclosureStore, createEvidenceStore, createRetentionStore, createCertificateStore, createConsentStore, createDeliveryStore, createExchangeStore, createOverviewStore, createParticipantStore, createReviewStore, createWebhookStore, type Database } from './store/index.ts';
 import { TLS_SERVER_OPTIONS, type KeyedCertificate } from '../certs/index.ts';
@@ -109,6 +109,8 @@ export interface Gateway {
   readonly retention: Retention;
   /** Referral states and case threads; the `relay` role's periodic job projects them from the audit log. */
   readonly coordination: Coordination;
+  /** This process's metrics: the queues record delivery latency and report their depth into them. */
+  readonly metrics: Pick<Metrics, 'delivered' | 'watchQueues'>;
   /** Who takes part, as the store says now; the queues follow its changes. */
   readonly registry: LiveParticipantRegistry;
   /**
@@ -156,7 +158,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ...(deps.timestamper ? { timestamper: deps.timestamper } : {}),
     onTimestampFailure: (error) => deps.logger.warn({ err: error, tsa: deps.timestamper?.url }, 'timestamping a checkpoint failed; asking again in a minute'),
   });
-  const metrics = createMetrics(trust, audit);
+  const metrics = createMetrics(trust, audit, () => deliveryStore.statusCounts());
   const consentStore = createConsentStore(deps.db);
   const categoryMaps = buildCategoryMaps(deps.contract.document);
   const exchanges = createExchangeService({
@@ -195,6 +197,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const email = config.alerts.email;
   const coordination = createCoordination({
     store: createCoordinationStore(deps.db), registry, policy: config.coordination, childProtection: config.childProtectionParticipant,
+    watching: { retryingMinutes: config.alerts.retryingMinutes, expiringDays: config.alerts.expiringDays, peers: config.peers },
     consoleUrl: `${config.publicUrl}/console/`,
     ...(email ? { email: { mailer: deps.mailer ?? createSmtpMailer({ ...email.smtp, secure: email.smtp.secure ?? false, ...(email.smtp.passwordFile ? { password: readFileSync(email.smtp.passwordFile, 'utf8').trim() } : {}) }, email.from), to: email.to } } : {}),
     onEmailFailure: (error, alertId) => deps.logger.warn({ err: error, alertId }, 'sending an alert e-mail failed; trying again in a minute'),
@@ -238,6 +241,15 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const path = (req.originalUrl ?? req.url).split('?')[0]!;
+      const route = routeOf(path) ?? (path.startsWith('/console') ? '/console' : 'unknown');
+      metrics.request(route, req.method, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
   app.use(
     operationRoutes(deps.contract.text, {
       store: async () => void (await deps.db.query('SELECT 1')),
@@ -312,6 +324,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     audit,
     retention,
     coordination,
+    metrics,
     registry,
     checkCertificate,
     start,

@@ -1,5 +1,5 @@
 /** Prometheus metrics of one gateway process (`GET /metrics`). */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CertificateRow } from './store/index.ts';
 import type { TrustService } from './trust/trust-service.ts';
 import type { AuditLog } from './audit/audit-log.ts';
@@ -22,10 +22,16 @@ export interface Metrics {
   alertEmailed(): void;
   /** Where `rg_clocks_overdue` reads from (the coordination service, made after the metrics). */
   watchClocks(overdue: () => Promise<number>): void;
+  /** Where `rg_queue_depth` reads from (the queues of this process, started after the gateway). */
+  watchQueues(depths: () => Promise<Record<string, number>>): void;
+  /** An HTTP request finished: its route template (never its path), method and status. */
+  request(route: string, method: string, status: number, seconds: number): void;
+  /** A delivery was made, `seconds` after it was queued. */
+  delivered(recipient: string, seconds: number): void;
 }
 
 /** A registry of the gateway's metrics; its own, so several gateways in one process (tests) do not collide. */
-export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>): Metrics {
+export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>, deliveryCounts: () => Promise<Array<{ recipient: string; status: string; count: number }>>): Metrics {
   const registry = new Registry();
   const caseRegistry = new Registry();
   const exemptions = new Counter({
@@ -105,6 +111,56 @@ export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>)
       this.set(await overdue());
     },
   });
+  const requests = new Histogram({
+    name: 'rg_http_request_duration_seconds',
+    help: 'HTTP requests answered by this process, by route template, method and status (its _count is the number of requests).',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const deliveryLatency = new Histogram({
+    name: 'rg_delivery_latency_seconds',
+    help: 'From a delivery\'s job being queued to the recipient taking it, by recipient (retries included), in this process\'s workers.',
+    labelNames: ['recipient'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
+    registers: [registry],
+  });
+  let counted: ReturnType<typeof deliveryCounts> | undefined;
+  const counts = () => (counted ??= deliveryCounts().finally(() => setImmediate(() => (counted = undefined))));
+  new Gauge({
+    name: 'rg_deliveries',
+    help: 'Deliveries in the store by recipient and status (the whole gateway, not this process).',
+    labelNames: ['recipient', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await counts();
+      this.reset();
+      for (const r of rows) this.set({ recipient: r.recipient, status: r.status }, r.count);
+    },
+  });
+  new Gauge({
+    name: 'rg_dead_letters',
+    help: 'Dead letters (deliveries failed for good, waiting for an operator) by recipient.',
+    labelNames: ['recipient'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await counts();
+      this.reset();
+      for (const r of rows) if (r.status === 'failed') this.set({ recipient: r.recipient }, r.count);
+    },
+  });
+  let depths: () => Promise<Record<string, number>> = async () => ({});
+  new Gauge({
+    name: 'rg_queue_depth',
+    help: 'Jobs waiting, delayed or running in each recipient\'s delivery queue (Redis), as this process sees them; none in a process without queues.',
+    labelNames: ['recipient'] as const,
+    registers: [registry],
+    async collect() {
+      const read = await depths();
+      this.reset();
+      for (const [recipient, depth] of Object.entries(read)) this.set({ recipient }, depth);
+    },
+  });
   const polls = new Gauge({
     name: 'rg_inbox_polls_waiting',
     help: 'Long polls of /v1/inbox waiting for a delivery in this process, by recipient participant.',
@@ -125,5 +181,10 @@ export function createMetrics(trust: TrustService, audit: Pick<AuditLog, 'lag'>)
     watchClocks(read) {
       overdue = read;
     },
+    watchQueues(read) {
+      depths = read;
+    },
+    request: (route, method, status, seconds) => requests.observe({ route, method, status: String(status) }, seconds),
+    delivered: (recipient, seconds) => deliveryLatency.observe({ recipient }, seconds),
   };
 }

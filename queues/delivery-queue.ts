@@ -80,6 +80,8 @@ export interface DeliveryWorkerOptions {
   logger: Logger;
   /** Whether the recipient's deliveries are held now (it is suspended): a job taken is put back, unattempted. */
   held?: () => boolean;
+  /** A delivery was made, `seconds` after its job was queued (metrics). */
+  onDelivered?: (recipient: string, seconds: number) => void;
 }
 
 /** How long a held delivery waits before its job looks again. */
@@ -140,6 +142,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
     // An agency's reference is short; a system answering more gets it cut, not stored whole.
     const remoteReference = outcome?.remoteReference?.slice(0, REMOTE_REFERENCE_MAX) || undefined;
     await deliveries.finishAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered', ...(remoteReference ? { remoteReference } : {}) }, 'delivered');
+    options.onDelivered?.(participantId, (Date.now() - job.timestamp) / 1000);
     return 'delivered';
   };
 

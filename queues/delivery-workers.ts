@@ -43,6 +43,7 @@ export interface DeliveryWorkersOptions {
   /** How long a replaced worker may take to finish its attempts before it is closed by force. */
   graceMs: number;
   logger: Logger;
+  onDelivered?: (recipient: string, seconds: number) => void;
 }
 
 /** The running workers. */
@@ -101,6 +102,7 @@ export function createDeliveryWorkers(options: DeliveryWorkersOptions): Delivery
         const worker = createDeliveryWorker({
           participantId: id, adapter, policy: spec.policy, deliveries: options.deliveries, connection: options.connection,
           prefix: options.prefix, lockDurationMs: options.lockDurationMs, logger, held: () => plan.isSuspended(id),
+          ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
         });
         running.set(id, { key: keyOf(spec), adapter, worker, paused: false });
       } catch (error) {

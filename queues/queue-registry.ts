@@ -43,6 +43,8 @@ export interface QueueDeps {
   connectTimeoutMs?: number;
   /** Periodic work for the `relay` role (trust maintenance today), each run one at a time. */
   jobs?: readonly PeriodicJob[];
+  /** A delivery was made, `seconds` after its job was queued (metrics). */
+  onDelivered?: (recipient: string, seconds: number) => void;
 }
 
 /** The running queue machinery. */
@@ -57,6 +59,8 @@ export interface QueueSystem {
   adapter(participantId: string): Adapter | undefined;
   /** Whether this process's worker for `participantId` holds its deliveries (the participant is suspended). */
   holding(participantId: string): boolean;
+  /** Jobs waiting, delayed or running in each recipient queue this process has used (metrics). */
+  depths(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -124,11 +128,11 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       if (deps.buildAdapter) {
         pool = createDeliveryWorkers({
           plan: deps.plan, buildAdapter: deps.buildAdapter, deliveries, connection: workerConnection, prefix,
-          lockDurationMs: config.delivery.lockDurationMs, graceMs: grace, logger,
+          lockDurationMs: config.delivery.lockDurationMs, graceMs: grace, logger, ...(deps.onDelivered ? { onDelivered: deps.onDelivered } : {}),
         });
         await pool.sync();
       }
-      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate }));
+      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate, consoleUrl: `${config.publicUrl}/console/` }));
     }
 
     let relay: OutboxRelay | undefined;
@@ -172,6 +176,13 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
       reconcile: () => reconciler?.reconcile() ?? Promise.resolve(0),
       adapter: (id) => pool?.adapter(id),
       holding: (id) => pool?.paused(id) ?? false,
+      async depths() {
+        const entries = await Promise.all([...queues].map(async ([id, queue]) => {
+          const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+          return [id, Object.values(counts).reduce((a, b) => a + b, 0)] as const;
+        }));
+        return Object.fromEntries(entries);
+      },
       stop: stopStarted,
     };
   } catch (error) {

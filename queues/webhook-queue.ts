@@ -5,15 +5,12 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createJsonPoster, PermanentDeliveryError, TransientDeliveryError, type ClientTls, type JsonPoster } from '../adapters/index.ts';
-import { addressAllowed, WEBHOOK_SUSPEND_AFTER, type DeliveryPolicy, type WebhookAllowList, type WebhookStore } from '../gateway/index.ts';
+import { addressAllowed, alertLink, WEBHOOK_SUSPEND_AFTER, type DeliveryPolicy, type WebhookAllowList, type WebhookStore } from '../gateway/index.ts';
 import { backoffDelay } from './delivery-queue.ts';
 import { ENQUEUE_LIMIT_MS, limit } from './time-limit.ts';
 
-/** What a notification job carries: two ids. */
-export interface WebhookJob {
-  eventId: string;
-  webhookId: string;
-}
+/** What a notification job carries: two ids — a status event's or an alert's, and the webhook's. */
+export type WebhookJob = { eventId: string; webhookId: string } | { alertId: string; webhookId: string };
 
 export const WEBHOOK_QUEUE = 'webhooks';
 
@@ -22,16 +19,22 @@ export function createWebhookQueue(connection: Redis, prefix: string): Queue<Web
   return new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection, prefix });
 }
 
-/** One dispatch step: new status events become notification jobs. */
-export function dispatchWebhooks(webhooks: WebhookStore, queue: Queue<WebhookJob>, policy: DeliveryPolicy): Promise<number> {
-  return webhooks.dispatch(1000, async (jobs) => {
+/** One dispatch step: new status events and new alerts become notification jobs. */
+export async function dispatchWebhooks(webhooks: WebhookStore, queue: Queue<WebhookJob>, policy: DeliveryPolicy): Promise<number> {
+  const opts = (jobId: string) => ({ jobId, attempts: policy.attempts, backoff: { type: 'gateway' }, removeOnComplete: true, removeOnFail: true });
+  const events = await webhooks.dispatch(1000, async (jobs) => {
     if (jobs.length === 0) return;
     await limit(ENQUEUE_LIMIT_MS, 'enqueueing webhook notifications', queue.addBulk(jobs.map(({ event, webhookId }) => ({
-      name: 'notify',
-      data: { eventId: event.eventId, webhookId },
-      opts: { jobId: `${event.eventId}-${webhookId}`, attempts: policy.attempts, backoff: { type: 'gateway' }, removeOnComplete: true, removeOnFail: true },
+      name: 'notify', data: { eventId: event.eventId, webhookId }, opts: opts(`${event.eventId}-${webhookId}`),
     }))));
   });
+  const alerts = await webhooks.dispatchAlerts(1000, async (jobs) => {
+    if (jobs.length === 0) return;
+    await limit(ENQUEUE_LIMIT_MS, 'enqueueing alert notifications', queue.addBulk(jobs.map(({ alertId, webhookId }) => ({
+      name: 'alert', data: { alertId, webhookId }, opts: opts(`alert-${alertId}-${webhookId}`),
+    }))));
+  });
+  return events + alerts;
 }
 
 /** Options for {@link createWebhookWorker}. */
@@ -45,6 +48,8 @@ export interface WebhookWorkerOptions {
   logger: Logger;
   /** Non-public destinations an operator allowed, per participant; every other non-public address is refused at connect. */
   allow: WebhookAllowList;
+  /** The console's URL, for the link in an alert's notification. */
+  consoleUrl: string;
 }
 
 /** The worker that POSTs notifications. */
@@ -58,14 +63,21 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
     return poster;
   };
   const processor = async (job: Job<WebhookJob>): Promise<string> => {
-    const [webhook, event] = await Promise.all([options.webhooks.get(job.data.webhookId), options.webhooks.event(job.data.eventId)]);
-    if (!webhook || !event || webhook.suspendedAt) return 'skipped';
+    const data = job.data;
+    const [webhook, notification] = await Promise.all([
+      options.webhooks.get(data.webhookId),
+      'alertId' in data ? options.webhooks.alert(data.alertId) : options.webhooks.event(data.eventId),
+    ]);
+    if (!webhook || !notification || webhook.suspendedAt) return 'skipped';
     const forGood = async () => {
       if (await options.webhooks.failedForGood(webhook.id)) {
         options.logger.warn({ webhookId: webhook.id, participant: webhook.participant, failures: WEBHOOK_SUSPEND_AFTER }, 'webhook suspended: its notifications keep failing; register it again to resume');
       }
     };
-    const { sender: _sender, ...body } = event;
+    // A status event goes to its exchange's sender (not named in it); an alert to its participant, with a link to the case.
+    const { body, id } = 'alertId' in notification
+      ? { body: { ...notification, link: alertLink(notification, options.consoleUrl) }, id: `alert-${notification.alertId}` }
+      : (({ sender: _sender, ...rest }) => ({ body: rest, id: rest.eventId }))(notification);
     const host = new URL(webhook.url).hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && !addressAllowed(host, host, webhook.participant, options.allow)) {
       options.logger.warn({ webhookId: webhook.id, participant: webhook.participant }, 'webhook address not public and not allowed; not notified');
@@ -73,7 +85,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): { worker: Wo
       throw new UnrecoverableError('WEBHOOK_ADDRESS_REFUSED');
     }
     try {
-      await posterFor(webhook.url, webhook.participant).post({ body: JSON.stringify(body), headers: { 'referral-event-id': event.eventId }, signal: AbortSignal.timeout(options.policy.timeoutMs) });
+      await posterFor(webhook.url, webhook.participant).post({ body: JSON.stringify(body), headers: { 'referral-event-id': id }, signal: AbortSignal.timeout(options.policy.timeoutMs) });
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
       if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await forGood();

@@ -415,6 +415,11 @@ export const bg = {
   'clockstate.pending': 'тече',
   'clockstate.fired': 'просрочен',
   'clockstate.stopped': 'изпълнен',
+  'clock.dead-letter': 'недоставено съобщение',
+  'clock.delivery-retrying': 'доставките не достигат системата',
+  'clock.certificate-expiring': 'сертификат изтича скоро',
+  'clock.consent-expiring': 'съгласие изтича скоро',
+  'clock.peer-unreachable': 'партньорски шлюз не приема доставки',
 } as const;
 
 export type MessageKey = keyof typeof bg;
@@ -834,4 +839,9 @@ export const en: Record<MessageKey, string> = {
   'clockstate.pending': 'running',
   'clockstate.fired': 'overdue',
   'clockstate.stopped': 'met',
+  'clock.dead-letter': 'dead letter',
+  'clock.delivery-retrying': 'deliveries not reaching the system',
+  'clock.certificate-expiring': 'certificate ending soon',
+  'clock.consent-expiring': 'consent ending soon',
+  'clock.peer-unreachable': 'partner gateway not taking deliveries',
 };

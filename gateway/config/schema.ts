@@ -158,10 +158,13 @@ export const CONFIG_SCHEMA = {
     },
     alerts: {
       type: 'object',
-      description: 'Where alerts go besides GET /v1/alerts (docs/coordination.md#alerts).',
+      description: 'What raises alerts besides the clocks, and where alerts go besides GET /v1/alerts and webhooks (docs/coordination.md#alerts).',
       additionalProperties: false,
       default: {},
+      required: ['retryingMinutes', 'expiringDays'],
       properties: {
+        retryingMinutes: { type: 'integer', minimum: 1, maximum: 10_080, default: 30, description: 'Alert when a delivery still retries this long after acceptance (and when a peer gateway\'s do).' },
+        expiringDays: { type: 'integer', minimum: 1, maximum: 365, default: 14, description: 'Alert when a participant\'s certificate or a consent ends within this many days.' },
         email: {
           type: 'object',
           additionalProperties: false,

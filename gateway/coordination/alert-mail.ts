@@ -41,22 +41,33 @@ const SUBJECTS: Record<AlertRow['kind'], string> = {
   'guardian-missing': 'a child still has no appointed guardian',
   'follow-up-due': 'a follow-up after the shelter is due',
   'safe-return-overdue': 'a safe return has not been reported',
+  'dead-letter': 'a delivery failed for good (a dead letter)',
+  'delivery-retrying': 'deliveries to a system keep failing',
+  'certificate-expiring': 'a certificate ends soon',
+  'consent-expiring': 'a consent ends soon',
+  'peer-unreachable': 'a partner gateway abroad does not take deliveries',
 };
+
+/** Where an alert's link points: its case thread, else the console's cases page. */
+export function alertLink(alert: Pick<AlertRow, 'correlationId'>, consoleUrl: string): string {
+  return alert.correlationId ? `${consoleUrl}#/cases/${encodeURIComponent(alert.correlationId)}` : `${consoleUrl}#/cases`;
+}
 
 /** The e-mail of an alert: ids, times and a link only. */
 export function alertEmail(alert: AlertRow, consoleUrl: string): { subject: string; text: string } {
-  const link = `${consoleUrl}#/cases/${encodeURIComponent(alert.correlationId)}`;
+  const link = alertLink(alert, consoleUrl);
   return {
-    subject: `[Referral Gateway] ${SUBJECTS[alert.kind]} (${alert.kind}) — case ${alert.correlationId}`,
+    subject: `[Referral Gateway] ${SUBJECTS[alert.kind]} (${alert.kind})${alert.correlationId ? ` — case ${alert.correlationId}` : ''}`,
     text: [
       `Alert ${alert.id}: ${SUBJECTS[alert.kind]}.`,
       '',
-      `Case thread: ${alert.correlationId}`,
+      ...(alert.correlationId ? [`Case thread: ${alert.correlationId}`] : []),
+      ...Object.entries(alert.details).map(([key, value]) => `${key}: ${value}`),
       `Due: ${alert.dueAt.toISOString()}`,
       `Responsible: ${alert.responsible}`,
       `Raised: ${alert.raisedAt.toISOString()}`,
       '',
-      `Open the case: ${link}`,
+      `Open: ${link}`,
       `Acknowledge: POST /v1/alerts/${alert.id}/acknowledge, or on the console's Alerts page.`,
       '',
       'This message holds no personal data by design; the case is in the gateway.',

@@ -9,10 +9,10 @@
 import { callerLabel, type Caller } from '../access/caller.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
-import type { AlertRow, ClockRow, CoordinationStore, ReferralFilter, ReferralRow } from '../store/coordination-store.ts';
+import type { AlertRow, ClockRow, CoordinationStore, ReferralFilter, ReferralRow, WatchSettings } from '../store/coordination-store.ts';
 import { FHIR_TASK_STATUS, referralTimeline, type ReferralState, type StateStep } from './referral-state.ts';
 import type { ClockPolicy } from './clocks.ts';
-import { alertEmail, type Mailer } from './alert-mail.ts';
+import { alertEmail, alertLink, type Mailer } from './alert-mail.ts';
 
 export interface ReferralView {
   exchangeId: string;
@@ -58,7 +58,9 @@ export interface ClockView {
 export interface AlertView {
   id: string;
   kind: AlertRow['kind'];
-  correlationId: string;
+  correlationId?: string;
+  /** Ids of what it is about (deliveryId, serial, consentId, peer). */
+  details: Record<string, string>;
   responsible: string;
   dueAt: string;
   raisedAt: string;
@@ -75,6 +77,8 @@ export interface Coordination {
   thread(caller: Caller, correlationId: string): Promise<CaseThreadView>;
   /** Fires the clocks due at `now` (the relay's job); returns the alerts raised. */
   fireDue(now?: Date): Promise<number>;
+  /** Raises the alerts about the machinery that `now` calls for (the relay's job); returns how many. */
+  watch(now?: Date): Promise<number>;
   /** Sends the alert e-mails due (the relay's job); returns how many went. */
   sendEmails(now?: Date): Promise<number>;
   /** Pending clocks already due (a metric). */
@@ -87,6 +91,8 @@ export interface CoordinationDeps {
   store: CoordinationStore;
   registry: Pick<ParticipantRegistry, 'get' | 'list'>;
   policy: ClockPolicy;
+  /** What the operational watch looks for. */
+  watching: WatchSettings;
   /** Told of every child without a guardian (`childProtectionParticipant`). */
   childProtection: string;
   /** Where alert links point: the console's URL. */
@@ -138,9 +144,10 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
   const coordinators = () => deps.registry.list().filter((p) => p.kind === 'coordinator' && !p.suspended).map((p) => p.id);
   const emails = () => Object.entries(deps.email?.to ?? {}).flatMap(([participant, addresses]) => addresses.map((address) => ({ participant, address })));
   const alertView = (a: AlertRow): AlertView => ({
-    id: a.id, kind: a.kind, correlationId: a.correlationId, responsible: a.responsible, dueAt: a.dueAt.toISOString(), raisedAt: a.raisedAt.toISOString(),
+    id: a.id, kind: a.kind, ...(a.correlationId ? { correlationId: a.correlationId } : {}), details: a.details, responsible: a.responsible,
+    dueAt: a.dueAt.toISOString(), raisedAt: a.raisedAt.toISOString(),
     ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt.toISOString() } : {}), ...(a.acknowledgedBy ? { acknowledgedBy: a.acknowledgedBy } : {}),
-    link: `${deps.consoleUrl}#/cases/${encodeURIComponent(a.correlationId)}`,
+    link: alertLink(a, deps.consoleUrl),
   });
   /** A participant caller, and whether it coordinates (sees every thread). */
   const participantOf = (caller: Caller) => {
@@ -226,6 +233,12 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
         for (const alert of alerts) deps.onAlert?.(alert);
       }
       return raised;
+    },
+
+    async watch(now = new Date()) {
+      const alerts = await deps.store.watch(now, deps.watching, coordinators(), emails());
+      for (const alert of alerts) deps.onAlert?.(alert);
+      return alerts.length;
     },
 
     async sendEmails(now = new Date()) {

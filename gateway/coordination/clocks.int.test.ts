@@ -5,6 +5,7 @@
  * alert per participant told — received by e-mail too — while the clocks a later message
  * satisfied stay quiet; alerts and e-mails hold no personal data.
  */
+import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,8 @@ describe('deadline clocks and alerts', () => {
         },
       },
     };
+    // A partner gateway abroad reaches HU-NBI (its CA is not read by a test gateway).
+    Object.assign(overrides, { peers: [{ name: 'partner-hu', caFile: '/nonexistent/ca.pem', endpoint: 'https://gateway.nrm.hu.test', participants: ['HU-NBI'] }] });
     gw = await startTestGateway({ store: 'postgresql', pki, overrides });
     second = await startTestGateway({ store: 'postgresql', pki, sharing: gw, overrides });
   });
@@ -158,6 +161,57 @@ describe('deadline clocks and alerts', () => {
     expect((await as('BG-NGO-ANIMUS').get('/v1/alerts')).body.items).toHaveLength(1);
     expect((await as('BG-NGO-ANIMUS').get('/v1/alerts?open=false')).body.items).toHaveLength(2);
     expect((await gw.as(pki.admin).get('/v1/alerts')).body.code).toBe('GW_ROLE_REQUIRED');
+  });
+
+  it('raises one alert per condition of the machinery, whichever process watches: dead letters, long retries, a peer abroad, expiring certificates and consents', async () => {
+    const refer = (recipient: string) => {
+      const m = freshExample('Referral');
+      m.recipients = [recipient];
+      delete m.payload.reflectionPeriod;
+      return send('BG-NCCTHB', m);
+    };
+    /** The moves a worker makes, made here. */
+    const move = async (exchangeId: string, ...statuses: string[]) => {
+      for (const status of statuses) await gw.db.query('UPDATE deliveries SET status = $2, status_changed_at = now() WHERE exchange_id = $1', [exchangeId, status]);
+    };
+    const dead = await refer('BG-MOI');
+    const slow = await refer('BG-SAA');
+    const abroad = await refer('HU-NBI');
+    await move(dead.id, 'queued', 'delivering', 'failed');
+    await move(slow.id, 'queued', 'delivering', 'retrying');
+    await move(abroad.id, 'queued', 'delivering', 'retrying');
+    const certificate = pki.participant('BG-MOI');
+    await gw.gateway.trust.register([{ certPem: certificate.certPem, issuedBy: 'test' }]);
+    const notAfter = new Date(new X509Certificate(certificate.certPem).validTo);
+    const consent = await as('BG-SACP').post('/v1/consents', {
+      subject: { identity: { givenName: 'Вяра', familyName: 'Измислена', dateOfBirth: '2001-05-06' } }, givenBy: { kind: 'self' },
+      scope: [{ participantKinds: ['coordinator'], purposes: ['coordination'], categories: ['identity'] }],
+      validFrom: new Date().toISOString(), validUntil: new Date(notAfter.getTime() - DAY).toISOString(),
+      evidence: { formDigest: `sha256:${'cd'.repeat(32)}`, signedOn: day(0), language: 'bg', interpreter: false },
+    });
+    expect(consent.status, consent.text).toBe(201);
+
+    const at = new Date(notAfter.getTime() - 5 * DAY);
+    const raised = await Promise.all([gw.gateway.coordination.watch(at), second.gateway.coordination.watch(at)]);
+    expect(raised.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(await gw.gateway.coordination.watch(at)).toBe(0);
+    const { rows } = await gw.db.query<{ kind: string; participant: string; details: Record<string, string> }>(
+      'SELECT kind, participant, details FROM alerts WHERE source_key IS NOT NULL ORDER BY kind, participant');
+    expect(rows.map((r) => `${r.kind} ${r.participant}`)).toEqual([
+      'certificate-expiring BG-MOI', 'certificate-expiring BG-NCCTHB',
+      'consent-expiring BG-NCCTHB', 'consent-expiring BG-SACP',
+      'dead-letter BG-NCCTHB',
+      'delivery-retrying BG-NCCTHB', 'delivery-retrying BG-SAA',
+      'peer-unreachable BG-NCCTHB',
+    ]);
+    expect(rows.find((r) => r.kind === 'peer-unreachable')!.details.peer).toBe('partner-hu');
+    expect(rows.find((r) => r.kind === 'consent-expiring')!.details.consentId).toBe(consent.body.id);
+    const moi = (await as('BG-MOI').get('/v1/alerts')).body.items;
+    expect(moi).toEqual([expect.objectContaining({ kind: 'certificate-expiring', details: { serial: expect.any(String) }, link: `${gw.config.publicUrl}/console/#/cases` })]);
+    expect(moi[0].correlationId).toBeUndefined();
+    // Failing again after a retry is a new dead letter.
+    await move(dead.id, 'queued', 'delivering', 'failed');
+    expect(await second.gateway.coordination.watch(at)).toBe(1);
   });
 
   it('puts no personal value in any alert or e-mail', async () => {

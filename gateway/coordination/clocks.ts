@@ -8,6 +8,10 @@
 export const CLOCK_KINDS = ['response-due', 'reflection-period-ending', 'guardian-missing', 'follow-up-due', 'safe-return-overdue'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
+/** Alerts about the machinery rather than a case's deadline. */
+export const OPERATIONAL_ALERT_KINDS = ['dead-letter', 'delivery-retrying', 'certificate-expiring', 'consent-expiring', 'peer-unreachable'] as const;
+export type AlertKind = ClockKind | (typeof OPERATIONAL_ALERT_KINDS)[number];
+
 /** `coordination` in the configuration. */
 export interface ClockPolicy {
   /** A referral without `respondBy` is due this many hours after acceptance, by urgency. */

@@ -5,6 +5,10 @@
  * the view is for the thread's parties and the coordinator, and shows each only the
  * measures its own copies carried.
  */
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueId } from '../../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
@@ -24,7 +28,8 @@ describe('coordination: referral states and case threads', () => {
   const view = (viewer: string, correlationId = thread) => system.as(viewer).get(`/v1/cases/${correlationId}`);
 
   beforeAll(async () => {
-    system = await startTestSystem({ overrides: { audit: { chainIntervalMs: 100 } } });
+    // The webhook receiver below runs on this machine: an operator's allow-list lets the coordinator's hooks reach it.
+    system = await startTestSystem({ overrides: { audit: { chainIntervalMs: 100 }, webhooks: { allowPrivate: { 'BG-NCCTHB': ['127.0.0.0/8', '::1/128'] } } } });
   });
   afterAll(() => system?.close());
 
@@ -117,5 +122,60 @@ describe('coordination: referral states and case threads', () => {
     expect(coordinator.measures).toEqual([]);
     const sender = (await view('BG-NGO-ANIMUS', narrow)).body;
     expect(sender.measures.length).toBeGreaterThan(0);
+  });
+
+  it('sends the alert of an unanswered referral to the coordinator\'s webhook, once', async () => {
+    const certs = system.running.devCertsDir!;
+    const notifications: Array<Record<string, string>> = [];
+    const hook = https.createServer({
+      key: readFileSync(join(certs, 'server-key.pem'), 'utf8'), cert: readFileSync(join(certs, 'server.pem'), 'utf8'), ca: readFileSync(join(certs, 'ca.pem'), 'utf8'),
+      requestCert: true, rejectUnauthorized: true,
+    }, (req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const parsed = JSON.parse(body);
+        if (parsed.alertId) notifications.push({ ...parsed, header: String(req.headers['referral-event-id']) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const registered = await system.as('BG-NCCTHB').post('/v1/webhooks', { url: `https://localhost:${(hook.address() as AddressInfo).port}/hooks` });
+      expect(registered.status).toBe(201);
+      const quiet = uniqueId('case');
+      const unanswered = await system.submit('Referral', (m) => { m.correlationId = quiet; delete m.payload.reflectionPeriod; });
+      await eventually(async () => expect((await system.as('BG-NCCTHB').get(`/v1/referrals?correlationId=${quiet}`)).body.items[0]?.state).toBe('received'));
+      await system.running.gateway.coordination.fireDue(new Date(Date.now() + 30 * 86_400_000));
+      const alert = (await system.as('BG-NCCTHB').get('/v1/alerts')).body.items.find((a: { correlationId: string }) => a.correlationId === quiet);
+      expect(alert.kind).toBe('response-due');
+      await eventually(async () => expect(notifications.filter((n) => n.alertId === alert.id)).toHaveLength(1));
+      await eventually(async () => expect((await system.running.db.query('SELECT 1 FROM alerts WHERE id = $1 AND webhooks_dispatched', [alert.id])).rows).toHaveLength(1));
+      const [notice] = notifications.filter((n) => n.alertId === alert.id);
+      expect(notice).toEqual({
+        alertId: alert.id, kind: 'response-due', correlationId: quiet, details: {}, participant: 'BG-NCCTHB', responsible: 'BG-NGO-ANIMUS',
+        dueAt: alert.dueAt, raisedAt: alert.raisedAt, link: alert.link, header: `alert-${alert.id}`,
+      });
+      expect(JSON.stringify(notifications)).not.toMatch(/Desislava|Testova|1999-04-02|payload/);
+      expect(unanswered.id).toBeDefined();
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('exposes the metrics operators expect, with no personal value in them', async () => {
+    const text = (await system.as('BG-NCCTHB').get('/metrics')).text;
+    const value = (pattern: string) => Number(text.match(new RegExp(`^${pattern} (\\S+)$`, 'm'))?.[1] ?? NaN);
+    expect(value('rg_http_request_duration_seconds_count\\{route="/v1/exchanges",method="POST",status="202"\\}')).toBeGreaterThanOrEqual(8);
+    expect(value('rg_http_request_duration_seconds_count\\{route="/v1/cases/\\{correlationId\\}",method="GET",status="404"\\}')).toBeGreaterThanOrEqual(1);
+    expect(value('rg_deliveries\\{recipient="BG-NGO-ANIMUS",status="acknowledged"\\}')).toBeGreaterThanOrEqual(2);
+    expect(value('rg_delivery_latency_seconds_count\\{recipient="BG-NGO-ANIMUS"\\}')).toBeGreaterThanOrEqual(2);
+    expect(value('rg_queue_depth\\{recipient="BG-NGO-ANIMUS"\\}')).toBe(0);
+    expect(text).toContain('# TYPE rg_dead_letters gauge');
+    expect(value('rg_clocks_overdue')).toBeGreaterThanOrEqual(0);
+    expect(value('rg_alerts_raised_total\\{kind="response-due"\\}')).toBeGreaterThanOrEqual(1);
+    // Labels are routes, methods, statuses, participants and kinds: never a case id, a person or a pseudonym.
+    const subject = DEMO_CONSENT.subject.identity!;
+    for (const personal of [subject.givenName, subject.familyName, subject.dateOfBirth, thread, 'pseudonym']) expect(text, personal).not.toContain(personal);
   });
 });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from './database.ts';
 import { caseFactsOf, referralTimeline, type CaseFacts, type ReferralState, type StateStep, type ThreadMessage } from '../coordination/referral-state.ts';
-import { clocksStartedBy, RESPONSE_PENDING_STATES, stops, type ClockKind, type ClockPolicy, type ClockSpec, type StartingMessage } from '../coordination/clocks.ts';
+import { clocksStartedBy, RESPONSE_PENDING_STATES, stops, type AlertKind, type ClockKind, type ClockPolicy, type ClockSpec, type StartingMessage } from '../coordination/clocks.ts';
 
 const PROJECTION_LOCK = 7_402_120;
 
@@ -59,9 +59,12 @@ export interface ClockRow {
 
 export interface AlertRow {
   id: string;
-  clockId: string;
-  kind: ClockKind;
-  correlationId: string;
+  clockId?: string;
+  kind: AlertKind;
+  /** Absent for an alert about no case (a certificate, a peer gateway). */
+  correlationId?: string;
+  /** Ids of what it is about (deliveryId, serial, consentId, peer). */
+  details: Record<string, string>;
   participant: string;
   responsible: string;
   dueAt: Date;
@@ -100,6 +103,13 @@ export interface CoordinationStore {
    * however many processes run this. Returns the alerts raised.
    */
   fire(now: Date, limit: number, coordinators: string[], emails: Array<{ participant: string; address: string }>): Promise<AlertRow[]>;
+  /**
+   * Raises the alerts about the machinery that `now` calls for — dead letters, deliveries
+   * retrying for longer than `retryingMinutes`, certificates and consents ending within
+   * `expiringDays`, peer gateways whose deliveries retry that long — once per condition
+   * (its source key), with their e-mail rows. Returns the alerts raised.
+   */
+  watch(now: Date, settings: WatchSettings, coordinators: string[], emails: Array<{ participant: string; address: string }>): Promise<AlertRow[]>;
   /** Pending clocks already due at `now` (not yet fired). */
   overdue(now: Date): Promise<number>;
   alerts(filter: { participant?: string; open?: boolean; after?: { raisedAt: Date; id: string }; limit: number }): Promise<AlertRow[]>;
@@ -121,15 +131,24 @@ const toClock = (r: ClockSqlRow): ClockRow => ({
   ...(r.fired_at ? { firedAt: new Date(r.fired_at) } : {}), ...(r.stopped_at ? { stoppedAt: new Date(r.stopped_at) } : {}), ...(r.stopped_by ? { stoppedBy: r.stopped_by } : {}),
 });
 type AlertSqlRow = {
-  id: string; clock_id: string; kind: ClockKind; correlation_id: string; participant: string; responsible: string; due_at: Date | string; raised_at: Date | string;
-  acknowledged_at: Date | string | null; acknowledged_by: string | null;
+  id: string; clock_id: string | null; kind: AlertKind; correlation_id: string | null; participant: string; responsible: string; due_at: Date | string; raised_at: Date | string;
+  acknowledged_at: Date | string | null; acknowledged_by: string | null; details: Record<string, string> | null;
 };
 const toAlert = (r: AlertSqlRow): AlertRow => ({
-  id: r.id, clockId: r.clock_id, kind: r.kind, correlationId: r.correlation_id, participant: r.participant, responsible: r.responsible,
+  id: r.id, ...(r.clock_id ? { clockId: r.clock_id } : {}), kind: r.kind, ...(r.correlation_id ? { correlationId: r.correlation_id } : {}), details: r.details ?? {},
+  participant: r.participant, responsible: r.responsible,
   dueAt: new Date(r.due_at), raisedAt: new Date(r.raised_at),
   ...(r.acknowledged_at ? { acknowledgedAt: new Date(r.acknowledged_at) } : {}), ...(r.acknowledged_by ? { acknowledgedBy: r.acknowledged_by } : {}),
 });
-const ALERT_COLUMNS = 'id, clock_id, kind, correlation_id, participant, responsible, due_at, raised_at, acknowledged_at, acknowledged_by';
+const ALERT_COLUMNS = 'id, clock_id, kind, correlation_id, participant, responsible, due_at, raised_at, acknowledged_at, acknowledged_by, details';
+
+/** What the operational watch looks for (`alerts` in the configuration). */
+export interface WatchSettings {
+  retryingMinutes: number;
+  expiringDays: number;
+  /** Participants reached through each peer gateway. */
+  peers: ReadonlyArray<{ name: string; participants: readonly string[] }>;
+}
 
 type ReferralSqlRow = {
   delivery_id: string; exchange_id: string; correlation_id: string; requester: string; owner: string; requested_at: Date | string;
@@ -373,6 +392,62 @@ export function createCoordinationStore(db: Database): CoordinationStore {
       return rows.map(toAlert);
     },
 
+    async watch(now, settings, coordinators, emails) {
+      const peerOf = settings.peers.flatMap((p) => p.participants.map((participant) => ({ participant, peer: p.name })));
+      const { rows } = await db.query<AlertSqlRow>(
+        `WITH conditions (source_key, kind, correlation_id, responsible, due_at, details, tell) AS (
+           -- A dead letter: the sender's message did not arrive (an operator may retry it).
+           SELECT 'dead-letter:' || d.id || ':' || (extract(epoch FROM d.status_changed_at) * 1000000)::bigint, 'dead-letter', e.correlation_id, e.sender, d.status_changed_at,
+                  jsonb_build_object('deliveryId', d.id, 'recipient', d.recipient), ARRAY[e.sender]
+             FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id WHERE d.status = 'failed'
+           UNION ALL
+           -- Retrying for too long: the recipient's system does not take its deliveries.
+           SELECT 'retrying:' || d.id, 'delivery-retrying', e.correlation_id, d.recipient, e.accepted_at,
+                  jsonb_build_object('deliveryId', d.id, 'sender', e.sender), ARRAY[d.recipient]
+             FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
+            WHERE d.status = 'retrying' AND e.accepted_at <= $1::timestamptz - make_interval(mins => $2)
+              AND NOT d.recipient = ANY($7::text[])
+           UNION ALL
+           -- A peer gateway abroad that does not take what goes through it: one alert per episode (its oldest waiting delivery).
+           SELECT * FROM (
+             SELECT DISTINCT ON (p.peer) 'peer-unreachable:' || p.peer || ':' || d.id, 'peer-unreachable', NULL::text, p.peer, e.accepted_at,
+                    jsonb_build_object('peer', p.peer, 'deliveryId', d.id), ARRAY[]::text[]
+               FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id JOIN unnest($7::text[], $8::text[]) AS p (participant, peer) ON p.participant = d.recipient
+              WHERE d.status = 'retrying' AND e.accepted_at <= $1::timestamptz - make_interval(mins => $2)
+              ORDER BY p.peer, e.accepted_at, d.id) oldest
+           UNION ALL
+           -- A participant's certificate ending soon with no successor issued.
+           SELECT 'certificate-expiring:' || c.serial, 'certificate-expiring', NULL, c.participant, c.not_after,
+                  jsonb_build_object('serial', c.serial), ARRAY[c.participant]
+             FROM certificates c
+            WHERE c.revoked_at IS NULL AND c.participant IS NOT NULL AND c.subject_kind IN ('participant', 'adapter')
+              AND c.not_after > $1 AND c.not_after <= $1::timestamptz + make_interval(days => $3)
+              AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.replaces = c.serial AND n.revoked_at IS NULL)
+           UNION ALL
+           -- A consent ending soon: its recorder may ask the person again.
+           SELECT 'consent-expiring:' || k.id, 'consent-expiring', NULL, COALESCE(r.participant, ''), k.valid_until,
+                  jsonb_build_object('consentId', k.id), CASE WHEN r.participant IS NULL THEN ARRAY[]::text[] ELSE ARRAY[r.participant] END
+             FROM consents k CROSS JOIN LATERAL (SELECT CASE WHEN k.recorded_by LIKE 'participant:%' THEN substr(k.recorded_by, 13)
+                                                            WHEN k.recorded_by LIKE 'adapter:%@%' THEN split_part(k.recorded_by, '@', 2) END AS participant) r
+            WHERE k.withdrawn_at IS NULL AND k.valid_until > $1 AND k.valid_until <= $1::timestamptz + make_interval(days => $3)
+         ), raised AS (
+           INSERT INTO alerts (id, source_key, kind, correlation_id, participant, responsible, due_at, raised_at, details)
+           SELECT gen_random_uuid(), c.source_key, c.kind, c.correlation_id, told.participant, c.responsible, c.due_at, $1, c.details
+             FROM conditions c CROSS JOIN LATERAL (SELECT DISTINCT unnest(c.tell || $4::text[]) AS participant) told
+            WHERE told.participant <> ''
+           ON CONFLICT (source_key, participant) WHERE source_key IS NOT NULL DO NOTHING
+           RETURNING ${ALERT_COLUMNS}
+         ), mailed AS (
+           INSERT INTO alert_emails (alert_id, address, next_attempt_at)
+           SELECT r.id, a.address, $1 FROM raised r JOIN unnest($5::text[], $6::text[]) AS a (participant, address) ON a.participant = r.participant
+         )
+         SELECT * FROM raised ORDER BY kind, participant`,
+        [now.toISOString(), settings.retryingMinutes, settings.expiringDays, coordinators, emails.map((e) => e.participant), emails.map((e) => e.address),
+          peerOf.map((p) => p.participant), peerOf.map((p) => p.peer)],
+      );
+      return rows.map(toAlert);
+    },
+
     async overdue(now) {
       const { rows: [row] } = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM case_clocks WHERE state = 'pending' AND due_at <= $1", [now.toISOString()]);
       return Number(row?.n ?? 0);
@@ -408,7 +483,7 @@ export function createCoordinationStore(db: Database): CoordinationStore {
              FROM due WHERE m.alert_id = due.alert_id AND m.address = due.address
            RETURNING m.alert_id, m.address, m.attempts
          )
-         SELECT a.id, a.clock_id, a.kind, a.correlation_id, a.participant, a.responsible, a.due_at, a.raised_at, a.acknowledged_at, a.acknowledged_by, c.address, c.attempts
+         SELECT a.id, a.clock_id, a.kind, a.correlation_id, a.participant, a.responsible, a.due_at, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.details, c.address, c.attempts
            FROM claimed c JOIN alerts a ON a.id = c.alert_id`,
         [now.toISOString(), limit, leaseMs],
       );

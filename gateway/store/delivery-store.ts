@@ -112,6 +112,8 @@ export interface InboxRow {
 
 /** Reads and moves deliveries. */
 export interface DeliveryStore {
+  /** Deliveries by recipient and status (metrics). */
+  statusCounts(): Promise<Array<{ recipient: string; status: string; count: number }>>;
   /**
    * One relay step: claims up to `limit` outbox rows (skipping rows another relay holds)
    * and marks their deliveries `queued`, committed; then lets `enqueue` put the push
@@ -202,6 +204,12 @@ const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() 
 /** The delivery store on `db`. */
 export function createDeliveryStore(db: Database): DeliveryStore {
   return {
+    async statusCounts() {
+      const { rows } = await db.query<{ recipient: string; status: string; count: number }>(
+        'SELECT recipient, status, count(*)::int AS count FROM deliveries GROUP BY recipient, status ORDER BY recipient, status',
+      );
+      return rows;
+    },
     async relay(limit, channels, enqueue) {
       // 1. One statement claims rows and records `queued` (committed): a worker that takes
       //    the job a moment later must find the delivery deliverable, not still `accepted`.

@@ -14,6 +14,18 @@ export interface WebhookRow {
   suspendedAt?: string;
 }
 
+/** An alert's webhook notification (the `alertRaised` webhook of the contract). */
+export interface AlertNotification {
+  alertId: string;
+  kind: string;
+  correlationId?: string;
+  details: Record<string, string>;
+  participant: string;
+  responsible: string;
+  dueAt: string;
+  raisedAt: string;
+}
+
 /** Notifications failing for good in a row before a webhook is suspended. */
 export const WEBHOOK_SUSPEND_AFTER = 20;
 
@@ -34,6 +46,14 @@ export interface WebhookStore {
   dispatch(limit: number, enqueue: (jobs: Array<{ event: StatusEventRow; webhookId: string }>) => Promise<void>): Promise<number>;
   /** One event by id, for the notification worker. */
   event(eventId: string): Promise<StatusEventRow | undefined>;
+  /**
+   * Alerts not yet handed to the webhook queue (locked, so concurrent dispatchers take
+   * different ones): `enqueue` queues one notification per (alert, webhook of the alert's
+   * participant), then they are marked. If `enqueue` throws, they stay for the next step.
+   */
+  dispatchAlerts(limit: number, enqueue: (jobs: Array<{ alertId: string; webhookId: string }>) => Promise<void>): Promise<number>;
+  /** One alert as its webhook notification says it: ids, times and the link only. */
+  alert(alertId: string): Promise<AlertNotification | undefined>;
   /** A notification went through: the count of failures in a row starts again. */
   notified(webhookId: string): Promise<void>;
   /** A notification failed for good (every retry spent, or refused); true when this suspended the webhook. */
@@ -120,6 +140,30 @@ export function createWebhookStore(db: Database): WebhookStore {
         await tx.query('UPDATE webhook_cursor SET last_event_id = $1 WHERE id = 1', [upTo]);
         return jobs.length;
       });
+    },
+    async dispatchAlerts(limit, enqueue) {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string; webhook_id: string | null }>(
+          `WITH due AS (SELECT id, participant FROM alerts WHERE NOT webhooks_dispatched ORDER BY raised_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           SELECT due.id, w.id AS webhook_id FROM due
+             LEFT JOIN webhooks w ON w.participant = due.participant AND w.deleted_at IS NULL AND w.suspended_at IS NULL`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const jobs = rows.filter((r) => r.webhook_id).map((r) => ({ alertId: r.id, webhookId: r.webhook_id! }));
+        await enqueue(jobs);
+        await tx.query('UPDATE alerts SET webhooks_dispatched = true WHERE id = ANY($1::uuid[])', [[...new Set(rows.map((r) => r.id))]]);
+        return jobs.length;
+      });
+    },
+    async alert(alertId) {
+      const { rows: [r] } = await db.query<{ id: string; kind: string; correlation_id: string | null; details: Record<string, string>; participant: string; responsible: string; due_at: Date; raised_at: Date }>(
+        'SELECT id, kind, correlation_id, details, participant, responsible, due_at, raised_at FROM alerts WHERE id = $1', [alertId],
+      );
+      return r && {
+        alertId: r.id, kind: r.kind, ...(r.correlation_id ? { correlationId: r.correlation_id } : {}), details: r.details, participant: r.participant, responsible: r.responsible,
+        dueAt: new Date(r.due_at).toISOString(), raisedAt: new Date(r.raised_at).toISOString(),
+      };
     },
     async notified(webhookId) {
       await db.query('UPDATE webhooks SET failed_in_a_row = 0 WHERE id = $1 AND failed_in_a_row > 0', [webhookId]);

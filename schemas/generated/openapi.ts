@@ -1335,6 +1335,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    alertRaised: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent to a participant's registered webhooks when a deadline clock raises an alert for it
+         * @description The same webhooks as status events, told apart by `alertId` (and the header
+         *     `Referral-Event-Id: alert-<alertId>`). Ids, times and a link only, never personal
+         *     data (docs/coordination.md#alerts). Retried like status events; deduplicate by `alertId`.
+         */
+        post: operations["alertRaised"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1863,11 +1885,32 @@ export interface components {
              */
             stoppedBy?: string;
         };
+        /**
+         * @description A deadline clock's kind (ClockKind), or one about the machinery: `dead-letter` (a
+         *     delivery failed for good; to its sender), `delivery-retrying` (still retrying
+         *     `alerts.retryingMinutes` after acceptance; to its recipient), `certificate-expiring`
+         *     and `consent-expiring` (ending within `alerts.expiringDays`; to the certificate's
+         *     participant, the consent's recorder), `peer-unreachable` (a partner gateway abroad not
+         *     taking deliveries). Coordinators are told of each as well.
+         */
+        AlertKind: components["schemas"]["ClockKind"] | ("dead-letter" | "delivery-retrying" | "certificate-expiring" | "consent-expiring" | "peer-unreachable");
+        /** @description Ids of what the alert is about, never personal data. */
+        AlertDetails: {
+            /** Format: uuid */
+            deliveryId?: string;
+            recipient?: components["schemas"]["ParticipantId"];
+            sender?: components["schemas"]["ParticipantId"];
+            serial?: string;
+            /** Format: uuid */
+            consentId?: string;
+            peer?: string;
+        };
         Alert: {
             /** Format: uuid */
             id: string;
-            kind: components["schemas"]["ClockKind"];
-            correlationId: components["schemas"]["CorrelationId"];
+            kind: components["schemas"]["AlertKind"];
+            details: components["schemas"]["AlertDetails"];
+            correlationId?: components["schemas"]["CorrelationId"];
             responsible: components["schemas"]["ParticipantId"];
             /** Format: date-time */
             dueAt: string;
@@ -1876,6 +1919,21 @@ export interface components {
             /** Format: date-time */
             acknowledgedAt?: string;
             acknowledgedBy?: string;
+            /** @description The case thread in the console. */
+            link: string;
+        };
+        AlertNotification: {
+            /** Format: uuid */
+            alertId: string;
+            kind: components["schemas"]["AlertKind"];
+            details: components["schemas"]["AlertDetails"];
+            correlationId?: components["schemas"]["CorrelationId"];
+            participant: components["schemas"]["ParticipantId"];
+            responsible: components["schemas"]["ParticipantId"];
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            raisedAt: string;
             /** @description The case thread in the console. */
             link: string;
         };
@@ -4688,6 +4746,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusEvent"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused; not retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    alertRaised: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertNotification"];
             };
         };
         responses: {

@@ -84,7 +84,7 @@ function Alerts() {
             {open.data.items.map((a) => (
               <tr key={a.id}>
                 <td><Badge kind="failing" label={t(`clock.${a.kind}` as MessageKey)} /></td>
-                <td><a href={href('cases', a.correlationId)}><code>{a.correlationId}</code></a></td>
+                <td>{a.correlationId ? <a href={href('cases', a.correlationId)}><code>{a.correlationId}</code></a> : Object.entries(a.details).map(([key, value]) => <span key={key} className="hint">{key}: <code>{value}</code> </span>)}</td>
                 <td>{dateTime(a.dueAt)}</td>
                 <td>{a.responsible}</td>
                 <td><button type="button" disabled={busy} onClick={() => run(async () => {
