@@ -38,8 +38,8 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
 }
 
 /**
- * Splits a migration on `;` at line ends, outside `$$`-quoted bodies (a function's body
- * holds its own `;`). Migrations keep to that form.
+ * Splits a migration on `;` at line ends (a comment may follow it), outside `$$`-quoted
+ * bodies (a function's body holds its own `;`). Migrations keep to that form.
  */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];
@@ -49,8 +49,9 @@ export function splitStatements(sql: string): string[] {
     if (/^\s*--/.test(line)) continue;
     current.push(line);
     if ((line.match(/\$\$/g)?.length ?? 0) % 2 === 1) quoted = !quoted;
-    if (!quoted && /;\s*$/.test(line)) {
-      statements.push(current.join('\n').replace(/;\s*$/, '').trim());
+    // A statement ends with `;` at the end of a line, or before a comment there.
+    if (!quoted && /;\s*(--.*)?$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*(--.*)?$/, '').trim());
       current = [];
     }
   }
