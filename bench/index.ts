@@ -4,7 +4,7 @@
  * delivered at the recipient (and acknowledged), against a raw pipeline of HTTPS POST →
  * BullMQ → worker → HTTPS POST to a sink on the same Redis.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { startRedisServer } from '../queues/index.ts';
 import { loadContract } from '../schemas/index.ts';
 import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './load.ts';
 import { summariseProfile } from './profile-summary.ts';
+import { cpuMs, createCostMeter, type Cost } from './cost.ts';
 import { startRecipient, startSink, type Arrivals } from './recipients.ts';
 
 const { values: options } = parseArgs({
@@ -45,16 +46,6 @@ const referral = (loadContract().document.components.examples as Record<string, 
 const messageId = (run: string, i: number) => `bench-${run}-${i}`;
 const body = (run: string) => (i: number) => JSON.stringify({ ...referral, messageId: messageId(run, i) });
 
-/** Clock ticks per second of /proc's CPU times. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU time (user + system, ms) a process has used so far, from /proc. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
 interface E2eResult {
   label: string;
   /** The server process's CPU ms per delivered exchange over the step (its own process only: not PostgreSQL, Redis or the recipient). */
@@ -64,6 +55,8 @@ interface E2eResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** What the step cost every process (max step and the fixed rates alike). */
+  cost: Cost;
 }
 
 async function main(): Promise<void> {
@@ -95,7 +88,10 @@ async function main(): Promise<void> {
     const accept = { baseline: await acceptPath('raw', raw, rawPid), gateway: await acceptPath('gw', gateway, gatewayPid) };
     // (b) starts from an empty queue: wait until phase (a)'s deliveries are all acknowledged.
     await countAcknowledged(database.url, 300_000);
-    const e2e = { baseline: await endToEnd('pipe', pipeline, sink.arrivals, pipelinePid), gateway: await endToEnd('gwe2e', gateway, recipient.arrivals, gatewayPid) };
+    const e2e = {
+      baseline: await endToEnd('pipe', pipeline, sink.arrivals, pipelinePid, database.url, redis.port),
+      gateway: await endToEnd('gwe2e', gateway, recipient.arrivals, gatewayPid, database.url, redis.port),
+    };
     const acknowledged = await countAcknowledged(database.url);
     report(accept, e2e, acknowledged);
   } finally {
@@ -146,8 +142,9 @@ async function acceptPath(name: string, url: string, pid: number): Promise<Array
 }
 
 /** (b) Submit at fixed rates and at full speed; measure until the recipient has every message. */
-async function endToEnd(name: string, url: string, arrivals: Arrivals, pid: number): Promise<E2eResult[]> {
+async function endToEnd(name: string, url: string, arrivals: Arrivals, pid: number, databaseUrl: string, redisPort: number): Promise<E2eResult[]> {
   const pool = poolFor(url);
+  const meter = await createCostMeter(pid, databaseUrl, redisPort);
   const results: E2eResult[] = [];
   const run = `${name}-${Date.now()}`;
   const steps: Array<{ label: string; go: (t: LoadTarget, offset: number) => Promise<LoadResult> }> = [
@@ -159,19 +156,20 @@ async function endToEnd(name: string, url: string, arrivals: Arrivals, pid: numb
     const acceptedAt = new Map<string, number>();
     const target: LoadTarget = { pool, path: '/v1/exchanges', body: body(run), expect: 202, onOk: (i, at) => acceptedAt.set(messageId(run, i), at) };
     const started = performance.now();
-    const cpuBefore = cpuMs(pid);
+    const stop = await meter.start();
     await step.go(target, offset);
     offset += 1_000_000;
     await drain(arrivals, [...acceptedAt.keys()]);
-    const cpuUsed = cpuMs(pid) - cpuBefore;
+    const cost = await stop();
     const latencies = [...acceptedAt].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
     const last = Math.max(...[...acceptedAt.keys()].map((id) => arrivals.get(id) ?? 0));
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
     results.push({
       label: step.label, accepted: acceptedAt.size, delivered: latencies.length, perSecond: latencies.length / ((last - started) / 1000),
-      p50: at(0.5), p99: at(0.99), cpuMsPer: cpuUsed / Math.max(1, latencies.length),
+      p50: at(0.5), p99: at(0.99), cpuMsPer: cost.gatewayMs / Math.max(1, latencies.length), cost,
     });
   }
+  await meter.close();
   await pool.close();
   return results;
 }
@@ -203,7 +201,21 @@ async function countAcknowledged(url: string, timeoutMs = 10_000): Promise<{ ack
 
 function report(accept: { baseline: Array<LoadResult & { cpuMsPer: number }>; gateway: Array<LoadResult & { cpuMsPer: number }> }, e2e: { baseline: E2eResult[]; gateway: E2eResult[] }, acknowledged: { acknowledged: number; total: number }): void {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  // Cost first: CPU per delivered exchange is what stays comparable on a shared machine.
+  const costLine = (system: string, r: E2eResult) => {
+    const per = (n: number) => n / Math.max(1, r.delivered);
+    const side = per(r.cost.gatewayMs + r.cost.postgresMs + r.cost.redisMs);
+    return `| ${r.label} | ${system} | ${fmt(side, 2)} | ${fmt(per(r.cost.gatewayMs), 2)} | ${fmt(per(r.cost.postgresMs), 2)} | ${fmt(per(r.cost.redisMs), 2)} | ${fmt(per(r.cost.benchMs), 2)} | ${fmt(per(r.cost.commits), 1)} | ${fmt(per(r.cost.walBytes) / 1024, 1)} |`;
+  };
   const lines = [
+    '',
+    'Cost per delivered exchange, end to end (CPU ms; gateway side = gateway + PostgreSQL + Redis; bench = load generator and simulated recipient, one process)',
+    '',
+    '| step | system | gateway side | gateway | PostgreSQL | Redis | bench | commits | WAL kB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...e2e.gateway.flatMap((g, i) => [costLine('pipeline baseline', e2e.baseline[i]!), costLine('gateway', g)]),
+    '',
+    'PostgreSQL: every postgres process of the cluster (the machine runs nothing else there during the bench); commits in the bench database; WAL of the cluster.',
     '',
     `Referral example (${Buffer.byteLength(body('x')(0))} bytes, one recipient) over HTTPS with mutual TLS; PostgreSQL; Redis with AOF (everysec).`,
     `${seconds} s per step; load generator, servers, recipients, PostgreSQL and Redis share this machine.`,

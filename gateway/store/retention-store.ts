@@ -29,7 +29,9 @@ export interface RetentionStore {
    * `payloadDays` ago or longer, no legal hold on the case thread, no exemption waiting for
    * review. The envelope and the minimised copies go (each delivery keeps the categories
    * its copy carried, from `categoriesOf`); one `retention.purged` entry each.
-   * Concurrent runs take different exchanges. Looks at exchanges after `afterSeq` in
+   * Concurrent runs take different exchanges (`FOR NO KEY UPDATE … SKIP LOCKED`: the purge
+   * changes no key, so it does not wait for, or skip, rows another statement merely
+   * references). Looks at exchanges after `afterSeq` in
    * acceptance order; returns the ids purged and the last one's seq (where to go on).
    */
   purge(now: Date, policy: PurgePolicy, limit: number, categoriesOf: (document: { type: string }) => string[], afterSeq?: bigint): Promise<{ ids: string[]; lastSeq?: bigint }>;
@@ -66,7 +68,7 @@ export function createRetentionStore(db: Database): RetentionStore {
               AND NOT EXISTS (SELECT 1 FROM exemption_reviews r WHERE r.exchange_id = e.id AND r.closed_at IS NULL)
             ORDER BY e.seq
             LIMIT $4
-            FOR UPDATE OF e SKIP LOCKED`,
+            FOR NO KEY UPDATE OF e SKIP LOCKED`,
           [now.toISOString(), JSON.stringify(perType), fallback, limit, afterSeq.toString()],
         );
         if (due.length === 0) return { ids: [] };

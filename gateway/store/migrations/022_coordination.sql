@@ -8,6 +8,10 @@
 -- referral a `referrals` row per recipient, and each referral of a thread that changed gets
 -- its state again from those rows and its delivery's events. It lags acceptance by the
 -- chaining interval and its own (a second or two); a crash loses nothing.
+--
+-- No foreign keys to exchanges or deliveries: the projection is derived from them, and a
+-- foreign key's check would lock their rows (FOR KEY SHARE) while it writes — rows the
+-- relay and the purge take with SKIP LOCKED at that moment.
 CREATE TABLE case_projection (
   id        smallint PRIMARY KEY CHECK (id = 1),
   position  bigint NOT NULL                      -- the audit chain's next position to read
@@ -15,7 +19,7 @@ CREATE TABLE case_projection (
 INSERT INTO case_projection (id, position) VALUES (1, 0);
 
 CREATE TABLE case_messages (
-  exchange_id     uuid PRIMARY KEY REFERENCES exchanges (id),
+  exchange_id     uuid PRIMARY KEY,
   seq             bigint NOT NULL,               -- the exchange's order of acceptance
   correlation_id  text NOT NULL,
   type            text NOT NULL,
@@ -30,8 +34,8 @@ CREATE INDEX case_messages_thread ON case_messages (correlation_id, seq);
 
 -- A referral to one recipient: the FHIR Task of docs/coordination.md.
 CREATE TABLE referrals (
-  delivery_id     uuid PRIMARY KEY REFERENCES deliveries (id),
-  exchange_id     uuid NOT NULL REFERENCES exchanges (id),
+  delivery_id     uuid PRIMARY KEY,
+  exchange_id     uuid NOT NULL,
   correlation_id  text NOT NULL,
   requester       text NOT NULL,                 -- the referral's sender
   owner           text NOT NULL,                 -- its recipient: who is asked to act

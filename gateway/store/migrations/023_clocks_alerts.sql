@@ -10,14 +10,14 @@ CREATE TABLE case_clocks (
   kind            text NOT NULL CHECK (kind IN ('response-due', 'reflection-period-ending', 'guardian-missing', 'follow-up-due', 'safe-return-overdue')),
   correlation_id  text NOT NULL,
   responsible     text NOT NULL,                   -- the participant who must act
-  started_by      uuid NOT NULL REFERENCES exchanges (id),
+  started_by      uuid NOT NULL,                   -- the exchange that started it (no foreign key: see 022)
   started_seq     bigint NOT NULL,                 -- only later messages stop it
-  delivery_id     uuid REFERENCES deliveries (id), -- a response-due clock's referral
+  delivery_id     uuid,                            -- a response-due clock's referral
   due_at          timestamptz NOT NULL,
   state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'fired', 'stopped')),
   fired_at        timestamptz,
   stopped_at      timestamptz,
-  stopped_by      uuid REFERENCES exchanges (id)
+  stopped_by      uuid                             -- the exchange that satisfied it
 );
 CREATE INDEX case_clocks_due ON case_clocks (due_at) WHERE state = 'pending';
 CREATE INDEX case_clocks_thread ON case_clocks (correlation_id);
