@@ -196,6 +196,23 @@ async function threadMessages(q: Queryable, correlationIds: string[]) {
   return threads;
 }
 
+/** The messages each (thread, sender) pair sent, in acceptance order, keyed `"<correlationId> <sender>"`. */
+async function ownerMessages(q: Queryable, correlationIds: string[], senders: string[]) {
+  const { rows } = await q.query<MessageSqlRow & { correlation_id: string }>(
+    `SELECT m.correlation_id, m.exchange_id, m.type, m.sender, m.message_id, m.in_reply_to, m.accepted_at, m.facts
+       FROM unnest($1::text[], $2::text[]) AS o (correlation_id, sender)
+       JOIN case_messages m ON m.correlation_id = o.correlation_id AND m.sender = o.sender
+      ORDER BY m.correlation_id, m.sender, m.seq`,
+    [correlationIds, senders],
+  );
+  const byOwner = new Map<string, ThreadMessage[]>();
+  for (const r of rows) {
+    const key = `${r.correlation_id} ${r.sender}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), toMessage(r)]);
+  }
+  return byOwner;
+}
+
 export function createCoordinationStore(db: Database): CoordinationStore {
   return {
     project: (limit, clocks) =>
@@ -203,8 +220,8 @@ export function createCoordinationStore(db: Database): CoordinationStore {
         const { rows: [lock] } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [PROJECTION_LOCK]);
         if (!lock?.locked) return 0;
         const { rows: [cursor] } = await tx.query<{ position: string }>('SELECT position FROM case_projection WHERE id = 1');
-        const { rows: entries } = await tx.query<{ position: string; action: string; exchange_id: string | null }>(
-          `SELECT c.position, a.action, a.exchange_id FROM audit_chain c JOIN audit_log a ON a.seq = c.seq
+        const { rows: entries } = await tx.query<{ position: string; action: string; exchange_id: string | null; delivery_id: string | null }>(
+          `SELECT c.position, a.action, a.exchange_id, a.details ->> 'deliveryId' AS delivery_id FROM audit_chain c JOIN audit_log a ON a.seq = c.seq
             WHERE c.position >= $1 ORDER BY c.position LIMIT $2`,
           [cursor!.position, limit],
         );
@@ -258,24 +275,32 @@ export function createCoordinationStore(db: Database): CoordinationStore {
           }
         }
         if (relevant.length > 0) {
-          const { rows: threads } = await tx.query<{ correlation_id: string }>(
-            'SELECT DISTINCT correlation_id FROM exchanges WHERE id = ANY($1::uuid[])', [[...new Set(relevant.map((e) => e.exchange_id!))]],
-          );
-          const correlationIds = threads.map((t) => t.correlation_id);
+          // Only what this batch can have moved — never a whole thread, however long it is:
+          // referrals whose delivery had an event, those of exchanges accepted or cancelled here,
+          // and those whose owner sent a message in their thread here.
+          const touchedDeliveries = [...new Set(relevant.flatMap((e) => (e.delivery_id ? [e.delivery_id] : [])))];
+          const touchedExchanges = [...new Set(relevant.filter((e) => !e.action.startsWith('delivery.')).map((e) => e.exchange_id!))];
+          const answers = [...arrived.values()].flat().filter((m) => m.type === 'referral-response' || m.type === 'case-update');
           const { rows } = await tx.query<ReferralSqlRow & { message_id: string }>(
             `SELECT r.delivery_id, r.exchange_id, r.correlation_id, r.requester, r.owner, r.requested_at, r.urgency, r.respond_by, r.state, r.state_at, e.message_id
-               FROM referrals r JOIN exchanges e ON e.id = r.exchange_id WHERE r.correlation_id = ANY($1::text[])`,
-            [correlationIds],
+               FROM (SELECT delivery_id FROM referrals WHERE delivery_id = ANY($1::uuid[])
+                     UNION SELECT delivery_id FROM referrals WHERE exchange_id = ANY($2::uuid[])
+                     UNION SELECT r.delivery_id FROM unnest($3::text[], $4::text[]) AS o (correlation_id, owner)
+                             JOIN referrals r ON r.correlation_id = o.correlation_id AND r.owner = o.owner) touched
+               JOIN referrals r ON r.delivery_id = touched.delivery_id JOIN exchanges e ON e.id = r.exchange_id`,
+            [touchedDeliveries, touchedExchanges, answers.map((m) => m.correlationId), answers.map((m) => m.sender)],
           );
-          const messages = await threadMessages(tx, correlationIds);
+          // A referral's timeline reads its owner's messages only.
+          const owners = [...new Map(rows.map((r) => [`${r.correlation_id} ${r.owner}`, r])).values()];
+          const messages = await ownerMessages(tx, owners.map((r) => r.correlation_id), owners.map((r) => r.owner));
           const events = await eventsOf(tx, rows.map((r) => r.delivery_id));
           const changed: Array<{ id: string; state: ReferralState; at: Date }> = [];
-          /** Each referral's last step: what stops its response-due clock. */
+          /** Each answered referral's last step: what stops its response-due clock. */
           const answered = new Map<string, StateStep>();
           for (const row of rows) {
             const steps = referralTimeline({
               messageId: row.message_id, owner: row.owner, requestedAt: new Date(row.requested_at),
-              deliveryEvents: events.get(row.delivery_id) ?? [], thread: messages.get(row.correlation_id) ?? [],
+              deliveryEvents: events.get(row.delivery_id) ?? [], thread: messages.get(`${row.correlation_id} ${row.owner}`) ?? [],
             });
             const last = steps[steps.length - 1]!;
             if (last.state !== row.state) changed.push({ id: row.delivery_id, state: last.state, at: last.at });
@@ -287,16 +312,20 @@ export function createCoordinationStore(db: Database): CoordinationStore {
               [changed.map((c) => c.id), changed.map((c) => c.state), changed.map((c) => c.at.toISOString())],
             );
           }
-          // Pending clocks the thread's new messages (or their referral's answer) satisfy.
+          // Pending clocks satisfied now: a response-due clock by its referral's answer, the others by a message of their thread accepted here.
           const { rows: pending } = await tx.query<{ id: string; key: string; kind: ClockKind; correlation_id: string; due_at: Date | string; started_seq: string; delivery_id: string | null }>(
-            "SELECT id, key, kind, correlation_id, due_at, started_seq, delivery_id FROM case_clocks WHERE correlation_id = ANY($1::text[]) AND state = 'pending' FOR UPDATE",
-            [correlationIds],
+            `SELECT id, key, kind, correlation_id, due_at, started_seq, delivery_id FROM case_clocks
+              WHERE state = 'pending' AND kind = 'response-due' AND delivery_id = ANY($1::uuid[])
+             UNION ALL
+             SELECT id, key, kind, correlation_id, due_at, started_seq, delivery_id FROM case_clocks
+              WHERE state = 'pending' AND kind <> 'response-due' AND correlation_id = ANY($2::text[])`,
+            [[...answered.keys()], [...arrived.keys()]],
           );
           const stopped: Array<{ id: string; at: Date; by: string | null }> = [];
           for (const clock of pending) {
             if (clock.kind === 'response-due') {
-              const step = clock.delivery_id ? answered.get(clock.delivery_id) : undefined;
-              if (step) stopped.push({ id: clock.id, at: step.at, by: step.exchangeId ?? null });
+              const step = answered.get(clock.delivery_id!)!;
+              stopped.push({ id: clock.id, at: step.at, by: step.exchangeId ?? null });
               continue;
             }
             const pendingClock = { key: clock.key, kind: clock.kind, dueAt: new Date(clock.due_at) };
@@ -305,8 +334,9 @@ export function createCoordinationStore(db: Database): CoordinationStore {
           }
           if (stopped.length > 0) {
             await tx.query(
+              // Only while still pending: a clock the clock job fired meanwhile stays fired, with its alerts.
               `UPDATE case_clocks c SET state = 'stopped', stopped_at = s.at, stopped_by = s.by
-                 FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS s (id, at, by) WHERE c.id = s.id`,
+                 FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS s (id, at, by) WHERE c.id = s.id AND c.state = 'pending'`,
               [stopped.map((c) => c.id), stopped.map((c) => c.at.toISOString()), stopped.map((c) => c.by)],
             );
           }

@@ -31,6 +31,8 @@ CREATE TABLE case_messages (
   facts           jsonb NOT NULL                 -- case metadata only: decision, declineReason, update, closure, urgency, respondBy, startsOn, followUpUntil
 );
 CREATE INDEX case_messages_thread ON case_messages (correlation_id, seq);
+-- What a referral's state reads: its owner's messages in its thread.
+CREATE INDEX case_messages_sender ON case_messages (correlation_id, sender, seq);
 
 -- A referral to one recipient: the FHIR Task of docs/coordination.md.
 CREATE TABLE referrals (
@@ -45,6 +47,7 @@ CREATE TABLE referrals (
   state           text NOT NULL CHECK (state IN ('requested', 'received', 'accepted', 'declined', 'in-progress', 'completed', 'cancelled', 'expired')),
   state_at        timestamptz NOT NULL
 );
-CREATE INDEX referrals_thread ON referrals (correlation_id);
+CREATE INDEX referrals_thread ON referrals (correlation_id, owner);
+CREATE INDEX referrals_exchange ON referrals (exchange_id);
 CREATE INDEX referrals_owner ON referrals (owner, state);
 CREATE INDEX referrals_requester ON referrals (requester, state);

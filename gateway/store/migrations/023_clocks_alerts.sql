@@ -21,6 +21,7 @@ CREATE TABLE case_clocks (
 );
 CREATE INDEX case_clocks_due ON case_clocks (due_at) WHERE state = 'pending';
 CREATE INDEX case_clocks_thread ON case_clocks (correlation_id);
+CREATE INDEX case_clocks_referral ON case_clocks (delivery_id) WHERE state = 'pending';
 
 CREATE TABLE alerts (
   id               uuid PRIMARY KEY,
