@@ -6,7 +6,7 @@ import https from 'node:https';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { buildCategoryMaps, categoriesPresent, type Contract, type DeliverySettings, type Validators } from '../schemas/index.ts';
-import { policyWith, type AdapterCatalogue, type Config } from './config/config.ts';
+import { consoleUrlOf, policyWith, type AdapterCatalogue, type Config } from './config/config.ts';
 import { createDeliveryService } from './deliveries/delivery-service.ts';
 import { createStatusFeed } from './deliveries/status-feed.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
@@ -198,7 +198,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const coordination = createCoordination({
     store: createCoordinationStore(deps.db), registry, policy: config.coordination, childProtection: config.childProtectionParticipant,
     watching: { retryingMinutes: config.alerts.retryingMinutes, expiringDays: config.alerts.expiringDays, peers: config.peers },
-    consoleUrl: `${config.publicUrl}/console/`,
+    consoleUrl: consoleUrlOf(config),
     ...(email ? { email: { mailer: deps.mailer ?? createSmtpMailer({ ...email.smtp, secure: email.smtp.secure ?? false, ...(email.smtp.passwordFile ? { password: readFileSync(email.smtp.passwordFile, 'utf8').trim() } : {}) }, email.from), to: email.to } } : {}),
     onEmailFailure: (error, alertId) => deps.logger.warn({ err: error, alertId }, 'sending an alert e-mail failed; trying again in a minute'),
     onAlert: (alert) => metrics.alertRaised(alert.kind),

@@ -6,7 +6,7 @@ export type { AuditLog } from './audit/audit-log.ts';
 export type { Retention } from './retention/retention.ts';
 export type { Coordination } from './coordination/cases.ts';
 export { alertLink } from './coordination/alert-mail.ts';
-export { loadConfig, deliveryPolicy, deliveryProblems, policyWith, ConfigError, ENVIRONMENT } from './config/config.ts';
+export { loadConfig, consoleUrlOf, deliveryPolicy, deliveryProblems, policyWith, ConfigError, ENVIRONMENT } from './config/config.ts';
 export type { AdapterCatalogue, Config, DeliveryPolicy, DeliveryConfig, Exemption, LoadConfigOptions, ParticipantDelivery, PeerConfig, Role, TlsFiles, TrustConfig } from './config/config.ts';
 export { ERRORS, GatewayError, toProblem } from './errors.ts';
 export { createLogger } from './logger.ts';

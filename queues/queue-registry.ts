@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Adapter, ClientTls } from '../adapters/index.ts';
 import {
   createDeliveryStore,
+  consoleUrlOf,
   createWebhookStore,
   type Channel,
   type Config,
@@ -132,7 +133,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         });
         await pool.sync();
       }
-      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate, consoleUrl: `${config.publicUrl}/console/` }));
+      workers.push(createWebhookWorker({ webhooks, connection: workerConnection, prefix, tls: deps.clientTls, policy: config.delivery, logger, allow: config.webhooks.allowPrivate, consoleUrl: consoleUrlOf(config) }));
     }
 
     let relay: OutboxRelay | undefined;

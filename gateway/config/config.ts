@@ -195,3 +195,8 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Where the web console is, as links in alerts (e-mail, webhooks, the API) point to it. */
+export function consoleUrlOf(config: Pick<Config, 'publicUrl'>): string {
+  return `${config.publicUrl}/console/`;
+}

@@ -7,6 +7,7 @@
  * delivered to it (docs/coordination.md).
  */
 import { callerLabel, type Caller } from '../access/caller.ts';
+import { isUuid } from '../../schemas/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { AlertRow, ClockRow, CoordinationStore, ReferralFilter, ReferralRow, WatchSettings } from '../store/coordination-store.ts';
@@ -117,20 +118,13 @@ const view = (r: ReferralRow): ReferralView => ({
 });
 const step = (s: StateStep) => ({ state: s.state, at: s.at.toISOString(), ...(s.exchangeId ? { exchangeId: s.exchangeId } : {}) });
 
-function decodeAlertCursor(cursor: string) {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const raisedAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(raisedAt.getTime())) throw new GatewayError('GW_VALIDATION_FAILED', { detail: 'after is not a cursor this listing gave (use the `next` of the previous page).' });
-  return { raisedAt, id };
-}
-
-/** The page cursor: the last referral's request time and delivery id. */
-const encodeCursor = (r: ReferralRow) => Buffer.from(`${r.requestedAt.toISOString()}|${r.deliveryId}`).toString('base64url');
-function decodeCursor(cursor: string) {
-  const [at, deliveryId] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const requestedAt = new Date(at ?? '');
-  if (!deliveryId || Number.isNaN(requestedAt.getTime())) throw new GatewayError('GW_VALIDATION_FAILED', { detail: 'after is not a cursor this listing gave (use the `next` of the previous page).' });
-  return { requestedAt, deliveryId };
+/** A page cursor, opaque to the caller: the last item's time and id. */
+const encodeCursor = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [text, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const at = new Date(text ?? '');
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime())) throw new GatewayError('GW_VALIDATION_FAILED', { detail: 'after is not a cursor this listing gave (use the `next` of the previous page).' });
+  return { at, id };
 }
 
 const clockView = (c: ClockRow): ClockView => ({
@@ -167,8 +161,9 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
     async referrals(caller, filter) {
       const me = participantOf(caller);
       const { after, ...rest } = filter;
-      const rows = await deps.store.referrals({ ...rest, ...(me.coordinates ? {} : { party: me.id }), ...(after ? { after: decodeCursor(after) } : {}) });
-      return { items: rows.map(view), ...(rows.length === filter.limit ? { next: encodeCursor(rows[rows.length - 1]!) } : {}) };
+      const rows = await deps.store.referrals({ ...rest, ...(me.coordinates ? {} : { party: me.id }), ...(after ? { after: (({ at, id }) => ({ requestedAt: at, deliveryId: id }))(decodeCursor(after)) } : {}) });
+      const last = rows.at(-1);
+      return { items: rows.map(view), ...(last && rows.length === filter.limit ? { next: encodeCursor(last.requestedAt, last.deliveryId) } : {}) };
     },
 
     async thread(caller, correlationId) {
@@ -262,8 +257,9 @@ export function createCoordination(deps: CoordinationDeps): Coordination {
 
     async alerts(caller, filter) {
       const me = participantOf(caller);
-      const rows = await deps.store.alerts({ participant: me.id, open: filter.open, limit: filter.limit, ...(filter.after ? { after: decodeAlertCursor(filter.after) } : {}) });
-      return { items: rows.map(alertView), ...(rows.length === filter.limit ? { next: Buffer.from(`${rows.at(-1)!.raisedAt.toISOString()}|${rows.at(-1)!.id}`).toString('base64url') } : {}) };
+      const rows = await deps.store.alerts({ participant: me.id, open: filter.open, limit: filter.limit, ...(filter.after ? { after: (({ at, id }) => ({ raisedAt: at, id }))(decodeCursor(filter.after)) } : {}) });
+      const last = rows.at(-1);
+      return { items: rows.map(alertView), ...(last && rows.length === filter.limit ? { next: encodeCursor(last.raisedAt, last.id) } : {}) };
     },
 
     async acknowledge(caller, id) {

@@ -97,6 +97,11 @@ describe('coordination: referral states and case threads', () => {
     expect(bad.body.code).toBe('GW_VALIDATION_FAILED');
     expect((await system.as('BG-NCCTHB').get('/v1/referrals?state=pending')).body.code).toBe('GW_VALIDATION_FAILED');
     expect((await system.as('BG-NCCTHB').get('/v1/referrals?after=nonsense')).body.code).toBe('GW_VALIDATION_FAILED');
+    const forged = Buffer.from('2026-12-01T00:00:00.000Z|not-a-uuid').toString('base64url');
+    for (const path of ['/v1/referrals', '/v1/alerts']) {
+      const refused = await system.as('BG-NCCTHB').get(`${path}?after=${forged}`);
+      expect([refused.status, refused.body.code], path).toEqual([400, 'GW_VALIDATION_FAILED']);
+    }
   });
 
   it('shows each viewer only the measures its own copies carried', async () => {
@@ -144,7 +149,7 @@ describe('coordination: referral states and case threads', () => {
       const registered = await system.as('BG-NCCTHB').post('/v1/webhooks', { url: `https://localhost:${(hook.address() as AddressInfo).port}/hooks` });
       expect(registered.status).toBe(201);
       const quiet = uniqueId('case');
-      const unanswered = await system.submit('Referral', (m) => { m.correlationId = quiet; delete m.payload.reflectionPeriod; });
+      await system.submit('Referral', (m) => { m.correlationId = quiet; delete m.payload.reflectionPeriod; });
       await eventually(async () => expect((await system.as('BG-NCCTHB').get(`/v1/referrals?correlationId=${quiet}`)).body.items[0]?.state).toBe('received'));
       await system.running.gateway.coordination.fireDue(new Date(Date.now() + 30 * 86_400_000));
       const alert = (await system.as('BG-NCCTHB').get('/v1/alerts')).body.items.find((a: { correlationId: string }) => a.correlationId === quiet);
@@ -157,7 +162,6 @@ describe('coordination: referral states and case threads', () => {
         dueAt: alert.dueAt, raisedAt: alert.raisedAt, link: alert.link, header: `alert-${alert.id}`,
       });
       expect(JSON.stringify(notifications)).not.toMatch(/Desislava|Testova|1999-04-02|payload/);
-      expect(unanswered.id).toBeDefined();
     } finally {
       hook.close();
     }

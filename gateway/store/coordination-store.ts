@@ -82,8 +82,6 @@ export interface AlertEmailRow {
 export interface CoordinationStore {
   /** Projects up to `limit` chained audit entries, starting and stopping clocks; returns how many it read (0: none new, or another process is at it). */
   project(limit: number, clocks: { policy: ClockPolicy; childProtection: string }): Promise<number>;
-  /** Chained entries not yet projected. */
-  behind(): Promise<number>;
   referrals(filter: ReferralFilter): Promise<ReferralRow[]>;
   /** `undefined`: no such thread projected. */
   thread(correlationId: string): Promise<ThreadFacts | undefined>;
@@ -344,13 +342,6 @@ export function createCoordinationStore(db: Database): CoordinationStore {
         await tx.query('UPDATE case_projection SET position = $1 WHERE id = 1', [Number(entries[entries.length - 1]!.position) + 1]);
         return entries.length;
       }),
-
-    async behind() {
-      const { rows: [row] } = await db.query<{ n: string | number }>(
-        'SELECT GREATEST(0, COALESCE((SELECT max(position) + 1 FROM audit_chain), 0) - (SELECT position FROM case_projection WHERE id = 1)) AS n',
-      );
-      return Number(row?.n ?? 0);
-    },
 
     async referrals(filter) {
       const { rows } = await db.query<ReferralSqlRow>(
