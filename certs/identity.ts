@@ -8,7 +8,7 @@ const GATEWAY_PREFIX = 'urn:nrm:gateway:';
 const ADAPTER_PREFIX = 'urn:nrm:adapter:';
 
 /** Administrator roles (DESIGN §5); each admin route checks for its role. */
-export const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor'] as const;
+export const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor', 'statistician'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 /** The identity a certificate carries in its subjectAltName URIs. */

@@ -64,6 +64,8 @@ export const ERRORS = {
   GW_CASE_UNKNOWN: { status: 404, title: 'No such case thread visible to the caller', category: 'caller', retryable: false },
   GW_ALERT_NOT_FOUND: { status: 404, title: 'No such alert for the caller', category: 'caller', retryable: false },
   GW_ALERT_ACKNOWLEDGED: { status: 409, title: 'The alert is acknowledged already', category: 'caller', retryable: false },
+  GW_STATISTICS_NO_PERIOD: { status: 404, title: 'No month of that year has ended yet', category: 'caller', retryable: false },
+  GW_STATISTICS_NOT_READY: { status: 503, title: 'The case projection has not yet read the whole period', category: 'gateway', retryable: true },
   GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT: { status: 409, title: 'The entry was chained after that checkpoint', category: 'caller', retryable: false },
   GW_SENDER_MISMATCH: { status: 403, title: 'The sender is not the participant named by the client certificate', category: 'caller', retryable: false },
   GW_SENDER_MAY_NOT_SEND_TYPE: { status: 403, title: 'The sender may not send this message type', category: 'caller', retryable: false },

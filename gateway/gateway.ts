@@ -45,6 +45,9 @@ import { createCoordination, type Coordination } from './coordination/cases.ts';
 import { createSmtpMailer, type Mailer } from './coordination/alert-mail.ts';
 import { createCoordinationStore } from './store/coordination-store.ts';
 import { coordinationRoutes } from './http/routes/coordination.ts';
+import { createStatistics, type Statistics } from './statistics/statistics.ts';
+import { createStatisticsStore } from './store/statistics-store.ts';
+import { statisticsRoutes } from './http/routes/statistics.ts';
 import type { Timestamper } from './audit/timestamping.ts';
 import { createOverviewService } from './deliveries/overview.ts';
 import { createConsentService, type ConsentService } from './consents/consent-service.ts';
@@ -109,6 +112,7 @@ export interface Gateway {
   readonly retention: Retention;
   /** Referral states and case threads; the `relay` role's periodic job projects them from the audit log. */
   readonly coordination: Coordination;
+  readonly statistics: Statistics;
   /** This process's metrics: the queues record delivery latency and report their depth into them. */
   readonly metrics: Pick<Metrics, 'delivered' | 'watchQueues'>;
   /** Who takes part, as the store says now; the queues follow its changes. */
@@ -205,7 +209,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     onEmailSent: metrics.alertEmailed,
   });
   metrics.watchClocks(() => coordination.overdue());
-  const retention = createRetention({ store: createRetentionStore(deps.db), policy: config.retention, categoriesOf: (document) => categoriesPresent(document, categoryMaps) });
+  const statisticsStore = createStatisticsStore(deps.db);
+  const statistics = createStatistics({ store: statisticsStore, registry, k: config.statistics.k });
+  const retention = createRetention({
+    store: createRetentionStore(deps.db), policy: config.retention, categoriesOf: (document) => categoriesPresent(document, categoryMaps),
+    statisticsFacts: { years: config.statistics.factsYears, purge: (before) => statisticsStore.purgeFacts(before) },
+  });
   const feed = createStatusFeed({
     store: deliveryStore, pollMs: STATUS_FEED_POLL_MS, onError: (error) => deps.logger.error({ err: error }, 'reading status events failed'),
   });
@@ -286,6 +295,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   v1.use(auditRoutes(audit, subjectAccess, evidence, deps.validators));
   v1.use(retentionRoutes(retention, deps.validators));
   v1.use(coordinationRoutes(coordination, deps.validators));
+  v1.use(statisticsRoutes(statistics, deps.validators));
   v1.use(peerRoutes(exchanges, deliveries, deps.validators));
   app.use('/v1', v1);
   if (deps.consoleRoot) app.use(consoleRoutes(checkCertificate, deps.consoleRoot));
@@ -324,6 +334,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     audit,
     retention,
     coordination,
+    statistics,
     metrics,
     registry,
     checkCertificate,

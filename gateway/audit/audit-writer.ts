@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'legal-hold.released',
   'subject-access.reported',
   'evidence.exported',
+  'statistics.released',
+  'statistics.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

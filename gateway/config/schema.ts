@@ -4,7 +4,7 @@ import type { Participant } from '../../schemas/index.ts';
 
 const KINDS = ['law-enforcement', 'child-protection', 'social-assistance', 'coordinator', 'ngo', 'foreign-partner'] as const;
 const CATEGORIES = ['identity', 'contact', 'location', 'health', 'exploitation', 'needs-and-services', 'legal-proceedings', 'family'] as const;
-const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor'] as const;
+const ADMIN_ROLES = ['certificate-officer', 'consent-officer', 'operator', 'auditor', 'statistician'] as const;
 const NAME = { type: 'string', pattern: '^[a-z][a-z0-9-]{2,40}$' } as const;
 const KIND_LIST = (defaults: readonly (typeof KINDS)[number][]) => ({ type: 'array', uniqueItems: true, items: { enum: KINDS }, default: defaults }) as const;
 const CATEGORY_LIST = (defaults: readonly (typeof CATEGORIES)[number][]) => ({ type: 'array', uniqueItems: true, items: { enum: CATEGORIES }, default: defaults }) as const;
@@ -26,7 +26,7 @@ const POLICY_PROPERTIES = {
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'retention', 'coordination', 'alerts', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
+  required: ['host', 'port', 'dataDir', 'logLevel', 'bodyLimitBytes', 'showOtherRecipients', 'limits', 'webhooks', 'participants', 'devAdministrators', 'roles', 'delivery', 'trust', 'audit', 'retention', 'coordination', 'alerts', 'statistics', 'exemptions', 'exemptionCategories', 'childProtectionParticipant', 'gatewayName', 'peers', 'demoProtocols'],
   properties: {
     host: { type: 'string', minLength: 1, default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
@@ -154,6 +154,17 @@ export const CONFIG_SCHEMA = {
         followUpMonths: { type: 'array', minItems: 1, maxItems: 12, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 60 }, default: [3, 6, 12], description: 'Follow-ups due after a shelter exit, in months.' },
         safeReturnGraceDays: { type: 'integer', minimum: 0, maximum: 90, default: 1, description: 'Alert when a safe return is not reported this many days after its planned date.' },
         clockIntervalMs: { type: 'integer', minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'How often the relay fires due clocks and sends alert e-mail.' },
+      },
+    },
+    statistics: {
+      type: 'object',
+      description: 'National indicators and their disclosure control (docs/statistics.md).',
+      additionalProperties: false,
+      default: {},
+      required: ['k', 'factsYears'],
+      properties: {
+        k: { type: 'integer', minimum: 11, maximum: 1000, default: 11, description: 'Cells of fewer persons are suppressed (with secondary suppression); never below 11, CTDC\'s threshold.' },
+        factsYears: { type: 'integer', minimum: 1, maximum: 30, default: 5, description: 'Full calendar years after their own that the indicators\' facts are kept before the retention job deletes them (releases stay).' },
       },
     },
     alerts: {

@@ -17,6 +17,8 @@ export interface RetentionDeps {
   categoriesOf(document: { type: string }): string[];
   /** Exchanges purged per transaction. */
   batchSize?: number;
+  /** The national indicators' facts: deleted `years` full calendar years after their own (docs/statistics.md#retention). */
+  statisticsFacts?: { years: number; purge(before: Date): Promise<number> };
 }
 
 export interface Retention {
@@ -42,6 +44,7 @@ export function createRetention(deps: RetentionDeps): Retention {
         purged += ids.length;
         after = lastSeq;
       }
+      if (deps.statisticsFacts) await deps.statisticsFacts.purge(new Date(Date.UTC(now.getUTCFullYear() - deps.statisticsFacts.years, 0, 1)));
       return { purged };
     },
     async placeHold(caller, correlationId, reason) {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from './database.ts';
 import { caseFactsOf, referralTimeline, type CaseFacts, type ReferralState, type StateStep, type ThreadMessage } from '../coordination/referral-state.ts';
+import { statisticalFactsOf } from '../statistics/facts.ts';
 import { clocksStartedBy, RESPONSE_PENDING_STATES, stops, type AlertKind, type ClockKind, type ClockPolicy, type ClockSpec, type StartingMessage } from '../coordination/clocks.ts';
 
 const PROJECTION_LOCK = 7_402_120;
@@ -229,8 +230,13 @@ export function createCoordinationStore(db: Database): CoordinationStore {
         /** The messages this batch accepted, with their payloads as sent, by thread, in acceptance order. */
         const arrived = new Map<string, Array<StartingMessage & { seq: number }>>();
         if (accepted.length > 0) {
-          const { rows: exchanges } = await tx.query<{ id: string; seq: string; correlation_id: string; type: string; sender: string; accepted_at: Date | string; payload: Record<string, unknown> | null }>(
-            "SELECT id, seq, correlation_id, type, sender, accepted_at, envelope -> 'payload' AS payload FROM exchanges WHERE id = ANY($1::uuid[]) ORDER BY seq", [accepted],
+          const { rows: exchanges } = await tx.query<{
+            id: string; seq: string; correlation_id: string; type: string; sender: string; accepted_at: Date | string; subject: string | null;
+            payload: Record<string, unknown> | null; legal_basis: unknown; recipient_legal_basis: Record<string, unknown> | null;
+          }>(
+            `SELECT id, seq, correlation_id, type, sender, accepted_at, subject, envelope -> 'payload' AS payload,
+                    envelope -> 'legalBasis' AS legal_basis, envelope -> 'recipientLegalBasis' AS recipient_legal_basis
+               FROM exchanges WHERE id = ANY($1::uuid[]) ORDER BY seq`, [accepted],
           );
           await tx.query(
             `INSERT INTO case_messages (exchange_id, seq, correlation_id, type, sender, recipients, message_id, in_reply_to, accepted_at, facts)
@@ -238,6 +244,17 @@ export function createCoordinationStore(db: Database): CoordinationStore {
                  FROM unnest($1::uuid[], $2::jsonb[]) AS f (id, facts) JOIN exchanges e ON e.id = f.id
                ON CONFLICT (exchange_id) DO NOTHING`,
             [exchanges.map((e) => e.id), exchanges.map((e) => JSON.stringify(caseFactsOf(e.payload)))],
+          );
+          // What the national indicators count by (migration 026): read from the payload now, while it is here.
+          const counted = exchanges.filter((e) => e.subject && e.payload);
+          await tx.query(
+            `INSERT INTO statistics_facts (exchange_id, subject, accepted_at, facts)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) ON CONFLICT (exchange_id) DO NOTHING`,
+            [counted.map((e) => e.id), counted.map((e) => e.subject), counted.map((e) => new Date(e.accepted_at).toISOString()),
+              counted.map((e) => JSON.stringify(statisticalFactsOf({
+                type: e.type, payload: e.payload, at: new Date(e.accepted_at),
+                legalBases: [e.legal_basis, ...Object.values(e.recipient_legal_basis ?? {})],
+              })))],
           );
           await tx.query(
             `INSERT INTO referrals (delivery_id, exchange_id, correlation_id, requester, owner, requested_at, urgency, respond_by, state, state_at)

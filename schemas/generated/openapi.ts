@@ -674,6 +674,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/statistics/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The national indicators of a year
+         * @description The year's release: every indicator (docs/statistics.md has the definitions) by year,
+         *     quarter and month, nationally and per agency, by form of exploitation, citizenship,
+         *     sex and age band (referrals by measure and outcome; cross-border transfers by partner
+         *     country). Every cell counts **distinct persons** (pseudonyms, links resolved); a cell
+         *     below `k` persons (11, never fewer) is suppressed (`persons: null`), with secondary
+         *     suppression so that no suppressed cell can be worked out from totals, other periods
+         *     or other agencies. Cells of zero persons are left out.
+         *
+         *     A release is as of the first day (UTC) of the current month, and from 1 April after
+         *     the year it is final (as of that day). It is computed the first time it is asked for,
+         *     stored, recorded in the audit log (`statistics.released`, with its digest) and served
+         *     as stored from then on: the same question gets the same answer. Every answer is
+         *     audited (`statistics.exported`). Administrators with the `statistician` role get the
+         *     whole release; a participant gets its own agency's cells of the same release. The
+         *     `Release-Digest` header (and `digest`) names the whole stored release.
+         *     `404 GW_STATISTICS_NO_PERIOD` before a month of the year has ended;
+         *     `503 GW_STATISTICS_NOT_READY` (with `Retry-After`) while the case projection has not
+         *     yet read everything before the release's instant.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/checkpoints": {
         parameters: {
             query?: never;
@@ -1385,7 +1422,7 @@ export interface components {
          * @description Stable error codes. The registry in `gateway/errors.ts` gives each its status and category.
          * @enum {string}
          */
-        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_CASE_UNKNOWN" | "GW_ALERT_NOT_FOUND" | "GW_ALERT_ACKNOWLEDGED" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
+        ErrorCode: "GW_VALIDATION_FAILED" | "GW_MALFORMED_JSON" | "GW_UNSUPPORTED_MEDIA_TYPE" | "GW_PAYLOAD_TOO_LARGE" | "GW_ROUTE_NOT_FOUND" | "GW_METHOD_NOT_ALLOWED" | "GW_CLIENT_CERT_MISSING" | "GW_CLIENT_CERT_UNTRUSTED" | "GW_CLIENT_CERT_EXPIRED" | "GW_CLIENT_CERT_NOT_YET_VALID" | "GW_CLIENT_CERT_UNKNOWN_PARTICIPANT" | "GW_CLIENT_CERT_REVOKED" | "GW_PARTICIPANT_SUSPENDED" | "GW_PARTICIPANT_EXISTS" | "GW_CLIENT_CERT_WRONG_USAGE" | "GW_SIGNATURE_REQUIRED" | "GW_SIGNATURE_INVALID" | "GW_SIGNER_CERT_UNTRUSTED" | "GW_SIGNER_CERT_EXPIRED" | "GW_SIGNER_CERT_NOT_YET_VALID" | "GW_SIGNER_CERT_REVOKED" | "GW_SIGNER_CERT_WRONG_USAGE" | "GW_SIGNER_MISMATCH" | "GW_CSR_INVALID" | "GW_CERTIFICATE_NOT_FOUND" | "GW_RENEWAL_REFUSED" | "GW_CROSS_SITE_REQUEST" | "GW_TOO_MANY_HELD" | "GW_RATE_LIMITED" | "GW_WEBHOOK_LIMIT" | "GW_IDENTITY_INSUFFICIENT" | "GW_PSEUDONYM_NOT_ISSUED" | "GW_PSEUDONYM_LINKED_ELSEWHERE" | "GW_PSEUDONYM_MISMATCH" | "GW_EXEMPTION_NOT_ALLOWED" | "GW_LEGAL_BASIS_MISSING" | "GW_CONSENT_NOT_COVERING" | "GW_LEGAL_BASIS_INSUFFICIENT" | "GW_CONSENT_NOT_FOUND" | "GW_CONSENT_WITHDRAWN" | "GW_WITHDRAWAL_CODE_UNKNOWN" | "GW_AUDIT_ENTRY_UNKNOWN" | "GW_AUDIT_CHECKPOINT_UNKNOWN" | "GW_AUDIT_NOT_YET_LOGGED" | "GW_AUDIT_ENTRY_NOT_IN_CHECKPOINT" | "GW_LEGAL_HOLD_EXISTS" | "GW_LEGAL_HOLD_NOT_FOUND" | "GW_LEGAL_HOLD_RELEASED" | "GW_CASE_UNKNOWN" | "GW_ALERT_NOT_FOUND" | "GW_ALERT_ACKNOWLEDGED" | "GW_STATISTICS_NO_PERIOD" | "GW_STATISTICS_NOT_READY" | "GW_SENDER_MISMATCH" | "GW_SENDER_MAY_NOT_SEND_TYPE" | "GW_RECIPIENT_SUSPENDED" | "GW_UNKNOWN_RECIPIENT" | "GW_RECIPIENT_DOES_NOT_ACCEPT_TYPE" | "GW_SENDER_IS_RECIPIENT" | "GW_IN_REPLY_TO_UNKNOWN" | "GW_IDEMPOTENCY_CONFLICT" | "GW_EXCHANGE_NOT_FOUND" | "GW_PARTICIPANT_NOT_FOUND" | "GW_INVALID_CURSOR" | "GW_DELIVERY_NOT_FOUND" | "GW_DELIVERY_NOT_DELIVERED" | "GW_DELIVERY_NOT_PULL" | "GW_RECEIPT_DIGEST_MISMATCH" | "GW_WEBHOOK_NOT_FOUND" | "GW_REVIEW_NOT_FOUND" | "GW_REVIEW_CLOSED" | "GW_ROLE_REQUIRED" | "GW_PEER_ROUTES_ONLY" | "GW_PEER_NOT_AUTHORISED" | "GW_STORE_UNAVAILABLE" | "GW_NOT_READY" | "GW_INTERNAL";
         HealthStatus: {
             /** @enum {string} */
             status: "ok" | "ready";
@@ -1814,7 +1851,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released" | "subject-access.reported" | "evidence.exported";
+        AuditAction: "exchange.accepted" | "exchange.cancelled" | "delivery.delivered" | "delivery.acknowledged" | "delivery.failed" | "delivery.withheld" | "delivery.expired" | "dead-letter.retried" | "dead-letter.discarded" | "webhook.registered" | "webhook.removed" | "consent.recorded" | "consent.withdrawn" | "consent.withdrawal-code-issued" | "pseudonym.computed" | "pseudonym.linked" | "exemption.reviewed" | "certificate.issued" | "certificate.revoked" | "participant.added" | "participant.changed" | "participant.delivery-changed" | "participant.suspended" | "participant.reinstated" | "retention.purged" | "legal-hold.placed" | "legal-hold.released" | "subject-access.reported" | "evidence.exported" | "statistics.released" | "statistics.exported";
         /**
          * @description One audit entry. Its leaf in the Merkle tree is SHA-256(0x00 || the RFC 8785 JSON of
          *     exactly these six members). No personal data: ids, codes and reasons only.
@@ -1847,6 +1884,50 @@ export interface components {
                 treeSize: number;
                 path: components["schemas"]["AuditProofPath"];
             };
+        };
+        StatisticsRelease: {
+            year: number;
+            /**
+             * Format: date-time
+             * @description Only what the gateway accepted before this instant is counted.
+             */
+            asOf: string;
+            /** @description Cells of fewer persons are suppressed. */
+            k: number;
+            /** @description `sha256:` of the whole stored release's RFC 8785 JSON (as the `statistics.released` audit entry states it). */
+            digest: string;
+            /** Format: date-time */
+            releasedAt: string;
+            /** @description The year, its quarters and its months that began before `asOf`. */
+            periods: {
+                /** @description `2026`, `2026-Q1` or `2026-01`. */
+                id: string;
+                /** @description Whether the period ended before `asOf`. */
+                complete: boolean;
+            }[];
+            /** @description `national` and the participants whose cells the caller sees. */
+            agencies: string[];
+            /** @description Each breakdown's categories in this release. */
+            categories: {
+                [key: string]: string[];
+            };
+            cells: components["schemas"]["StatisticsCell"][];
+        };
+        StatisticsCell: {
+            /** @enum {string} */
+            indicator: "alerts-coordinated" | "victims-supported" | "referrals" | "children-referred" | "time-to-first-measure" | "follow-up-completed" | "cross-border-transfers";
+            period: string;
+            /** @description `national`, or a participant id. */
+            agency: string;
+            /** @enum {string} */
+            dimension: "all" | "form" | "citizenship" | "sex" | "age" | "measure" | "measure-outcome" | "partner-country";
+            /** @description `all`, or the category of the breakdown (a form, an ISO 3166 country, a sex, an age band, a measure code, `<code>:<outcome>`). */
+            category: string;
+            /** @description Distinct persons; `null` where suppressed. */
+            persons: number | null;
+            /** @description time-to-first-measure, where `persons` is published. */
+            medianDays?: number;
+            p90Days?: number;
         };
         AuditEntryPage: {
             items: components["schemas"]["AuditItem"][];
@@ -2277,7 +2358,7 @@ export interface components {
         };
         SubjectName: string;
         /** @enum {string} */
-        AdminRole: "certificate-officer" | "consent-officer" | "operator" | "auditor";
+        AdminRole: "certificate-officer" | "consent-officer" | "operator" | "auditor" | "statistician";
         /**
          * @description RFC 5280 reason code, as written into the CRL.
          * @enum {string}
@@ -3942,6 +4023,39 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: {
+                /** @description `csv`: RFC 4180 text, one row per cell (`status` is `published` or `suppressed`). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The release, or the caller's part of it. */
+            200: {
+                headers: {
+                    /** @description `sha256:` of the whole stored release's RFC 8785 JSON. */
+                    "Release-Digest"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsRelease"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listAuditCheckpoints: {
