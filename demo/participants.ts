@@ -30,7 +30,7 @@ export const DEMO_PARTNER_PARTICIPANTS: readonly Participant[] = [
 
 /** The development administrator, holding every role. */
 export const DEMO_ADMINISTRATORS: ReadonlyArray<{ name: string; roles: readonly AdminRole[] }> = [
-  { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor'] },
+  { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor', 'statistician'] },
 ];
 
 /**

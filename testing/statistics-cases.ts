@@ -202,3 +202,36 @@ export function generateYear(options: { year: number; persons: number; seed: num
   out.messages.sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime());
   return out;
 }
+
+/**
+ * Distinct persons per cell key (`indicator|period|agency|dimension|category`), counted
+ * from the generator's events — what it meant, not its messages — by the definitions of
+ * docs/statistics.md, for tests to hold the indicators' code against.
+ */
+export function truthCounts(generated: GeneratedYear, year: number): Map<string, number> {
+  const persons = new Map(generated.persons.map((p) => [p.person, p]));
+  const periods: Array<[string, number, number]> = [[String(year), Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1)]];
+  for (let q = 0; q < 4; q += 1) periods.push([`${year}-Q${q + 1}`, Date.UTC(year, q * 3, 1), Date.UTC(year, q * 3 + 3, 1)]);
+  for (let m = 0; m < 12; m += 1) periods.push([`${year}-${String(m + 1).padStart(2, '0')}`, Date.UTC(year, m, 1), Date.UTC(year, m + 1, 1)]);
+  const sets = new Map<string, Set<string>>();
+  for (const t of generated.truth) {
+    const p = persons.get(t.person)!;
+    const categories: Record<string, Array<string | undefined>> = {
+      all: ['all'], sex: [p.sex], age: [p.ageBand], citizenship: p.citizenship.length ? p.citizenship : ['unknown'], form: p.forms.length ? p.forms : ['unknown'],
+      measure: [t.measure], 'measure-outcome': t.measure ? [`${t.measure}:${t.outcome}`] : [], 'partner-country': [t.country],
+    };
+    for (const [period, from, to] of periods) {
+      if (t.at.getTime() < from || t.at.getTime() >= to) continue;
+      for (const agency of ['national', t.agency]) {
+        for (const [dimension, values] of Object.entries(categories)) {
+          for (const category of values) {
+            if (category === undefined) continue;
+            const key = `${t.indicator}|${period}|${agency}|${dimension}|${category}`;
+            sets.set(key, (sets.get(key) ?? new Set()).add(t.person));
+          }
+        }
+      }
+    }
+  }
+  return new Map([...sets].map(([key, set]) => [key, set.size]));
+}

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../schemas/index.ts';
 import { DEMO_PARTICIPANTS } from '../../demo/participants.ts';
-import { generateYear, type GeneratedYear } from '../../testing/statistics-cases.ts';
+import { generateYear, truthCounts, type GeneratedYear } from '../../testing/statistics-cases.ts';
 import { MIN_K, recoverable, type Relation } from './disclosure.ts';
 import { cellKey, computeLattice, DIMENSIONS, INDICATORS, type Indicator, NATIONAL, quantile, type IndicatorInput, type StatMessage } from './indicators.ts';
 import { releaseCsv, releaseOf, sliceFor } from './release.ts';
@@ -33,42 +33,6 @@ function inputOf(generated: GeneratedYear): IndicatorInput {
   });
   return { year: YEAR, asOf: AS_OF, messages, referrals, participants };
 }
-
-/** Distinct persons per cell key, counted here from the generator's events (not from its messages). */
-function truthCounts(generated: GeneratedYear): Map<string, number> {
-  const persons = new Map(generated.persons.map((p) => [p.person, p]));
-  const sets = new Map<string, Set<string>>();
-  const periods = [String(YEAR), ...[1, 2, 3, 4].map((q) => `${YEAR}-Q${q}`), ...Array.from({ length: 12 }, (_, m) => `${YEAR}-${String(m + 1).padStart(2, '0')}`)];
-  for (const t of generated.truth) {
-    const p = persons.get(t.person)!;
-    const categories: Record<string, Array<string | undefined>> = {
-      all: ['all'], sex: [p.sex], age: [p.ageBand], citizenship: p.citizenship.length ? p.citizenship : ['unknown'], form: p.forms.length ? p.forms : ['unknown'],
-      measure: [t.measure], 'measure-outcome': [`${t.measure}:${t.outcome}`], 'partner-country': [t.country],
-    };
-    for (const period of periods) {
-      const [from, to] = bounds(period);
-      if (t.at < from || t.at >= to) continue;
-      for (const agency of [NATIONAL, t.agency]) {
-        for (const [dimension, values] of Object.entries(categories)) {
-          for (const category of values) {
-            if (category === undefined) continue;
-            const key = `${t.indicator}|${period}|${agency}|${dimension}|${category}`;
-            sets.set(key, (sets.get(key) ?? new Set()).add(t.person));
-          }
-        }
-      }
-    }
-  }
-  return new Map([...sets].map(([key, set]) => [key, set.size]));
-}
-
-const bounds = (period: string): [Date, Date] => {
-  if (/^\d{4}$/.test(period)) return [new Date(Date.UTC(YEAR, 0, 1)), new Date(Date.UTC(YEAR + 1, 0, 1))];
-  const q = /-Q(\d)$/.exec(period);
-  if (q) return [new Date(Date.UTC(YEAR, (Number(q[1]) - 1) * 3, 1)), new Date(Date.UTC(YEAR, Number(q[1]) * 3, 1))];
-  const m = Number(period.slice(5)) - 1;
-  return [new Date(Date.UTC(YEAR, m, 1)), new Date(Date.UTC(YEAR, m + 1, 1))];
-};
 
 /** The relations an attacker who read docs/statistics.md would write down, built here from the published cells' keys. */
 function attackerRelations(keys: readonly string[]): Relation[] {
@@ -107,7 +71,7 @@ describe('national indicators on a generated year', () => {
   });
 
   it('gives every cell the count of distinct persons made independently from the generator\'s events', () => {
-    const expected = truthCounts(generated);
+    const expected = truthCounts(generated, YEAR);
     const wrong = lattice.cells.map(cellKey).filter((key) => lattice.counts.get(key) !== (expected.get(key) ?? 0));
     expect(wrong).toEqual([]);
     expect(lattice.cells.length).toBeGreaterThan(20_000);

@@ -154,6 +154,8 @@ interface Event {
 }
 
 const SUPPORTED = new Set(['in-progress', 'completed']);
+/** Measures of assistance and protection: immediate needs (1.3) and phases 2 and 3; not identification, risk assessment or the referral itself. */
+export const SUPPORT_MEASURES: ReadonlySet<string> = new Set(['1.3', '2.1', '2.2', '3.1', '3.2', '3.3', '3.4']);
 const DAY_MS = 86_400_000;
 
 function events(input: IndicatorInput, messages: StatMessage[]): Record<Indicator, Event[]> {
@@ -181,7 +183,7 @@ function events(input: IndicatorInput, messages: StatMessage[]): Record<Indicato
       const followed = (lastReferral.get(m.correlationId) ?? -Infinity) >= m.acceptedAt.getTime();
       if (toCoordinator && followed) out['alerts-coordinated'].push({ ...base, agencies: [m.sender], categories: personal(m.person) });
     }
-    const supported = (m.facts.measures ?? []).filter((x) => SUPPORTED.has(x.status));
+    const supported = (m.facts.measures ?? []).filter((x) => SUPPORTED.has(x.status) && SUPPORT_MEASURES.has(x.code));
     if (supported.length > 0) {
       out['victims-supported'].push({ ...base, agencies: [...new Set(supported.map((x) => x.provider ?? m.sender))].sort(), categories: personal(m.person) });
     }
