@@ -206,6 +206,21 @@ describe('the operator CLI', () => {
     expect((await rg('audit', 'subject-access')).code).toBe(EXIT.usage);
   });
 
+  it('shows an indicator per period and exports the release as CSV; refuses a year with no month ended', async () => {
+    const now = new Date();
+    const year = now.getUTCMonth() === 0 ? now.getUTCFullYear() - 1 : now.getUTCFullYear();
+    const shown = await rg('statistics', 'show', String(year), '--indicator', 'alerts-coordinated');
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.out).toMatch(new RegExp(`alerts-coordinated, national, ${year} as of ${year}-\\d\\d-01T00:00:00.000Z \\(k = 11; release sha256:`));
+    expect(shown.out).toMatch(new RegExp(`│ ${year}-01\\s+│ 0 `));
+    const out = join(dir, 'statistics.csv');
+    const exported = await rg('statistics', 'export', String(year), '--out', out);
+    expect(exported.code).toBe(EXIT.ok);
+    expect(readFileSync(out, 'utf8').split('\r\n')[0]).toBe('indicator,period,agency,dimension,category,status,persons,median_days,p90_days');
+    const none = await rg('statistics', 'show', String(year + 5));
+    expect([none.code, none.err]).toEqual([EXIT.refused, expect.stringContaining('GW_STATISTICS_NO_PERIOD')]);
+  });
+
   it('says what is wrong with a missing profile, and exits 2', async () => {
     const missing = await runCli(['--profile', join(dir, 'none.json'), 'participants', 'list'], { out: () => {}, err: (s) => void expect(s).toContain('cannot read the profile'), env: {} });
     expect(missing).toBe(EXIT.usage);

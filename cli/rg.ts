@@ -47,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   /** Set when part of a bulk action was refused: the run ends with {@link EXIT.refused}. */
   let partly = false;
   const program = new Command('referral-gateway')
-    .description('Operate a Referral Gateway: participants, certificates, consents, dead letters, exchanges.')
+    .description('Operate a Referral Gateway: participants, certificates, consents, dead letters, exchanges, cases, audit, statistics.')
     .option('--profile <file>', 'profile file naming the gateway URL and your certificate (RG_PROFILE)')
     .option('--json', 'print JSON for scripts instead of tables')
     .exitOverride()
@@ -215,6 +215,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   alerts.command('ack').argument('<alertId>').description('acknowledge an alert').action(async (alertId: string) => {
     print(await data(api().api.POST('/v1/alerts/{alertId}/acknowledge', { params: { path: { alertId } } })), [['alert', (a) => a.id], ['kind', (a) => a.kind], ['acknowledged', (a) => a.acknowledgedAt]]);
   });
+
+  const statistics = program.command('statistics').description('national indicators, k-anonymous (statistician role: all agencies; a participant: its own; docs/statistics.md)');
+  statistics.command('show').argument('<year>', 'the calendar year', toInteger)
+    .addOption(new Option('--indicator <id>', 'which indicator').choices(['alerts-coordinated', 'victims-supported', 'referrals', 'children-referred', 'time-to-first-measure', 'follow-up-completed', 'cross-border-transfers']).default('victims-supported'))
+    .option('--agency <id>', '`national` or a participant id (default: the first you see)').option('--by <dimension>', 'a breakdown for the whole year instead of the periods: form, citizenship, sex, age, measure, measure-outcome, partner-country')
+    .description('one indicator: persons per period (or per category of a breakdown); `<11` where suppressed')
+    .action(async (year: number, options: { indicator: string; agency?: string; by?: string }) => {
+      const answer = await data(api().api.GET('/v1/statistics/{year}', { params: { path: { year }, query: { format: 'json' } } }));
+      // The route also answers text/csv; with format=json it is the release.
+      const release = answer as Exclude<typeof answer, string>;
+      const agency = options.agency ?? release.agencies[0];
+      const cells = release.cells.filter((c) => c.indicator === options.indicator && c.agency === agency
+        && (options.by ? c.dimension === options.by && c.period === String(year) : c.dimension === 'all'));
+      if (json) return print({ year, asOf: release.asOf, k: release.k, digest: release.digest, agency, cells });
+      io.out(`${options.indicator}, ${agency}, ${year} as of ${release.asOf} (k = ${release.k}; release ${release.digest})\n`);
+      const order = options.by ? release.categories[options.by] ?? [] : release.periods.map((p) => p.id);
+      const byKey = new Map(cells.map((c) => [options.by ? c.category : c.period, c]));
+      print(order.map((key) => ({ key, cell: byKey.get(key) })), [[options.by ?? 'period', (r) => r.key],
+        ['persons', (r) => (r.cell ? r.cell.persons ?? `<${release.k}` : 0)],
+        ...(options.indicator === 'time-to-first-measure' ? [['median days', (r: any) => r.cell?.medianDays ?? ''], ['p90 days', (r: any) => r.cell?.p90Days ?? '']] as Array<[string, (row: any) => unknown]> : [])]);
+    });
+  statistics.command('export').argument('<year>', 'the calendar year', toInteger).requiredOption('--out <file>', 'where to write it')
+    .addOption(new Option('--format <format>', 'CSV (one row per cell) or the JSON release').choices(['csv', 'json']).default('csv'))
+    .description('write the year\'s release (what you may see of it) to a file').action(async (year: number, options: { out: string; format: 'csv' | 'json' }) => {
+      const { data: text, error, response } = await api().api.GET('/v1/statistics/{year}', { params: { path: { year }, query: { format: options.format } }, parseAs: 'text' });
+      if (!response.ok) throw new GatewayProblem(typeof error === 'string' ? JSON.parse(error) : error);
+      writeFileSync(options.out, text!);
+      const rows = options.format === 'csv' ? text!.trimEnd().split('\r\n').length - 1 : (JSON.parse(text!) as { cells: unknown[] }).cells.length;
+      print({ year, cells: rows, digest: response.headers.get('release-digest'), written: options.out }, [['year', (r) => r.year], ['cells', (r) => r.cells], ['release', (r) => r.digest], ['written to', (r) => r.written]]);
+    });
 
   const audit = program.command('audit').description('the tamper-evident audit log (auditor role; docs/audit.md)');
   audit.command('checkpoints').option('--limit <n>', 'how many, newest first', toInteger, 20).description('the signed checkpoints').action(async (options: { limit: number }) => {

@@ -17,6 +17,8 @@ import { launchChromium, signedIn } from '../testing/browser.ts';
 import { clientFor } from '../testing/test-gateway.ts';
 import { runAuditorProcedure } from '../testing/auditor-procedure.ts';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
+import { generateYear, storeGeneratedYear } from '../testing/statistics-cases.ts';
+import { DEMO_PARTICIPANTS } from '../demo/participants.ts';
 
 const ADMINISTRATORS = [
   { name: 'gateway-admin', roles: ['certificate-officer', 'consent-officer', 'operator', 'auditor'] },
@@ -24,6 +26,7 @@ const ADMINISTRATORS = [
   { name: 'certificates-ivanov', roles: ['certificate-officer'] },
   { name: 'consents-georgieva', roles: ['consent-officer'] },
   { name: 'auditor-dimitrov', roles: ['auditor'] },
+  { name: 'statistician-koleva', roles: ['statistician'] },
 ];
 /** An invented person. */
 const PERSON = { givenName: 'Радостина', familyName: 'Примерова', dateOfBirth: '2001-05-17' };
@@ -213,8 +216,8 @@ describe('withdrawing with the receipt\'s code', () => {
 
     const page = await as('BG-NGO-ANIMUS', '#/withdraw');
     await page.getByRole('heading', { name: 'Оттегляне на съгласие с код' }).waitFor();
-    // A participant's certificate opens its cases and the withdrawal page, and nothing else.
-    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи', 'Оттегляне с код']);
+    // A participant's certificate opens its cases, its own figures and the withdrawal page, and nothing else.
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи', 'Статистика', 'Оттегляне с код']);
     await page.getByLabel('Код за оттегляне').fill(withdrawalCode.toLowerCase().replace(/-/g, ' '));
     await page.getByLabel('Причина').fill('Лицето поиска оттегляне в приюта');
     await picture(page, 'withdraw-by-code');
@@ -489,9 +492,50 @@ describe('what each certificate sees', () => {
   it('shows a participant system\'s certificate no administration page, and the API refuses it too', async () => {
     const page = await as('BG-MOI', '#/dead-letters');
     await page.getByText('Няма такава страница.').waitFor();
-    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи']);
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Случаи', 'Статистика']);
     expect(await page.getByTestId('who').innerText()).toContain('Ministry of Interior');
     const status = await page.evaluate(async () => (await fetch('/v1/admin/dead-letters')).status);
     expect(status).toBe(403);
+  });
+});
+
+describe('a statistician', () => {
+  it('reads a year\'s indicator as a monthly trend and by form of exploitation, under k where suppressed, and downloads the CSV', async () => {
+    const sent = await system.submit('Alert');
+    const generated = generateYear({ year: 2025, persons: 1200, seed: 5, participants: DEMO_PARTICIPANTS.map((p) => ({ id: p.id, kind: p.kind, country: p.country })) });
+    await storeGeneratedYear(system.running.db, generated, sent.id);
+    const published = (await system.as('statistician-koleva').get('/v1/statistics/2025')).body;
+    const total = published.cells.find((c: { indicator: string; period: string; agency: string; dimension: string }) => c.indicator === 'victims-supported' && c.period === '2025' && c.agency === 'national' && c.dimension === 'all');
+
+    const page = await as('statistician-koleva', '#/statistics');
+    await page.getByRole('heading', { name: 'Национални показатели' }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Статистика']);
+    await page.getByLabel('Година', { exact: true }).selectOption('2025');
+    await page.getByTestId('year-total').getByText(String(total.persons)).waitFor();
+    expect(await page.getByTestId('year-total').innerText()).toBe(`Подкрепени жертви, 2025: ${total.persons}`);
+    expect(await page.getByTestId('release').innerText()).toContain('k = 11; национално');
+    // The picture: a line per month and bars per form of exploitation.
+    expect(await page.locator('.recharts-line-curve').count()).toBe(1);
+    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(3);
+    const labour = published.cells.find((c: { indicator: string; period: string; agency: string; dimension: string; category: string }) => c.indicator === 'victims-supported' && c.period === '2025' && c.agency === 'national' && c.dimension === 'form' && c.category === 'labour');
+    expect(await page.getByTestId('by-form').getByRole('row', { name: /трудова/ }).innerText()).toContain(String(labour.persons));
+
+    // One agency's figures, where small cells are suppressed: shown as under k, never as a number.
+    await page.getByLabel('Институция', { exact: true }).selectOption('HU-NBI');
+    await page.getByLabel('Показател', { exact: true }).selectOption('cross-border-transfers');
+    await page.getByTestId('by-period').getByText('под 11').first().waitFor();
+    await picture(page, 'statistics');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Изтегли CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('statistics-2025-as-of-2026-04-01.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n').length - 2).toBe(published.cells.length);
+    expect(csv).not.toMatch(/psn_/);
+  });
+
+  it('shows a participant its own agency\'s figures only', async () => {
+    const page = await as('BG-SAA', '#/statistics');
+    await page.getByLabel('Година', { exact: true }).selectOption('2025');
+    await page.getByTestId('release').getByText(/BG-SAA/).waitFor();
+    expect(await page.getByLabel('Институция', { exact: true }).count()).toBe(0);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StatisticalFacts } from '../gateway/statistics/facts.ts';
+import type { Queryable } from '../gateway/store/database.ts';
 
 export interface GeneratedMessage {
   exchangeId: string;
@@ -192,7 +193,7 @@ export function generateYear(options: { year: number; persons: number; seed: num
         const partner = r.pick(partners);
         const transferAt = referralAt + r.int(1, 60) * DAY;
         emit({ correlationId, type: 'case-transfer', sender: coordinator, recipients: [partner.id], acceptedAt: new Date(transferAt), subject, caseFacts: {}, facts });
-        out.truth.push({ indicator: 'cross-border-transfers', person: person.person, at: new Date(transferAt), agency: coordinator, country: partner.country });
+        for (const agency of [coordinator, partner.id]) out.truth.push({ indicator: 'cross-border-transfers', person: person.person, at: new Date(transferAt), agency, country: partner.country });
       }
     }
     if (firstAlert && firstMeasure !== undefined && firstMeasure >= firstAlert.at) {
@@ -234,4 +235,44 @@ export function truthCounts(generated: GeneratedYear, year: number): Map<string,
     }
   }
   return new Map([...sets].map(([key, set]) => [key, set.size]));
+}
+
+/**
+ * Writes the generated year where the case projector would have: case metadata, facts,
+ * referrals, pseudonym links. `issuedFor` is a real exchange of the store: the one the
+ * issued pseudonyms name (they must name one).
+ */
+export async function storeGeneratedYear(db: Queryable, generated: GeneratedYear, issuedFor: string): Promise<void> {
+  for (let at = 0; at < generated.messages.length; at += 4000) {
+    const chunk = generated.messages.slice(at, at + 4000);
+    await db.query(
+      `INSERT INTO case_messages (exchange_id, seq, correlation_id, type, sender, recipients, message_id, in_reply_to, accepted_at, facts)
+         SELECT id, seq, correlation_id, type, sender, ARRAY[recipient], message_id, in_reply_to, accepted_at, facts
+           FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
+             AS g (id, seq, correlation_id, type, sender, recipient, message_id, in_reply_to, accepted_at, facts)`,
+      [chunk.map((m) => m.exchangeId), chunk.map((m) => 1_000_000_000 + m.seq), chunk.map((m) => m.correlationId), chunk.map((m) => m.type), chunk.map((m) => m.sender),
+        chunk.map((m) => m.recipients[0]), chunk.map((m) => m.messageId), chunk.map((m) => m.inReplyTo ?? null), chunk.map((m) => m.acceptedAt.toISOString()),
+        chunk.map((m) => JSON.stringify(m.caseFacts))],
+    );
+    await db.query(
+      'INSERT INTO statistics_facts (exchange_id, subject, accepted_at, facts) SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[])',
+      [chunk.map((m) => m.exchangeId), chunk.map((m) => m.subject), chunk.map((m) => m.acceptedAt.toISOString()), chunk.map((m) => JSON.stringify(m.facts))],
+    );
+  }
+  const r = generated.referrals;
+  await db.query(
+    `INSERT INTO referrals (delivery_id, exchange_id, correlation_id, requester, owner, requested_at, state, state_at)
+       SELECT d, e, c, q, o, t, 'requested', t FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS g (d, e, c, q, o, t)`,
+    [r.map((x) => x.deliveryId), r.map((x) => x.exchangeId), r.map((x) => x.correlationId), r.map((x) => x.requester), r.map((x) => x.owner), r.map((x) => x.requestedAt.toISOString())],
+  );
+  const links = [...generated.links];
+  // Issued pseudonyms name the exchange they were issued with: a real one of this system stands in.
+  await db.query(
+    "INSERT INTO issued_pseudonyms (pseudonym, issued_to, issued_at, exchange_id) SELECT p, 'BG-NGO-ANIMUS', now(), $2 FROM unnest($1::text[]) AS p",
+    [links.map(([issued]) => issued), issuedFor],
+  );
+  await db.query(
+    `INSERT INTO pseudonym_links (issued, computed, linked_by, linked_at) SELECT i, c, 'admin:gateway-admin', now() FROM unnest($1::text[], $2::text[]) AS g (i, c)`,
+    [links.map(([issued]) => issued), links.map(([, computed]) => computed)],
+  );
 }

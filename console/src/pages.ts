@@ -15,6 +15,7 @@ import { WithdrawByCodePage } from './pages/withdraw-by-code.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { SubjectAccessPage } from './pages/subject-access.tsx';
 import { CasesPage } from './pages/cases.tsx';
+import { StatisticsPage } from './pages/statistics.tsx';
 
 export const PAGES: Page[] = [
   { id: 'overview', title: 'nav.overview', component: OverviewPage, roles: ['operator', 'auditor', 'certificate-officer', 'consent-officer'] },
@@ -26,6 +27,7 @@ export const PAGES: Page[] = [
   { id: 'subject-access', title: 'nav.subjectAccess', component: SubjectAccessPage, roles: ['consent-officer', 'auditor'] },
   { id: 'audit', title: 'nav.audit', component: AuditPage, roles: ['auditor'] },
   { id: 'cases', title: 'nav.cases', component: CasesPage, roles: [], participantKinds: ['coordinator', 'law-enforcement', 'child-protection', 'social-assistance', 'ngo', 'foreign-partner'] },
+  { id: 'statistics', title: 'nav.statistics', component: StatisticsPage, roles: ['statistician'], participantKinds: ['coordinator', 'law-enforcement', 'child-protection', 'social-assistance', 'ngo', 'foreign-partner'] },
   { id: 'withdraw', title: 'nav.withdrawByCode', component: WithdrawByCodePage, roles: ['consent-officer'], participantKinds: ['ngo'] },
 ];
 

@@ -205,9 +205,9 @@ function events(input: IndicatorInput, messages: StatMessage[]): Record<Indicato
       const parties = [m.sender, ...m.recipients];
       const foreign = parties.filter((p) => kindOf.get(p)?.kind === 'foreign-partner');
       if (foreign.length > 0) {
-        const domestic = parties.filter((p) => kindOf.has(p) && kindOf.get(p)!.kind !== 'foreign-partner');
+        // Credited to every party, the partner abroad too: each sees the transfers it took part in.
         out['cross-border-transfers'].push({
-          ...base, agencies: [...new Set(domestic)].sort(),
+          ...base, agencies: [...new Set(parties.filter((p) => kindOf.has(p)))].sort(),
           categories: { 'partner-country': [...new Set(foreign.map((p) => kindOf.get(p)!.country))].sort(), ...personal(m.person) },
         });
       }

@@ -9,49 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PARTICIPANTS } from '../../demo/participants.ts';
-import { generateYear, truthCounts, type GeneratedYear } from '../../testing/statistics-cases.ts';
+import { generateYear, storeGeneratedYear, truthCounts } from '../../testing/statistics-cases.ts';
 import { uniqueId, type TestResponse } from '../../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { cellKey } from './indicators.ts';
 
 const YEAR = 2025;
-
-/** Writes the generated year where the case projector would have: case metadata, facts, referrals, pseudonym links. */
-async function store(system: TestSystem, generated: GeneratedYear, issuedFor: string) {
-  const db = system.running.db;
-  for (let at = 0; at < generated.messages.length; at += 4000) {
-    const chunk = generated.messages.slice(at, at + 4000);
-    await db.query(
-      `INSERT INTO case_messages (exchange_id, seq, correlation_id, type, sender, recipients, message_id, in_reply_to, accepted_at, facts)
-         SELECT id, seq, correlation_id, type, sender, ARRAY[recipient], message_id, in_reply_to, accepted_at, facts
-           FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
-             AS g (id, seq, correlation_id, type, sender, recipient, message_id, in_reply_to, accepted_at, facts)`,
-      [chunk.map((m) => m.exchangeId), chunk.map((m) => 1_000_000_000 + m.seq), chunk.map((m) => m.correlationId), chunk.map((m) => m.type), chunk.map((m) => m.sender),
-        chunk.map((m) => m.recipients[0]), chunk.map((m) => m.messageId), chunk.map((m) => m.inReplyTo ?? null), chunk.map((m) => m.acceptedAt.toISOString()),
-        chunk.map((m) => JSON.stringify(m.caseFacts))],
-    );
-    await db.query(
-      'INSERT INTO statistics_facts (exchange_id, subject, accepted_at, facts) SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[])',
-      [chunk.map((m) => m.exchangeId), chunk.map((m) => m.subject), chunk.map((m) => m.acceptedAt.toISOString()), chunk.map((m) => JSON.stringify(m.facts))],
-    );
-  }
-  const r = generated.referrals;
-  await db.query(
-    `INSERT INTO referrals (delivery_id, exchange_id, correlation_id, requester, owner, requested_at, state, state_at)
-       SELECT d, e, c, q, o, t, 'requested', t FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS g (d, e, c, q, o, t)`,
-    [r.map((x) => x.deliveryId), r.map((x) => x.exchangeId), r.map((x) => x.correlationId), r.map((x) => x.requester), r.map((x) => x.owner), r.map((x) => x.requestedAt.toISOString())],
-  );
-  const links = [...generated.links];
-  // Issued pseudonyms name the exchange they were issued with: a real one of this system stands in.
-  await db.query(
-    "INSERT INTO issued_pseudonyms (pseudonym, issued_to, issued_at, exchange_id) SELECT p, 'BG-NGO-ANIMUS', now(), $2 FROM unnest($1::text[]) AS p",
-    [links.map(([issued]) => issued), issuedFor],
-  );
-  await db.query(
-    `INSERT INTO pseudonym_links (issued, computed, linked_by, linked_at) SELECT i, c, 'admin:gateway-admin', now() FROM unnest($1::text[], $2::text[]) AS g (i, c)`,
-    [links.map(([issued]) => issued), links.map(([, computed]) => computed)],
-  );
-}
 
 describe('national indicators through the API', () => {
   let system: TestSystem;
@@ -91,7 +54,7 @@ describe('national indicators through the API', () => {
 
   let release: TestResponse;
   it('publishes, for the statistician, the counts made independently from a generated year of 3,000 persons, none below k', async () => {
-    await store(system, generated, alert.id);
+    await storeGeneratedYear(system.running.db, generated, alert.id);
     release = await system.as('gateway-admin').get(`/v1/statistics/${YEAR}`);
     expect(release.body.code).toBeUndefined();
     expect(release.body).toMatchObject({ year: YEAR, asOf: '2026-04-01T00:00:00.000Z', k: 11, digest: expect.stringMatching(/^sha256:/) });
