@@ -21,6 +21,7 @@ import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './lo
 import { summariseProfile } from './profile-summary.ts';
 import { cpuMs, createCostMeter, type Cost } from './cost.ts';
 import { startRecipient, startSink, type Arrivals } from './recipients.ts';
+import { fillExchanges, measureTracking, type TrackingResult } from './tracking.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -30,6 +31,8 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     postgres: { type: 'string', default: process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     profile: { type: 'boolean', default: false },
+    tracking: { type: 'string', default: '1000000' },
+    'tracking-requests': { type: 'string', default: '200' },
   },
 });
 const rates = options.rates.split(',').map(Number);
@@ -93,7 +96,12 @@ async function main(): Promise<void> {
       gateway: await endToEnd('gwe2e', gateway, recipient.arrivals, gatewayPid, database.url, redis.port),
     };
     const acknowledged = await countAcknowledged(database.url);
-    report(accept, e2e, acknowledged);
+    // (c) tracking with a million exchanges in the store: filled after (b), so (a) and (b) ran on a small one.
+    const count = Number(options.tracking);
+    const tracking = count > 0
+      ? { count, fillMs: await fillExchanges(database.url, count), results: await measureTracking(gateway, certs, database.url, Number(options['tracking-requests'])) }
+      : undefined;
+    report(accept, e2e, acknowledged, tracking);
   } finally {
     await Promise.all(children.map((child) => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(null);
@@ -199,7 +207,12 @@ async function countAcknowledged(url: string, timeoutMs = 10_000): Promise<{ ack
   }
 }
 
-function report(accept: { baseline: Array<LoadResult & { cpuMsPer: number }>; gateway: Array<LoadResult & { cpuMsPer: number }> }, e2e: { baseline: E2eResult[]; gateway: E2eResult[] }, acknowledged: { acknowledged: number; total: number }): void {
+function report(
+  accept: { baseline: Array<LoadResult & { cpuMsPer: number }>; gateway: Array<LoadResult & { cpuMsPer: number }> },
+  e2e: { baseline: E2eResult[]; gateway: E2eResult[] },
+  acknowledged: { acknowledged: number; total: number },
+  tracking: { count: number; fillMs: number; results: TrackingResult[] } | undefined,
+): void {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   // Cost first: CPU per delivered exchange is what stays comparable on a shared machine.
   const costLine = (system: string, r: E2eResult) => {
@@ -246,7 +259,15 @@ function report(accept: { baseline: Array<LoadResult & { cpuMsPer: number }>; ga
     `end-to-end delivered/s at max: ${fmt(eMax)}  (ratio to pipeline ${ratio(eMax, e2e.baseline.at(-1)!.perSecond)}); gateway CPU ${fmt(e2e.gateway.at(-1)!.cpuMsPer, 2)} ms per exchange delivered (pipeline ${fmt(e2e.baseline.at(-1)!.cpuMsPer, 2)})`,
     'CPU: the server process only (user + system), not PostgreSQL, Redis or the recipient.',
     `gateway deliveries acknowledged by the recipient's receipt: ${acknowledged.acknowledged} of ${acknowledged.total}`,
-    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency}`,
+  );
+  if (tracking) {
+    lines.push('', `(c) tracking with ${tracking.count.toLocaleString('en')} more exchanges in the store (filled in ${fmt(tracking.fillMs / 1000)} s), one request at a time over HTTPS with mutual TLS`, '',
+      '| variant | rows | p50 ms | p99 ms | plan (scans) |', '|---|---:|---:|---:|---|',
+      ...tracking.results.map((r) => `| ${r.label} | ${r.rows} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.plan} |`));
+  }
+  lines.push(
+    '',
+    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency} --tracking ${options.tracking}`,
     '',
   );
   process.stdout.write(lines.join('\n'));

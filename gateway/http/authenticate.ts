@@ -36,24 +36,40 @@ export type CertificateCheck = (socket: TLSSocket) => CertificateVerdict;
  * kept-alive connection too — and its identity in the participant registry.
  */
 export function createCertificateCheck(registry: ParticipantRegistry, ca: X509Certificate, isRevoked: (serial: string) => boolean, peers: Peers): CertificateCheck {
-  return (socket) => {
+  /**
+   * What cannot change while a connection lasts — its certificate, whether this CA issued
+   * it, its serial, identity and end of validity — read and verified once per connection
+   * (parsing and an RSA verification cost more than the rest of the check); revocation,
+   * expiry, the registry and suspension are looked at on every request.
+   */
+  const read = new WeakMap<TLSSocket, Connection>();
+  const readConnection = (socket: TLSSocket): Connection => {
+    const known = read.get(socket);
+    if (known) return known;
     const certificate = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+    const connection: Connection = !certificate
+      ? { certificate }
+      : { certificate, ours: certificate.checkIssued(ca) && certificate.verify(ca.publicKey), serial: normalizeSerial(certificate.serialNumber), identity: readIdentity(certificate), validTo: Date.parse(certificate.validTo) };
+    read.set(socket, connection);
+    return connection;
+  };
+  return (socket) => {
+    const { certificate, ours, serial, identity, validTo } = readConnection(socket);
     if (!certificate) return { ok: false, code: 'GW_CLIENT_CERT_MISSING', detail: 'Connect with the client certificate the gateway CA issued to your system.' };
     if (!socket.authorized) {
       const reason = String(socket.authorizationError ?? 'UNKNOWN');
       // OpenSSL checks the purpose before trust, so a stranger's CA certificate is "wrong usage" to it; to us it is untrusted.
-      const ours = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
       return { ok: false, code: (ours && VERIFY_ERRORS[reason]) || 'GW_CLIENT_CERT_UNTRUSTED', detail: `Certificate verification failed: ${reason}.` };
     }
     // Participants and administrators hold certificates of this gateway's CA. A peer CA is
     // trusted for its own gateway's certificate only.
-    if (!(certificate.checkIssued(ca) && certificate.verify(ca.publicKey))) {
+    if (!ours) {
       const peer = peers.ofCertificate(certificate);
       return peer ? { ok: true, peer } : { ok: false, code: 'GW_CLIENT_CERT_UNTRUSTED', detail: 'The certificate was not issued by this gateway\'s CA, nor is it a peer gateway\'s own.' };
     }
-    const serial = normalizeSerial(certificate.serialNumber);
-    if (isRevoked(serial)) return { ok: false, code: 'GW_CLIENT_CERT_REVOKED', detail: `Certificate ${serial} is revoked; ask the certificate officer for a new one.` };
-    const identity = readIdentity(certificate);
+    // A connection kept open past the certificate's end is refused from then on.
+    if (Date.now() > validTo!) return { ok: false, code: 'GW_CLIENT_CERT_EXPIRED', detail: 'Certificate verification failed: CERT_HAS_EXPIRED.' };
+    if (isRevoked(serial!)) return { ok: false, code: 'GW_CLIENT_CERT_REVOKED', detail: `Certificate ${serial} is revoked; ask the certificate officer for a new one.` };
     if (!identity || (identity.kind === 'participant' && !registry.get(identity.participantId))) {
       return {
         ok: false, code: 'GW_CLIENT_CERT_UNKNOWN_PARTICIPANT',
@@ -63,8 +79,17 @@ export function createCertificateCheck(registry: ParticipantRegistry, ca: X509Ce
     if (identity.kind === 'participant' && registry.isSuspended(identity.participantId)) {
       return { ok: false, code: 'GW_PARTICIPANT_SUSPENDED', detail: `${identity.participantId} is suspended by an operator; nothing is sent or received for it until it is reinstated.` };
     }
-    return { ok: true, caller: identity, serial };
+    return { ok: true, caller: identity, serial: serial! };
   };
+}
+
+/** A connection's client certificate as read once (see {@link createCertificateCheck}). */
+interface Connection {
+  certificate: X509Certificate | undefined;
+  ours?: boolean;
+  serial?: string;
+  identity?: Caller;
+  validTo?: number;
 }
 
 /** Middleware for `/v1`: enforces {@link createCertificateCheck}'s verdict; a peer gateway's certificate opens the peer routes only. */

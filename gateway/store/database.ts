@@ -1,4 +1,5 @@
 /** One SQL interface over PostgreSQL (`pg`) and embedded PGlite, so the same SQL serves both. */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -37,13 +38,44 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return openPglite(options.dataDir);
 }
 
+/** Statements prepared per connection at most: the gateway's own are far fewer. */
+const MAX_PREPARED = 500;
+
+/**
+ * Which statements run as named (prepared) statements: a statement with parameters, once it
+ * has been seen twice, so that PostgreSQL parses and plans it once per connection instead of
+ * on every call (it keeps a custom plan where a generic one would be worse). A text seen
+ * once — SQL with values written into it, if any — is never prepared, and the number of
+ * names is capped, so the server's memory per connection stays bounded.
+ */
+export function createStatementNamer(max = MAX_PREPARED): (sql: string, params?: unknown[]) => pg.QueryConfig {
+  const names = new Map<string, string>();
+  const seen = new Set<string>();
+  return (sql, params) => {
+    if (!params || params.length === 0) return { text: sql };
+    let name = names.get(sql);
+    if (name === undefined && names.size < max) {
+      if (seen.has(sql)) {
+        name = `rg_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+        names.set(sql, name);
+        seen.delete(sql);
+      } else {
+        if (seen.size >= 10_000) seen.clear();
+        seen.add(sql);
+      }
+    }
+    return name === undefined ? { text: sql, values: params } : { name, text: sql, values: params };
+  };
+}
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  const statement = createStatementNamer();
   const run = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
     try {
-      return (await client.query(sql, params)) as unknown as { rows: Row[] };
+      return (await client.query(statement(sql, params))) as unknown as { rows: Row[] };
     } catch (error) {
       throw translate(error);
     }

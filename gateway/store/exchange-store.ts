@@ -151,17 +151,8 @@ export function createExchangeStore(db: Database): ExchangeStore {
     },
 
     async list(filter) {
-      const { rows } = await db.query<ExchangeRow>(
-        `SELECT ${LIST_COLUMNS}, NULL AS seal, NULL AS sender_signature FROM exchanges e
-         WHERE ($1::text IS NULL OR e.sender = $1 OR EXISTS (SELECT 1 FROM deliveries v WHERE v.exchange_id = e.id AND v.recipient = $1))
-           AND ($2::text IS NULL OR e.correlation_id = $2)
-           AND ($3::text IS NULL OR EXISTS (
-                 SELECT 1 FROM deliveries s WHERE s.exchange_id = e.id AND s.status = $3
-                   AND ($1::text IS NULL OR e.sender = $1 OR s.recipient = $1)))
-           AND ($4::bigint IS NULL OR e.seq < $4)
-         ORDER BY e.seq DESC LIMIT $5`,
-        [filter.viewer, filter.correlationId ?? null, filter.status ?? null, filter.beforeSeq?.toString() ?? null, filter.limit],
-      );
+      const query = listQuery(filter);
+      const { rows } = await db.query<ExchangeRow>(query.sql, query.params);
       if (rows.length === 0) return [];
       const deliveries = await db.query<DeliveryRow>(
         `SELECT d.id, d.exchange_id, d.recipient, d.status, d.status_changed_at, NULL AS receipt, d.withheld_categories FROM deliveries d JOIN exchanges e ON e.id = d.exchange_id
@@ -181,6 +172,49 @@ export function createExchangeStore(db: Database): ExchangeStore {
       );
       return rows.length > 0;
     },
+  };
+}
+
+/**
+ * The listing's statement for one combination of filters — each its own fixed text, so each
+ * is prepared with a plan of its own (no `$1 IS NULL OR …` the planner cannot see through):
+ *
+ * - everything (an administrator), or one case thread: a walk of `seq` (or of the thread's
+ *   index), newest first;
+ * - a participant's: the exchanges it sent (`exchanges_sender`) and those delivered to it
+ *   (`deliveries_recipient`, in its exchanges' order), each an index walk newest first up to
+ *   the page's length, merged. A status filter is a semi-join the planner can drive from
+ *   either side: from the participant's rows when they mostly match, from the deliveries in
+ *   that status (`deliveries_status`) when few do — or none.
+ */
+export function listQuery(filter: ListFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const limit = param(filter.limit);
+  const before = filter.beforeSeq === undefined ? undefined : param(filter.beforeSeq.toString());
+  const status = filter.status === undefined ? undefined : param(filter.status);
+  const columns = `${LIST_COLUMNS}, NULL AS seal, NULL AS sender_signature`;
+  if (filter.viewer === null || filter.correlationId !== undefined) {
+    const viewer = filter.viewer === null ? undefined : param(filter.viewer);
+    const where = [
+      ...(filter.correlationId !== undefined ? [`e.correlation_id = ${param(filter.correlationId)}`] : []),
+      ...(before ? [`e.seq < ${before}::bigint`] : []),
+      ...(viewer ? [`(e.sender = ${viewer} OR EXISTS (SELECT 1 FROM deliveries v WHERE v.exchange_id = e.id AND v.recipient = ${viewer}))`] : []),
+      ...(status ? [`EXISTS (SELECT 1 FROM deliveries s WHERE s.exchange_id = e.id AND s.status = ${status}${viewer ? ` AND (e.sender = ${viewer} OR s.recipient = ${viewer})` : ''})`] : []),
+    ];
+    return { sql: `SELECT ${columns} FROM exchanges e${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq DESC LIMIT ${limit}`, params };
+  }
+  const viewer = param(filter.viewer);
+  const sent = [`e.sender = ${viewer}`, ...(before ? [`e.seq < ${before}::bigint`] : []), ...(status ? [`EXISTS (SELECT 1 FROM deliveries s WHERE s.exchange_id = e.id AND s.status = ${status})`] : [])];
+  const received = [`d.recipient = ${viewer}`, ...(before ? [`d.exchange_seq < ${before}::bigint`] : []), ...(status ? [`d.status = ${status}`] : [])];
+  return {
+    sql: `WITH page (page_seq) AS (
+  (SELECT e.seq FROM exchanges e WHERE ${sent.join(' AND ')} ORDER BY e.seq DESC LIMIT ${limit})
+  UNION ALL
+  (SELECT d.exchange_seq FROM deliveries d WHERE ${received.join(' AND ')} ORDER BY d.exchange_seq DESC LIMIT ${limit})
+)
+SELECT ${columns} FROM page JOIN exchanges e ON e.seq = page.page_seq ORDER BY e.seq DESC LIMIT ${limit}`,
+    params,
   };
 }
 
@@ -207,11 +241,11 @@ WITH claim AS (
   INSERT INTO exchanges (id, sender, message_id, type, schema_version, correlation_id, in_reply_to, recipients,
                          created_at, accepted_at, envelope, envelope_digest, legal_basis, seal, sender_signature, subject)
   SELECT exchange_id, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13::jsonb, $20, $21, $11::jsonb #>> '{payload,subject,pseudonym}' FROM claim
-  RETURNING id
+  RETURNING id, seq
 ), delivery AS (
-  INSERT INTO deliveries (id, exchange_id, recipient, status, status_changed_at, expires_at, consent_id,
+  INSERT INTO deliveries (id, exchange_id, exchange_seq, recipient, status, status_changed_at, expires_at, consent_id,
                           withheld_categories, envelope, envelope_digest, seal)
-  SELECT d.id, x.id, d.recipient, 'accepted', $10, d.expires_at, d.consent_id,
+  SELECT d.id, x.id, x.seq, d.recipient, 'accepted', $10, d.expires_at, d.consent_id,
          COALESCE(ARRAY(SELECT jsonb_array_elements_text(d.projection->'withheld')), '{}'), d.projection->'envelope',
          d.projection->>'envelopeDigest', d.projection->>'seal'
   FROM exchange x, unnest($14::uuid[], $8::text[], $19::timestamptz[], $22::uuid[], $23::jsonb[]) AS d(id, recipient, expires_at, consent_id, projection)
