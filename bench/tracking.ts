@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { openDatabase } from '../gateway/store/index.ts';
 export { fillExchanges } from '../testing/fill-exchanges.ts';
-import { listQuery, type ListFilter } from '../gateway/store/exchange-store.ts';
+import { listStatement, type ListFilter } from '../gateway/store/exchange-store.ts';
 
 export interface TrackingResult {
   label: string;
@@ -79,7 +79,7 @@ export async function measureTracking(url: string, certs: string, databaseUrl: s
 
 /** The scans of the plan PostgreSQL picks for the listing's statement, e.g. `Index Scan Backward exchanges_sender`. */
 async function planOf(db: Awaited<ReturnType<typeof openDatabase>>, filter: ListFilter): Promise<string> {
-  const { sql, params } = listQuery(filter);
+  const { sql, params } = await listStatement(db, filter);
   const { rows } = await db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
   const scans: string[] = [];
   const walk = (node: PlanNode) => {

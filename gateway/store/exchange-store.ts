@@ -114,7 +114,11 @@ const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_ver
 const EXCHANGE_COLUMNS = `${LIST_COLUMNS}, seal, sender_signature`;
 
 /** An exchange store on `db` (PostgreSQL or PGlite). */
-export function createExchangeStore(db: Database): ExchangeStore {
+/** Below this many deliveries in a status, a participant's listing by that status starts from them (see {@link listQuery}). */
+const RARE_STATUS_ROWS = 20_000;
+
+export function createExchangeStore(db: Database, options: { rareStatusRows?: number } = {}): ExchangeStore {
+  const rareStatusRows = options.rareStatusRows ?? RARE_STATUS_ROWS;
   return {
     async accept(record) {
       const { rows } = await db.query<{ claimed: number }>(ACCEPT_SQL, acceptParameters(record));
@@ -151,7 +155,7 @@ export function createExchangeStore(db: Database): ExchangeStore {
     },
 
     async list(filter) {
-      const query = listQuery(filter);
+      const query = await listStatement(db, filter, rareStatusRows);
       const { rows } = await db.query<ExchangeRow>(query.sql, query.params);
       if (rows.length === 0) return [];
       const deliveries = await db.query<DeliveryRow>(
@@ -175,6 +179,13 @@ export function createExchangeStore(db: Database): ExchangeStore {
   };
 }
 
+/** The listing's statement for `filter`, having asked (a bounded count on deliveries_status) whether its status is rare. */
+export async function listStatement(q: Queryable, filter: ListFilter, rareStatusRows = RARE_STATUS_ROWS): Promise<{ sql: string; params: unknown[] }> {
+  const rare = filter.status !== undefined && filter.viewer !== null && filter.correlationId === undefined
+    && (await q.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT 1 FROM deliveries WHERE status = $1 LIMIT $2) x', [filter.status, rareStatusRows])).rows[0]!.n < rareStatusRows;
+  return listQuery(filter, rare);
+}
+
 /**
  * The listing's statement for one combination of filters — each its own fixed text, so each
  * is prepared with a plan of its own (no `$1 IS NULL OR …` the planner cannot see through):
@@ -183,11 +194,13 @@ export function createExchangeStore(db: Database): ExchangeStore {
  *   index), newest first;
  * - a participant's: the exchanges it sent (`exchanges_sender`) and those delivered to it
  *   (`deliveries_recipient`, in its exchanges' order), each an index walk newest first up to
- *   the page's length, merged. A status filter is a semi-join the planner can drive from
- *   either side: from the participant's rows when they mostly match, from the deliveries in
- *   that status (`deliveries_status`) when few do — or none.
+ *   the page's length, merged. With a status filter: when that status is `rare` (fewer than
+ *   `rareStatusRows` deliveries in it: failed, retrying…), the deliveries in it are read first
+ *   (`deliveries_status`, materialised so the planner cannot walk the participant's rows
+ *   instead) and the participant's taken from them; when it is common (acknowledged), the
+ *   participant's rows are walked and tested, most of them matching.
  */
-export function listQuery(filter: ListFilter): { sql: string; params: unknown[] } {
+export function listQuery(filter: ListFilter, rare = false): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   const limit = param(filter.limit);
@@ -205,6 +218,19 @@ export function listQuery(filter: ListFilter): { sql: string; params: unknown[] 
     return { sql: `SELECT ${columns} FROM exchanges e${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq DESC LIMIT ${limit}`, params };
   }
   const viewer = param(filter.viewer);
+  if (status && rare) {
+    return {
+      sql: `WITH rare AS MATERIALIZED (
+  SELECT exchange_id, exchange_seq, recipient FROM deliveries WHERE status = ${status}${before ? ` AND exchange_seq < ${before}::bigint` : ''}
+), page (page_seq) AS (
+  (SELECT DISTINCT r.exchange_seq FROM rare r JOIN exchanges e ON e.id = r.exchange_id WHERE e.sender = ${viewer} ORDER BY r.exchange_seq DESC LIMIT ${limit})
+  UNION ALL
+  (SELECT r.exchange_seq FROM rare r WHERE r.recipient = ${viewer} ORDER BY r.exchange_seq DESC LIMIT ${limit})
+)
+SELECT ${columns} FROM page JOIN exchanges e ON e.seq = page.page_seq ORDER BY e.seq DESC LIMIT ${limit}`,
+      params,
+    };
+  }
   const sent = [`e.sender = ${viewer}`, ...(before ? [`e.seq < ${before}::bigint`] : []), ...(status ? [`EXISTS (SELECT 1 FROM deliveries s WHERE s.exchange_id = e.id AND s.status = ${status})`] : [])];
   const received = [`d.recipient = ${viewer}`, ...(before ? [`d.exchange_seq < ${before}::bigint`] : []), ...(status ? [`d.status = ${status}`] : [])];
   return {
