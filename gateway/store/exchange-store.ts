@@ -196,8 +196,9 @@ export async function listStatement(q: Queryable, filter: ListFilter, rareStatus
  *   (`deliveries_recipient`, in its exchanges' order), each an index walk newest first up to
  *   the page's length, merged. With a status filter: when that status is `rare` (fewer than
  *   `rareStatusRows` deliveries in it: failed, retrying…), the deliveries in it are read first
- *   (`deliveries_status`, materialised so the planner cannot walk the participant's rows
- *   instead) and the participant's taken from them; when it is common (acknowledged), the
+ *   from the status index alone (it carries their exchange's seq and recipient; materialised
+ *   so the planner cannot walk the participant's rows instead) and the participant's taken
+ *   from them; when it is common (acknowledged), the
  *   participant's rows are walked and tested, most of them matching.
  */
 export function listQuery(filter: ListFilter, rare = false): { sql: string; params: unknown[] } {
@@ -221,9 +222,9 @@ export function listQuery(filter: ListFilter, rare = false): { sql: string; para
   if (status && rare) {
     return {
       sql: `WITH rare AS MATERIALIZED (
-  SELECT exchange_id, exchange_seq, recipient FROM deliveries WHERE status = ${status}${before ? ` AND exchange_seq < ${before}::bigint` : ''}
+  SELECT exchange_seq, recipient FROM deliveries WHERE status = ${status}${before ? ` AND exchange_seq < ${before}::bigint` : ''}
 ), page (page_seq) AS (
-  (SELECT DISTINCT r.exchange_seq FROM rare r JOIN exchanges e ON e.id = r.exchange_id WHERE e.sender = ${viewer} ORDER BY r.exchange_seq DESC LIMIT ${limit})
+  (SELECT DISTINCT r.exchange_seq FROM rare r WHERE EXISTS (SELECT 1 FROM exchanges e WHERE e.seq = r.exchange_seq AND e.sender = ${viewer}) ORDER BY r.exchange_seq DESC LIMIT ${limit})
   UNION ALL
   (SELECT r.exchange_seq FROM rare r WHERE r.recipient = ${viewer} ORDER BY r.exchange_seq DESC LIMIT ${limit})
 )

@@ -10,3 +10,7 @@ UPDATE deliveries d SET exchange_seq = e.seq FROM exchanges e WHERE e.id = d.exc
 ALTER TABLE deliveries ALTER COLUMN exchange_seq SET NOT NULL;
 DROP INDEX deliveries_recipient;
 CREATE INDEX deliveries_recipient ON deliveries (recipient, exchange_seq);
+-- Listing by a rare status (failed, retrying) reads the deliveries in it from the status
+-- index alone: it carries their exchange's seq and recipient.
+DROP INDEX deliveries_status;
+CREATE INDEX deliveries_status ON deliveries (status, status_changed_at) INCLUDE (exchange_seq, recipient);

@@ -1,0 +1,13 @@
+import { openDatabase, migrate } from '/work/main/gateway/store/index.ts';
+import { fillExchanges } from '/work/main/testing/fill-exchanges.ts';
+import pg from 'pg';
+const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS rg_scratch');
+await admin.query('CREATE DATABASE rg_scratch');
+await admin.end();
+const url = 'postgres://postgres@127.0.0.1:5432/rg_scratch';
+const db = await openDatabase({ url });
+await migrate(db);
+await db.close();
+console.log(await fillExchanges(url, 1_000_000));
