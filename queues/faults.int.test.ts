@@ -83,53 +83,53 @@ describe('Redis killed with SIGKILL under a load of 1,000 exchanges', () => {
   }, 180_000);
 });
 
+/** The gateway as a separate process, as in production. */
+function spawnGateway(env: Record<string, string>): { child: ChildProcess; output: () => string; started: Promise<void>; exited: Promise<void> } {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const started = vi.waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`exited: ${output}`);
+    expect(output).toMatch(/"msg":"gateway started"/);
+  }, { timeout: 30_000, interval: 100 });
+  cleanups.push(async () => {
+    child.kill('SIGKILL');
+    await exited;
+  });
+  return { child, output: () => output, started, exited };
+}
+
+/** A shared setup: PostgreSQL, Redis, the development PKI, one simulated NGO, and a config file pointing at it. */
+async function setup() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rg-kill-'));
+  const database = await createPostgresDatabase();
+  const redis = await startRedisServer({ dir: join(dataDir, 'redis') });
+  cleanups.push(() => database.drop(), () => redis.stop());
+  // The in-process API creates the development PKI and the NGO's endpoint comes next.
+  const api: RunningGateway = await startGateway({
+    overrides: { host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: 'silent', demoAgencies: false, roles: ['api'] },
+  });
+  cleanups.push(() => api.stop());
+  const certs = api.devCertsDir!;
+  const read = (name: string) => readFileSync(join(certs, name), 'utf8');
+  const ngo: RecipientSimulator = await createRecipientSimulator({
+    participantId: 'BG-NGO-ANIMUS',
+    server: { caPem: read('ca.pem'), certPem: read('server.pem'), keyPem: read('server-key.pem') },
+    receipts: { gatewayUrl: api.url.replace('127.0.0.1', 'localhost'), tls: { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') } },
+  });
+  cleanups.push(() => ngo.close());
+  const configFile = join(dataDir, 'gateway.json');
+  writeFileSync(configFile, JSON.stringify({ delivery: { ...FAST_DELIVERY, ...QUICK_RECONCILER, participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: ngo.endpoint } } } }));
+  const env = { RG_CONFIG: configFile, RG_DATA_DIR: dataDir, RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_DEMO_AGENCIES: 'false', RG_PORT: '0' };
+  const { client, agent } = clientFor(api.url.replace('127.0.0.1', 'localhost'), read('ca.pem'), { certPem: read('clients/BG-NCCTHB.pem'), keyPem: read('clients/BG-NCCTHB-key.pem') });
+  cleanups.push(() => agent.close());
+  const status = async (id: string) => (await client.get(`/v1/exchanges/${id}`)).body.deliveries[0];
+  return { ngo, env, client, status };
+}
+
 describe('processes killed mid-way', () => {
-  /** The gateway as a separate process, as in production. */
-  function spawnGateway(env: Record<string, string>): { child: ChildProcess; output: () => string; started: Promise<void>; exited: Promise<void> } {
-    let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c) => (output += c));
-    child.stderr!.on('data', (c) => (output += c));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    const started = vi.waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`exited: ${output}`);
-      expect(output).toMatch(/"msg":"gateway started"/);
-    }, { timeout: 30_000, interval: 100 });
-    cleanups.push(async () => {
-      child.kill('SIGKILL');
-      await exited;
-    });
-    return { child, output: () => output, started, exited };
-  }
-
-  /** A shared setup: PostgreSQL, Redis, the development PKI, one simulated NGO, and a config file pointing at it. */
-  async function setup() {
-    const dataDir = mkdtempSync(join(tmpdir(), 'rg-kill-'));
-    const database = await createPostgresDatabase();
-    const redis = await startRedisServer({ dir: join(dataDir, 'redis') });
-    cleanups.push(() => database.drop(), () => redis.stop());
-    // The in-process API creates the development PKI and the NGO's endpoint comes next.
-    const api: RunningGateway = await startGateway({
-      overrides: { host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, redisUrl: redis.url, logLevel: 'silent', demoAgencies: false, roles: ['api'] },
-    });
-    cleanups.push(() => api.stop());
-    const certs = api.devCertsDir!;
-    const read = (name: string) => readFileSync(join(certs, name), 'utf8');
-    const ngo: RecipientSimulator = await createRecipientSimulator({
-      participantId: 'BG-NGO-ANIMUS',
-      server: { caPem: read('ca.pem'), certPem: read('server.pem'), keyPem: read('server-key.pem') },
-      receipts: { gatewayUrl: api.url.replace('127.0.0.1', 'localhost'), tls: { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') } },
-    });
-    cleanups.push(() => ngo.close());
-    const configFile = join(dataDir, 'gateway.json');
-    writeFileSync(configFile, JSON.stringify({ delivery: { ...FAST_DELIVERY, ...QUICK_RECONCILER, participants: { 'BG-NGO-ANIMUS': { mode: 'push', endpoint: ngo.endpoint } } } }));
-    const env = { RG_CONFIG: configFile, RG_DATA_DIR: dataDir, RG_DATABASE_URL: database.url, RG_REDIS_URL: redis.url, RG_DEMO_AGENCIES: 'false', RG_PORT: '0' };
-    const { client, agent } = clientFor(api.url.replace('127.0.0.1', 'localhost'), read('ca.pem'), { certPem: read('clients/BG-NCCTHB.pem'), keyPem: read('clients/BG-NCCTHB-key.pem') });
-    cleanups.push(() => agent.close());
-    const status = async (id: string) => (await client.get(`/v1/exchanges/${id}`)).body.deliveries[0];
-    return { ngo, env, client, status };
-  }
-
   it('a worker killed mid-delivery: the delivery completes after restart; the recipient sees it at most twice and applies it once', async () => {
     const { ngo, env, client, status } = await setup();
     const relay = spawnGateway({ ...env, RG_ROLES: 'relay' });
@@ -190,6 +190,44 @@ describe('processes killed mid-way', () => {
     await rest.started;
     await vi.waitFor(() => expect(ids.filter((m) => !ngo.applied.includes(`BG-NCCTHB/${m}`))).toEqual([]), { timeout: 30_000, interval: 200 });
   }, 90_000);
+});
+
+describe('scaled out', () => {
+  it('delivers everything exactly once with three API processes and two relay-and-worker processes on one PostgreSQL and one Redis', async () => {
+    const { ngo, env, client, status } = await setup();
+    // Two more API processes beside setup's, and two processes each running the relay (outbox, reconciler, expiry, periodic jobs) and the workers.
+    const apis = [spawnGateway({ ...env, RG_ROLES: 'api' }), spawnGateway({ ...env, RG_ROLES: 'api' })];
+    const workers = [spawnGateway({ ...env, RG_ROLES: 'relay,worker' }), spawnGateway({ ...env, RG_ROLES: 'relay,worker' })];
+    await Promise.all([...apis, ...workers].map((p) => p.started));
+    const ca = readFileSync(join(env.RG_DATA_DIR, 'certs', 'ca.pem'), 'utf8');
+    const read = (name: string) => readFileSync(join(env.RG_DATA_DIR, 'certs', 'clients', name), 'utf8');
+    const clients = [client, ...apis.map((api) => {
+      const direct = clientFor(/"url":"(https:[^"]+)"/.exec(api.output())![1]!.replace('127.0.0.1', 'localhost'), ca, { certPem: read('BG-NCCTHB.pem'), keyPem: read('BG-NCCTHB-key.pem') });
+      cleanups.push(() => direct.agent.close());
+      return direct.client;
+    })];
+    // 300 referrals, 12 in flight, spread over the three API processes.
+    const accepted: Array<{ id: string; messageId: string }> = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: 12 }, async (_, lane) => {
+      while (next < 300) {
+        const message = example('Referral');
+        message.messageId = `scale-${next++}-${uniqueId('m')}`;
+        const response = await clients[lane % clients.length]!.post('/v1/exchanges', message);
+        expect(response.status).toBe(202);
+        accepted.push({ id: response.body.id, messageId: message.messageId });
+      }
+    }));
+    const keys = accepted.map((a) => `BG-NCCTHB/${a.messageId}`);
+    await vi.waitFor(() => expect(keys.filter((k) => !ngo.applied.includes(k))).toEqual([]), { timeout: 60_000, interval: 200 });
+    // Applied once each, and sent once each: no relay or worker took a delivery another had.
+    expect(ngo.applied.filter((k) => keys.includes(k))).toHaveLength(300);
+    expect(keys.filter((k) => ngo.arrivals.get(k) !== 1)).toEqual([]);
+    await vi.waitFor(async () => {
+      const statuses = await Promise.all(accepted.slice(0, 300).map((a) => status(a.id)));
+      expect(statuses.filter((d) => d.status !== 'acknowledged')).toEqual([]);
+    }, { timeout: 30_000, interval: 500 });
+  }, 180_000);
 });
 
 describe('Redis down for a while', () => {
