@@ -211,6 +211,7 @@ async function connectAtStart(url: string, timeoutMs: number): Promise<Redis> {
 
 /** A Redis URL fit for logs: the password (and user) left out. */
 export function redactUrl(url: string): string {
+  if (url.startsWith('redis-sentinel://')) return url.replace(/\/\/[^@/]*@/, '//');
   try {
     const parsed = new URL(url);
     if (parsed.username || parsed.password) {

@@ -1,7 +1,7 @@
 /** Redis connections as BullMQ's production guidance asks, and the start-up checks. */
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
 
@@ -11,11 +11,32 @@ import { startRedisServer, type PrivateRedis } from './redis-server.ts';
  * (`maxRetriesPerRequest: null`), as BullMQ requires for blocking connections.
  */
 export function connectRedis(url: string, use: 'producer' | 'worker'): Redis {
-  return new Redis(url, {
+  const options: RedisOptions = {
     ...(use === 'producer' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,
+  };
+  const sentinel = sentinelOptions(url);
+  return sentinel ? new Redis({ ...sentinel, ...options }) : new Redis(url, options);
+}
+
+/**
+ * `redis-sentinel://[[user]:password@]host:port[,host:port…]/<master name>`: the master
+ * that Redis Sentinel names, found through the Sentinels listed (ioredis follows a failover
+ * to the new master); the password is the master's. `undefined` for any other URL.
+ */
+export function sentinelOptions(url: string): RedisOptions | undefined {
+  const match = /^redis-sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/?#]+)$/.exec(url);
+  if (!match) return undefined;
+  const [, user, password, hosts, name] = match;
+  const sentinels = hosts!.split(',').map((hostPort) => {
+    const at = hostPort.lastIndexOf(':');
+    return at > 0 ? { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) } : { host: hostPort, port: 26379 };
   });
+  return {
+    sentinels, name: decodeURIComponent(name!),
+    ...(user ? { username: decodeURIComponent(user) } : {}), ...(password ? { password: decodeURIComponent(password) } : {}),
+  };
 }
 
 /** Redis could not be used; the message says what to do. */

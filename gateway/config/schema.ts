@@ -229,7 +229,7 @@ export const CONFIG_SCHEMA = {
         revocationRefreshMs: { type: 'integer', minimum: 50, maximum: 60_000, default: 1000, description: 'How often each process reloads the revocation list (another process may have revoked).' },
       },
     },
-    redisUrl: { type: 'string', pattern: '^rediss?://', description: 'Redis for the queues. Absent: 127.0.0.1:6379 if it answers, else a private redis-server under dataDir/redis.' },
+    redisUrl: { type: 'string', pattern: '^(rediss?|redis-sentinel)://', description: 'Redis for the queues (`redis-sentinel://[:password@]host:port[,host:port…]/<master>` through Redis Sentinel). Absent: 127.0.0.1:6379 if it answers, else a private redis-server under dataDir/redis.' },
     queuePrefix: {
       type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,60}$',
       description: 'Key prefix of this gateway\'s queues in Redis. Default: derived from gatewayName and the store, so gateways sharing a Redis never share queues unless they share a store.',
