@@ -229,7 +229,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const cells = release.cells.filter((c) => c.indicator === options.indicator && c.agency === agency
         && (options.by ? c.dimension === options.by && c.period === String(year) : c.dimension === 'all'));
       if (json) return print({ year, asOf: release.asOf, k: release.k, digest: release.digest, agency, cells });
-      io.out(`${options.indicator}, ${agency}, ${year} as of ${release.asOf} (k = ${release.k}; release ${release.digest})\n`);
+      io.out(`${options.indicator}, ${agency}, ${year} as of ${release.asOf} (the month's start in Sofia; k = ${release.k}; release ${release.digest})\n`);
       const order = options.by ? release.categories[options.by] ?? [] : release.periods.map((p) => p.id);
       const byKey = new Map(cells.map((c) => [options.by ? c.category : c.period, c]));
       print(order.map((key) => ({ key, cell: byKey.get(key) })), [[options.by ?? 'period', (r) => r.key],

@@ -211,9 +211,12 @@ export function generateYear(options: { year: number; persons: number; seed: num
  */
 export function truthCounts(generated: GeneratedYear, year: number): Map<string, number> {
   const persons = new Map(generated.persons.map((p) => [p.person, p]));
-  const periods: Array<[string, number, number]> = [[String(year), Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1)]];
-  for (let q = 0; q < 4; q += 1) periods.push([`${year}-Q${q + 1}`, Date.UTC(year, q * 3, 1), Date.UTC(year, q * 3 + 3, 1)]);
-  for (let m = 0; m < 12; m += 1) periods.push([`${year}-${String(m + 1).padStart(2, '0')}`, Date.UTC(year, m, 1), Date.UTC(year, m + 1, 1)]);
+  // Months as Sofia's calendar has them, read here with Intl, not with the code under test.
+  const sofia = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Sofia', year: 'numeric', month: '2-digit' });
+  const periodsOf = (at: Date) => {
+    const [y, m] = sofia.format(at).split('-').map(Number) as [number, number];
+    return y === year ? [String(year), `${year}-Q${Math.floor((m - 1) / 3) + 1}`, `${year}-${String(m).padStart(2, '0')}`] : [];
+  };
   const sets = new Map<string, Set<string>>();
   for (const t of generated.truth) {
     const p = persons.get(t.person)!;
@@ -221,8 +224,7 @@ export function truthCounts(generated: GeneratedYear, year: number): Map<string,
       all: ['all'], sex: [p.sex], age: [p.ageBand], citizenship: p.citizenship.length ? p.citizenship : ['unknown'], form: p.forms.length ? p.forms : ['unknown'],
       measure: [t.measure], 'measure-outcome': t.measure ? [`${t.measure}:${t.outcome}`] : [], 'partner-country': [t.country],
     };
-    for (const [period, from, to] of periods) {
-      if (t.at.getTime() < from || t.at.getTime() >= to) continue;
+    for (const period of periodsOf(t.at)) {
       for (const agency of ['national', t.agency]) {
         for (const [dimension, values] of Object.entries(categories)) {
           for (const category of values) {

@@ -14,7 +14,8 @@ import { cellKey, computeLattice, DIMENSIONS, INDICATORS, type Indicator, NATION
 import { releaseCsv, releaseOf, sliceFor } from './release.ts';
 
 const YEAR = 2025;
-const AS_OF = new Date(Date.UTC(2026, 3, 1));
+/** 1 April 2026, 00:00 in Sofia (UTC+3). */
+const AS_OF = new Date('2026-03-31T21:00:00.000Z');
 const participants = [...DEMO_PARTICIPANTS.map((p) => ({ id: p.id, kind: p.kind, country: p.country })), { id: 'RO-ANITP', kind: 'foreign-partner', country: 'RO' }];
 
 function inputOf(generated: GeneratedYear): IndicatorInput {

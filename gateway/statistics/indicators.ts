@@ -1,5 +1,5 @@
 /**
- * The national indicators of one calendar year, as plain functions of the case facts
+ * The national indicators of one calendar year (Sofia time: calendar.ts), as plain functions of the case facts
  * (docs/statistics.md has each definition): every cell counts **distinct persons** — the
  * subject's pseudonym, the same person however many agencies refer them — in a fixed
  * lattice of cells: indicator × period (the year, its quarters, its months) × agency
@@ -8,6 +8,7 @@
  * cross-border transfers). The lattice and the relations between its cells (a total and
  * its parts) are what disclosure control protects; nothing here is published as is.
  */
+import { monthStart } from './calendar.ts';
 import type { Relation } from './disclosure.ts';
 import { AGE_BANDS, EXPLOITATION_FORMS, MEASURE_CODES, SEXES, type StatisticalFacts } from './facts.ts';
 
@@ -114,12 +115,12 @@ export function cellKey(cell: Cell): string {
   return `${cell.indicator}|${cell.period}|${cell.agency}|${cell.dimension}|${cell.category}`;
 }
 
-/** The year, its quarters and its months that began before `asOf`, the year first. */
+/** The year, its quarters and its months (Sofia time) that began before `asOf`, the year first. */
 export function periodsOf(year: number, asOf: Date): Period[] {
   const span = (id: string, start: Date, end: Date): Period => ({ id, start, end, complete: end.getTime() <= asOf.getTime() });
-  const periods = [span(String(year), new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1)))];
-  for (let q = 0; q < 4; q += 1) periods.push(span(`${year}-Q${q + 1}`, new Date(Date.UTC(year, q * 3, 1)), new Date(Date.UTC(year, q * 3 + 3, 1))));
-  for (let m = 0; m < 12; m += 1) periods.push(span(`${year}-${String(m + 1).padStart(2, '0')}`, new Date(Date.UTC(year, m, 1)), new Date(Date.UTC(year, m + 1, 1))));
+  const periods = [span(String(year), monthStart(year, 0), monthStart(year + 1, 0))];
+  for (let q = 0; q < 4; q += 1) periods.push(span(`${year}-Q${q + 1}`, monthStart(year, q * 3), monthStart(year, q * 3 + 3)));
+  for (let m = 0; m < 12; m += 1) periods.push(span(`${year}-${String(m + 1).padStart(2, '0')}`, monthStart(year, m), monthStart(year, m + 1)));
   return periods.filter((p) => p.start.getTime() < asOf.getTime());
 }
 

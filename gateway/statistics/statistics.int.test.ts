@@ -57,7 +57,7 @@ describe('national indicators through the API', () => {
     await storeGeneratedYear(system.running.db, generated, alert.id);
     release = await system.as('gateway-admin').get(`/v1/statistics/${YEAR}`);
     expect(release.body.code).toBeUndefined();
-    expect(release.body).toMatchObject({ year: YEAR, asOf: '2026-04-01T00:00:00.000Z', k: 11, digest: expect.stringMatching(/^sha256:/) });
+    expect(release.body).toMatchObject({ year: YEAR, asOf: '2026-03-31T21:00:00.000Z', k: 11, digest: expect.stringMatching(/^sha256:/) });
     expect(release.body.periods).toHaveLength(17);
     expect(release.body.periods.every((p: { complete: boolean }) => p.complete)).toBe(true);
 

@@ -1,6 +1,6 @@
 /**
  * National indicators for the National Commission (docs/statistics.md): one release per
- * year and month-start instant, computed from the case facts the first time it is asked
+ * year and month start (Sofia time), computed from the case facts the first time it is asked
  * for, protected (k, secondary suppression), stored and audited; afterwards always served
  * as stored. Statisticians see every agency and the national figures; a participant sees
  * its own agency's cells of the same protected release.
@@ -11,6 +11,7 @@ import { referralTimeline, type ReferralState } from '../coordination/referral-s
 import { GatewayError } from '../errors.ts';
 import type { ParticipantRegistry } from '../participants/participant-registry.ts';
 import type { FactRow, StatisticsStore } from '../store/statistics-store.ts';
+import { localMonth, monthStart } from './calendar.ts';
 import { MIN_K } from './disclosure.ts';
 import { computeLattice, type Lattice, type ReferralOutcome, type StatMessage, type StatReferral } from './indicators.ts';
 import { releaseCsv, releaseOf, sliceFor, type ReleaseBody } from './release.ts';
@@ -60,14 +61,14 @@ export function createStatistics(deps: StatisticsDeps): Statistics {
   const now = deps.now ?? (() => new Date());
 
   const asOfFor = (year: number, at: Date) => {
-    const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-    const settled = new Date(Date.UTC(year + 1, SETTLING_MONTHS, 1));
-    return monthStart.getTime() < settled.getTime() ? monthStart : settled;
+    const current = localMonth(at);
+    const thisMonth = monthStart(current.year, current.month);
+    const settled = monthStart(year + 1, SETTLING_MONTHS);
+    return thisMonth.getTime() < settled.getTime() ? thisMonth : settled;
   };
 
   const latticeOf = async (year: number, asOf: Date): Promise<Lattice> => {
-    const yearStart = new Date(Date.UTC(year, 0, 1));
-    const [facts, referrals] = await Promise.all([deps.store.facts(asOf), deps.store.referrals(yearStart, new Date(Math.min(asOf.getTime(), Date.UTC(year + 1, 0, 1))))]);
+    const [facts, referrals] = await Promise.all([deps.store.facts(asOf), deps.store.referrals(monthStart(year, 0), new Date(Math.min(asOf.getTime(), monthStart(year + 1, 0).getTime())))]);
     // Each referral's state as of the instant: its timeline up to then (later facts only ever add later steps).
     const owners = await deps.store.ownerMessages(referrals.map((r) => ({ correlationId: r.correlationId, sender: r.owner })), asOf);
     const outcomes: StatReferral[] = referrals.map((r) => {
@@ -91,8 +92,8 @@ export function createStatistics(deps: StatisticsDeps): Statistics {
       }
       const at = now();
       const asOf = asOfFor(year, at);
-      if (asOf.getTime() <= Date.UTC(year, 0, 1)) {
-        throw new GatewayError('GW_STATISTICS_NO_PERIOD', { detail: `No month of ${year} has ended yet: the first release of ${year} is as of ${new Date(Date.UTC(year, 1, 1)).toISOString()}.` });
+      if (asOf.getTime() <= monthStart(year, 0).getTime()) {
+        throw new GatewayError('GW_STATISTICS_NO_PERIOD', { detail: `No month of ${year} has ended yet: the first release of ${year} is as of 1 February ${year}, 00:00 Sofia time.` });
       }
       let stored = await deps.store.release(year, asOf, deps.k);
       if (!stored) {

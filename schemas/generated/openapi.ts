@@ -691,8 +691,9 @@ export interface paths {
          *     suppression so that no suppressed cell can be worked out from totals, other periods
          *     or other agencies. Cells of zero persons are left out.
          *
-         *     A release is as of the first day (UTC) of the current month, and from 1 April after
-         *     the year it is final (as of that day). It is computed the first time it is asked for,
+         *     Periods are Sofia-time months, quarters and the year. A release is as of the first day
+         *     of the current month (00:00 Sofia time), and from 1 April after the year it is final
+         *     (as of that day). It is computed the first time it is asked for,
          *     stored, recorded in the audit log (`statistics.released`, with its digest) and served
          *     as stored from then on: the same question gets the same answer. Every answer is
          *     audited (`statistics.exported`). Administrators with the `statistician` role get the

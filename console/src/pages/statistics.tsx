@@ -99,7 +99,7 @@ export function StatisticsPage(_: PageProps) {
       {data ? (
         <>
           <p className="hint" data-testid="release">
-            {t('statistics.release', { asOf: `${data.asOf.slice(0, 10)} 00:00 UTC`, k: data.k, agency: shownAgency === 'national' ? t('statistics.national') : shownAgency })} <code>{data.digest.slice(0, 19)}…</code>
+            {t('statistics.release', { asOf: dateTime(data.asOf), k: data.k, agency: shownAgency === 'national' ? t('statistics.national') : shownAgency })} <code>{data.digest.slice(0, 19)}…</code>
           </p>
           <p className="figure" data-testid="year-total">
             {t(`indicator.${indicator}` as MessageKey)}, {year}: <strong>{shown(cell(String(year)))}</strong>

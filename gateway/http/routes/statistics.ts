@@ -2,6 +2,7 @@
 import { type Router } from 'express';
 import type { Validators } from '../../../schemas/index.ts';
 import { GatewayError } from '../../errors.ts';
+import { localDate } from '../../statistics/calendar.ts';
 import type { Statistics } from '../../statistics/statistics.ts';
 import { callerOf } from '../authenticate.ts';
 import { queryReader } from '../query.ts';
@@ -20,7 +21,7 @@ export function statisticsRoutes(statistics: Statistics, validators: Validators)
     const release = await statistics.release(callerOf(res), year, format);
     res.setHeader('release-digest', release.digest);
     if (format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`statistics-${year}-as-of-${release.body.asOf.slice(0, 10)}.csv`).send(release.csv);
+      res.type('text/csv; charset=utf-8').attachment(`statistics-${year}-as-of-${localDate(new Date(release.body.asOf))}.csv`).send(release.csv);
       return;
     }
     res.json({ ...release.body, digest: release.digest, releasedAt: release.releasedAt });
