@@ -43,10 +43,11 @@ export async function measureTracking(url: string, certs: string, databaseUrl: s
     const threads = (await db.query<{ correlation_id: string }>("SELECT correlation_id FROM exchanges WHERE correlation_id LIKE 'fill-case-%' ORDER BY seq DESC LIMIT 50 OFFSET 5000")).rows.map((r) => r.correlation_id);
     const ids = (await db.query<{ id: string }>("SELECT id FROM exchanges WHERE sender = 'BG-NCCTHB' ORDER BY seq DESC LIMIT 200 OFFSET 100000")).rows.map((r) => r.id);
     const firstPage = await get('BG-NCCTHB', '/v1/exchanges?limit=50');
+    const { rows: [last] } = await db.query<{ seq: string }>('SELECT seq::text AS seq FROM exchanges WHERE id = $1', [firstPage.items!.at(-1)!.id]);
     const variants: Array<{ label: string; participant: string; path: (i: number) => string; filter?: ListFilter }> = [
       { label: 'as a sender and recipient (BG-NCCTHB), first page', participant: 'BG-NCCTHB', path: () => '/v1/exchanges?limit=50', filter: { viewer: 'BG-NCCTHB', limit: 51 } },
-      { label: 'the next page (cursor)', participant: 'BG-NCCTHB', path: () => `/v1/exchanges?limit=50&cursor=${firstPage.nextCursor}` },
-      { label: 'as a recipient only (BG-NGO-ANIMUS… and sender)', participant: 'BG-NGO-ANIMUS', path: () => '/v1/exchanges?limit=50', filter: { viewer: 'BG-NGO-ANIMUS', limit: 51 } },
+      { label: 'the next page (cursor)', participant: 'BG-NCCTHB', path: () => `/v1/exchanges?limit=50&cursor=${firstPage.nextCursor}`, filter: { viewer: 'BG-NCCTHB', beforeSeq: BigInt(last!.seq), limit: 51 } },
+      { label: 'as a recipient (and sender of 20 %: BG-NGO-ANIMUS)', participant: 'BG-NGO-ANIMUS', path: () => '/v1/exchanges?limit=50', filter: { viewer: 'BG-NGO-ANIMUS', limit: 51 } },
       { label: 'as a recipient of 10 % (BG-SACP)', participant: 'BG-SACP', path: () => '/v1/exchanges?limit=50', filter: { viewer: 'BG-SACP', limit: 51 } },
       { label: 'a participant with none (BG-SAA)', participant: 'BG-SAA', path: () => '/v1/exchanges?limit=50', filter: { viewer: 'BG-SAA', limit: 51 } },
       { label: 'by case thread', participant: 'BG-NCCTHB', path: (i) => `/v1/exchanges?correlationId=${threads[i % threads.length]}`, filter: { viewer: 'BG-NCCTHB', correlationId: threads[0]!, limit: 51 } },
