@@ -32,6 +32,7 @@ const { values: options } = parseArgs({
     postgres: { type: 'string', default: process.env.RG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     profile: { type: 'boolean', default: false },
     tracking: { type: 'string', default: '1000000' },
+    soak: { type: 'string', default: '0' },
     'tracking-requests': { type: 'string', default: '200' },
   },
 });
@@ -96,12 +97,14 @@ async function main(): Promise<void> {
       gateway: await endToEnd('gwe2e', gateway, recipient.arrivals, gatewayPid, database.url, redis.port),
     };
     const acknowledged = await countAcknowledged(database.url);
+    // (d) a long run at 100/s, for the gateway's memory: off unless asked for (--soak <minutes>).
+    const soak = Number(options.soak) > 0 ? await soakRun(gateway, recipient.arrivals, gatewayPid, Number(options.soak)) : undefined;
     // (c) tracking with a million exchanges in the store: filled after (b), so (a) and (b) ran on a small one.
     const count = Number(options.tracking);
     const tracking = count > 0
       ? { count, fillMs: await fillExchanges(database.url, count), results: await measureTracking(gateway, certs, database.url, Number(options['tracking-requests'])) }
       : undefined;
-    report(accept, e2e, acknowledged, tracking);
+    report(accept, e2e, acknowledged, tracking, soak);
   } finally {
     await Promise.all(children.map((child) => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(null);
@@ -212,6 +215,7 @@ function report(
   e2e: { baseline: E2eResult[]; gateway: E2eResult[] },
   acknowledged: { acknowledged: number; total: number },
   tracking: { count: number; fillMs: number; results: TrackingResult[] } | undefined,
+  soak: SoakResult | undefined,
 ): void {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   // Cost first: CPU per delivered exchange is what stays comparable on a shared machine.
@@ -265,12 +269,57 @@ function report(
       '| variant | rows | p50 ms | p99 ms | plan (scans) |', '|---|---:|---:|---:|---|',
       ...tracking.results.map((r) => `| ${r.label} | ${r.rows} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.plan} |`));
   }
+  if (soak) {
+    lines.push('', `(d) ${soak.minutes} minutes at 100/s end to end: ${soak.delivered} of ${soak.accepted} delivered; the gateway's resident memory (MB), every ${SOAK_SAMPLE_S} s:`, '',
+      soak.rssMb.map((mb) => fmt(mb, 0)).join(' '), '',
+      `RSS over the second minute (after warm-up) ${fmt(soak.firstMb, 0)} MB (median), over the last minute ${fmt(soak.lastMb, 0)} MB: ${soak.lastMb >= soak.firstMb ? '+' : ''}${fmt(((soak.lastMb - soak.firstMb) / soak.firstMb) * 100)} %`);
+  }
   lines.push(
     '',
-    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency} --tracking ${options.tracking}`,
+    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency} --tracking ${options.tracking}${Number(options.soak) > 0 ? ` --soak ${options.soak}` : ''}`,
     '',
   );
   process.stdout.write(lines.join('\n'));
+}
+
+const SOAK_SAMPLE_S = 15;
+
+interface SoakResult {
+  minutes: number;
+  accepted: number;
+  delivered: number;
+  rssMb: number[];
+  firstMb: number;
+  lastMb: number;
+}
+
+/** The gateway's resident set size, MB, from /proc. */
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** `minutes` at 100 referrals/s, delivered and acknowledged, sampling the gateway's RSS. */
+async function soakRun(url: string, arrivals: Arrivals, pid: number, minutes: number): Promise<SoakResult> {
+  const pool = poolFor(url);
+  const run = `soak-${Date.now()}`;
+  const accepted: string[] = [];
+  const samples: number[] = [rssMb(pid)];
+  const timer = setInterval(() => samples.push(rssMb(pid)), SOAK_SAMPLE_S * 1000);
+  try {
+    await fixedRate({ pool, path: '/v1/exchanges', body: body(run), expect: 202, onOk: (i) => accepted.push(messageId(run, i)) }, 100, minutes * 60, 50_000_000);
+    await drain(arrivals, accepted);
+  } finally {
+    clearInterval(timer);
+    await pool.close();
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  const perMinute = Math.max(1, Math.round(60 / SOAK_SAMPLE_S));
+  // The first minute is warm-up (JIT, pools, caches): growth is measured from the second.
+  return {
+    minutes, accepted: accepted.length, delivered: accepted.filter((id) => arrivals.has(id)).length, rssMb: samples,
+    firstMb: median(samples.slice(perMinute, 2 * perMinute)), lastMb: median(samples.slice(-perMinute)),
+  };
 }
 
 function spawnServer(children: ChildProcess[], args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
