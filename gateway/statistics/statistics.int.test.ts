@@ -12,6 +12,7 @@ import { DEMO_PARTICIPANTS } from '../../demo/participants.ts';
 import { generateYear, storeGeneratedYear, truthCounts } from '../../testing/statistics-cases.ts';
 import { uniqueId, type TestResponse } from '../../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
+import { canonicalDigest } from '../../schemas/index.ts';
 import { cellKey } from './indicators.ts';
 
 const YEAR = 2025;
@@ -84,6 +85,10 @@ describe('national indicators through the API', () => {
     const again = await system.as('gateway-admin').get(`/v1/statistics/${YEAR}`);
     expect(again.body).toEqual(release.body);
     expect(again.headers['release-digest']).toBe(release.body.digest);
+    // The digest is of the release itself: what is served, without its digest and the time it was made.
+    const { digest, releasedAt, ...released } = release.body;
+    expect(canonicalDigest(released)).toBe(digest);
+    expect(Date.parse(releasedAt)).toBeGreaterThan(0);
     const { rows } = await system.running.db.query<{ action: string; details: Record<string, unknown> }>(
       "SELECT action, details FROM audit_log WHERE action IN ('statistics.released', 'statistics.exported') ORDER BY seq",
     );
