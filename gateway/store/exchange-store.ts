@@ -113,10 +113,10 @@ const LIST_COLUMNS = `id, seq::text AS seq, sender, message_id, type, schema_ver
 /** One exchange also shows its seal and the sender's signature (a few kB each, so not in lists). */
 const EXCHANGE_COLUMNS = `${LIST_COLUMNS}, seal, sender_signature`;
 
-/** An exchange store on `db` (PostgreSQL or PGlite). */
 /** Below this many deliveries in a status, a participant's listing by that status starts from them (see {@link listQuery}). */
 const RARE_STATUS_ROWS = 20_000;
 
+/** An exchange store on `db` (PostgreSQL or PGlite). */
 export function createExchangeStore(db: Database, options: { rareStatusRows?: number } = {}): ExchangeStore {
   const rareStatusRows = options.rareStatusRows ?? RARE_STATUS_ROWS;
   return {
@@ -198,8 +198,8 @@ export async function listStatement(q: Queryable, filter: ListFilter, rareStatus
  *   `rareStatusRows` deliveries in it: failed, retrying…), the deliveries in it are read first
  *   from the status index alone (it carries their exchange's seq and recipient; materialised
  *   so the planner cannot walk the participant's rows instead) and the participant's taken
- *   from them; when it is common (acknowledged), the
- *   participant's rows are walked and tested, most of them matching.
+ *   from them; when it is common (acknowledged), the participant's rows are walked and
+ *   tested, most of them matching.
  */
 export function listQuery(filter: ListFilter, rare = false): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
