@@ -10,7 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PARTICIPANTS } from '../../demo/participants.ts';
 import { generateYear, storeGeneratedYear, truthCounts } from '../../testing/statistics-cases.ts';
-import { uniqueId, type TestResponse } from '../../testing/test-gateway.ts';
+import { createPostgresDatabase, uniqueId, type TestResponse } from '../../testing/test-gateway.ts';
+import { GatewayError } from '../errors.ts';
+import { createParticipantRegistry } from '../participants/participant-registry.ts';
+import { migrate, openDatabase } from '../store/index.ts';
+import { createStatisticsStore } from '../store/statistics-store.ts';
+import { createStatistics } from './statistics.ts';
 import { startTestSystem, type TestSystem } from '../../testing/test-system.ts';
 import { canonicalDigest } from '../../schemas/index.ts';
 import { cellKey } from './indicators.ts';
@@ -146,5 +151,27 @@ describe('national indicators through the API', () => {
     expect(left!.recent).toBeGreaterThanOrEqual(2);
     const after = await system.as('gateway-admin').get(`/v1/statistics/${YEAR}`);
     expect(after.body.digest).toBe(release.body.digest);
+  });
+});
+
+describe('a release the case projection has not caught up with', () => {
+  it('is refused with 503 GW_STATISTICS_NOT_READY and Retry-After, and nothing is stored', async () => {
+    const created = await createPostgresDatabase();
+    const db = await openDatabase({ url: created.url });
+    try {
+      await migrate(db);
+      // An entry from inside the year that no projection has read (none runs here).
+      await db.query("INSERT INTO audit_log (at, actor, action, exchange_id, details) VALUES ('2025-06-01T10:00:00Z', 'gateway', 'retention.purged', NULL, '{}')");
+      const statistics = createStatistics({ store: createStatisticsStore(db), registry: createParticipantRegistry(DEMO_PARTICIPANTS), k: 11 });
+      const refused = await statistics.release({ kind: 'administrator', name: 'statistician', roles: ['statistician'] }, YEAR, 'json').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GatewayError);
+      expect((refused as GatewayError).code).toBe('GW_STATISTICS_NOT_READY');
+      expect((refused as GatewayError).headers).toEqual({ 'retry-after': '60' });
+      expect((await db.query('SELECT count(*)::int AS n FROM statistics_releases')).rows[0]).toEqual({ n: 0 });
+      expect(() => createStatistics({ store: createStatisticsStore(db), registry: createParticipantRegistry(DEMO_PARTICIPANTS), k: 10 })).toThrow(RangeError);
+    } finally {
+      await db.close();
+      await created.drop();
+    }
   });
 });
