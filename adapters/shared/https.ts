@@ -24,8 +24,15 @@ export interface JsonPoster {
 /** Errors of the network or TLS layer: the endpoint may come back. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
 ]);
+
+/**
+ * undici's own deadlines for the answer: they are set to the attempt's timeout, and which of
+ * the two fires first is a race (seen on Node 22 under load), so both read as the attempt
+ * timing out.
+ */
+const ANSWER_TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * A poster for `endpoint` over mutual TLS, keeping connections alive between deliveries;
@@ -70,7 +77,7 @@ export function createJsonPoster(endpoint: string, tls: ClientTls | 'public', ti
 
 function classifyNetworkError(error: unknown): TransientDeliveryError {
   const e = error as { code?: string; name?: string; cause?: { code?: string } };
-  if (e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED' || e.name === 'TimeoutError') {
+  if (e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED' || e.name === 'TimeoutError' || ANSWER_TIMEOUTS.has(e.code ?? '')) {
     return new TransientDeliveryError('The attempt timed out', { code: 'TIMEOUT', cause: error });
   }
   const code = e.code ?? e.cause?.code ?? 'NETWORK';
