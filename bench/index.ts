@@ -21,7 +21,8 @@ import { fixedRate, maxThroughput, type LoadResult, type LoadTarget } from './lo
 import { summariseProfile } from './profile-summary.ts';
 import { cpuMs, createCostMeter, type Cost } from './cost.ts';
 import { startRecipient, startSink, type Arrivals } from './recipients.ts';
-import { fillExchanges, measureTracking, type TrackingResult } from './tracking.ts';
+import { fillExchanges } from '../testing/fill-exchanges.ts';
+import { measureTracking, type TrackingResult } from './tracking.ts';
 
 const { values: options } = parseArgs({
   options: {

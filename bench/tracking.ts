@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { openDatabase } from '../gateway/store/index.ts';
-export { fillExchanges } from '../testing/fill-exchanges.ts';
 import { listStatement, type ListFilter } from '../gateway/store/exchange-store.ts';
 
 export interface TrackingResult {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { isUuid } from '../../schemas/index.ts';
 import { callerLabel, requireRole, type Caller } from '../access/caller.ts';
 import { GatewayError } from '../errors.ts';
+import { localMonth, monthStart } from '../statistics/calendar.ts';
 import type { LegalHoldRow, PurgePolicy, RetentionStore } from '../store/retention-store.ts';
 
 export interface RetentionDeps {
@@ -44,7 +45,8 @@ export function createRetention(deps: RetentionDeps): Retention {
         purged += ids.length;
         after = lastSeq;
       }
-      if (deps.statisticsFacts) await deps.statisticsFacts.purge(new Date(Date.UTC(now.getUTCFullYear() - deps.statisticsFacts.years, 0, 1)));
+      // Whole years of the statistics' calendar (Sofia time), as their releases count them.
+      if (deps.statisticsFacts) await deps.statisticsFacts.purge(monthStart(localMonth(now).year - deps.statisticsFacts.years, 0));
       return { purged };
     },
     async placeHold(caller, correlationId, reason) {

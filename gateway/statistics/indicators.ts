@@ -173,7 +173,7 @@ function events(input: IndicatorInput, messages: StatMessage[]): Record<Indicato
   for (const m of messages) if (m.type === 'referral') lastReferral.set(m.correlationId, m.acceptedAt.getTime());
   const shelterExit = new Map<string, number>();
   const firstAlert = new Map<string, StatMessage>();
-  const firstMeasure = new Map<string, number>();
+  const measured = new Set<string>();
 
   for (const m of messages) {
     const base = { person: m.person, at: m.acceptedAt };
@@ -189,8 +189,8 @@ function events(input: IndicatorInput, messages: StatMessage[]): Record<Indicato
       out['victims-supported'].push({ ...base, agencies: [...new Set(supported.map((x) => x.provider ?? m.sender))].sort(), categories: personal(m.person) });
     }
     const alert = firstAlert.get(m.person);
-    if (alert && !firstMeasure.has(m.person) && (supported.length > 0 || (m.type === 'referral-response' && m.decision === 'accepted'))) {
-      firstMeasure.set(m.person, m.acceptedAt.getTime());
+    if (alert && !measured.has(m.person) && (supported.length > 0 || (m.type === 'referral-response' && m.decision === 'accepted'))) {
+      measured.add(m.person);
       const days = Math.round(((m.acceptedAt.getTime() - alert.acceptedAt.getTime()) / DAY_MS) * 10) / 10;
       out['time-to-first-measure'].push({ person: m.person, at: alert.acceptedAt, agencies: [alert.sender], categories: {}, days });
     }
@@ -232,6 +232,7 @@ export function computeLattice(input: IndicatorInput): Lattice {
     .sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime() || a.exchangeId.localeCompare(b.exchangeId));
   const periods = periodsOf(input.year, input.asOf);
   const agencies = [NATIONAL, ...input.participants.map((p) => p.id).sort()];
+  const registered = new Set(agencies);
   const all = events(input, messages);
   const inYear = (at: Date) => periods.length > 0 && at.getTime() >= periods[0]!.start.getTime() && at.getTime() < Math.min(periods[0]!.end.getTime(), asOf);
 
@@ -265,7 +266,7 @@ export function computeLattice(input: IndicatorInput): Lattice {
       if (!inYear(event.at)) continue;
       for (const period of periods) {
         if (event.at.getTime() < period.start.getTime() || event.at.getTime() >= period.end.getTime()) continue;
-        for (const agency of [NATIONAL, ...event.agencies.filter((a) => agencies.includes(a))]) {
+        for (const agency of [NATIONAL, ...event.agencies.filter((a) => registered.has(a))]) {
           const add = (dimension: string, category: string) => {
             const k = key(period.id, agency, dimension, category);
             persons.get(k)?.add(event.person);

@@ -30,7 +30,11 @@ export function releaseOf(year: number, asOf: Date, lattice: Lattice, k: number)
   // Protected one indicator at a time: no relation joins two indicators.
   const published = new Map<string, number | null>();
   const byIndicator = new Map<Indicator, string[]>();
-  for (const cell of lattice.cells) byIndicator.set(cell.indicator, [...(byIndicator.get(cell.indicator) ?? []), cellKey(cell)]);
+  for (const cell of lattice.cells) {
+    const keys = byIndicator.get(cell.indicator) ?? [];
+    keys.push(cellKey(cell));
+    byIndicator.set(cell.indicator, keys);
+  }
   for (const [indicator, keys] of byIndicator) {
     const prefix = `${indicator}|`;
     const counts = new Map(keys.map((key) => [key, lattice.counts.get(key)!]));

@@ -72,14 +72,12 @@ export function createStatistics(deps: StatisticsDeps): Statistics {
     // Each referral's state as of the instant: its timeline up to then (later facts only ever add later steps).
     const owners = await deps.store.ownerMessages(referrals.map((r) => ({ correlationId: r.correlationId, sender: r.owner })), asOf);
     const outcomes: StatReferral[] = referrals.map((r) => {
-      const thread = (owners.get(`${r.correlationId} ${r.owner}`) ?? []).map((m) => ({
-        exchangeId: m.exchangeId, type: m.type, sender: m.sender, messageId: m.messageId, ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}), acceptedAt: m.acceptedAt, facts: m.caseFacts,
-      }));
+      const thread = owners.get(`${r.correlationId} ${r.owner}`) ?? [];
       const steps = referralTimeline({ messageId: r.messageId, owner: r.owner, requestedAt: r.requestedAt, deliveryEvents: r.events, thread });
       return { exchangeId: r.exchangeId, owner: r.owner, outcome: OUTCOME[steps[steps.length - 1]!.state] };
     });
     const participants = deps.registry.list().map((p) => ({ id: p.id, kind: p.kind, country: p.country }));
-    return computeLattice({ year, asOf, messages: facts.filter((f) => f.person !== '').map(toStat), referrals: outcomes, participants });
+    return computeLattice({ year, asOf, messages: facts.map(toStat), referrals: outcomes, participants });
   };
 
   return {

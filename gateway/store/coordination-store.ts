@@ -168,7 +168,8 @@ const toMessage = (r: MessageSqlRow): ThreadMessage => ({
 
 const REFERRAL_COLUMNS = 'delivery_id, exchange_id, correlation_id, requester, owner, requested_at, urgency, respond_by, state, state_at';
 
-async function eventsOf(q: Queryable, deliveryIds: string[]) {
+/** Each delivery's status changes, oldest first (what a referral's state reads). */
+export async function eventsOf(q: Queryable, deliveryIds: string[]) {
   const { rows } = await q.query<{ delivery_id: string; status: string; at: Date | string }>(
     'SELECT delivery_id, status, at FROM delivery_events WHERE delivery_id = ANY($1::uuid[]) ORDER BY delivery_id, id', [deliveryIds],
   );
@@ -196,7 +197,7 @@ async function threadMessages(q: Queryable, correlationIds: string[]) {
 }
 
 /** The messages each (thread, sender) pair sent, in acceptance order, keyed `"<correlationId> <sender>"`. */
-async function ownerMessages(q: Queryable, correlationIds: string[], senders: string[]) {
+export async function ownerMessages(q: Queryable, correlationIds: string[], senders: string[]) {
   const { rows } = await q.query<MessageSqlRow & { correlation_id: string }>(
     `SELECT m.correlation_id, m.exchange_id, m.type, m.sender, m.message_id, m.in_reply_to, m.accepted_at, m.facts
        FROM unnest($1::text[], $2::text[]) AS o (correlation_id, sender)

@@ -4,7 +4,8 @@
  * exchange; this module reads them, keeps releases and purges facts past their retention.
  */
 import { appendAudit } from '../audit/audit-writer.ts';
-import type { CaseFacts } from '../coordination/referral-state.ts';
+import type { CaseFacts, ThreadMessage } from '../coordination/referral-state.ts';
+import { eventsOf, ownerMessages } from './coordination-store.ts';
 import type { StatisticalFacts } from '../statistics/facts.ts';
 import type { Database } from './database.ts';
 
@@ -16,8 +17,6 @@ export interface FactRow {
   sender: string;
   recipients: string[];
   correlationId: string;
-  messageId: string;
-  inReplyTo?: string;
   acceptedAt: Date;
   caseFacts: CaseFacts;
   facts: StatisticalFacts;
@@ -50,7 +49,7 @@ export interface StatisticsStore {
   /** Referrals requested in [from, asOf), with their delivery events before `asOf`. */
   referrals(from: Date, asOf: Date): Promise<ReferralFactRow[]>;
   /** The messages each (thread, sender) pair sent before `asOf`, keyed `"<correlationId> <sender>"`: what a referral's state reads. */
-  ownerMessages(pairs: Array<{ correlationId: string; sender: string }>, asOf: Date): Promise<Map<string, FactRow[]>>;
+  ownerMessages(pairs: Array<{ correlationId: string; sender: string }>, asOf: Date): Promise<Map<string, ThreadMessage[]>>;
   /** Whether the case projection has read everything the audit log holds from before `asOf`. */
   projectedPast(asOf: Date): Promise<boolean>;
   release(year: number, asOf: Date, k: number): Promise<StoredRelease | undefined>;
@@ -63,16 +62,13 @@ export interface StatisticsStore {
 }
 
 type FactSqlRow = {
-  exchange_id: string; person: string; type: string; sender: string; recipients: string[]; correlation_id: string; message_id: string;
-  in_reply_to: string | null; accepted_at: Date | string; case_facts: CaseFacts | null; facts: StatisticalFacts | null;
+  exchange_id: string; person: string; type: string; sender: string; recipients: string[]; correlation_id: string;
+  accepted_at: Date | string; case_facts: CaseFacts; facts: StatisticalFacts;
 };
 const toFact = (r: FactSqlRow): FactRow => ({
   exchangeId: r.exchange_id, person: r.person, type: r.type, sender: r.sender, recipients: r.recipients, correlationId: r.correlation_id,
-  messageId: r.message_id, ...(r.in_reply_to ? { inReplyTo: r.in_reply_to } : {}), acceptedAt: new Date(r.accepted_at),
-  caseFacts: r.case_facts ?? {}, facts: r.facts ?? {},
+  acceptedAt: new Date(r.accepted_at), caseFacts: r.case_facts, facts: r.facts,
 });
-const FACT_COLUMNS = `m.exchange_id, COALESCE(l.computed, f.subject, '') AS person, m.type, m.sender, m.recipients, m.correlation_id, m.message_id,
-  m.in_reply_to, m.accepted_at, m.facts AS case_facts, f.facts`;
 
 type ReleaseSqlRow = { year: number; as_of: Date | string; k: number; body: unknown; digest: string; released_at: Date | string; released_by: string };
 const toRelease = (r: ReleaseSqlRow): StoredRelease => ({
@@ -87,7 +83,8 @@ export function createStatisticsStore(db: Database): StatisticsStore {
   return {
     async facts(asOf) {
       const { rows } = await db.query<FactSqlRow>(
-        `SELECT ${FACT_COLUMNS} FROM statistics_facts f JOIN case_messages m ON m.exchange_id = f.exchange_id
+        `SELECT m.exchange_id, COALESCE(l.computed, f.subject) AS person, m.type, m.sender, m.recipients, m.correlation_id, m.accepted_at, m.facts AS case_facts, f.facts
+           FROM statistics_facts f JOIN case_messages m ON m.exchange_id = f.exchange_id
            LEFT JOIN pseudonym_links l ON l.issued = f.subject
           WHERE f.accepted_at < $1 ORDER BY m.accepted_at, m.exchange_id`, [asOf.toISOString()],
       );
@@ -99,33 +96,16 @@ export function createStatisticsStore(db: Database): StatisticsStore {
            FROM referrals r JOIN case_messages m ON m.exchange_id = r.exchange_id
           WHERE r.requested_at >= $1 AND r.requested_at < $2 ORDER BY r.requested_at, r.delivery_id`, [from.toISOString(), asOf.toISOString()],
       );
-      const { rows: events } = await db.query<{ delivery_id: string; status: string; at: Date | string }>(
-        'SELECT delivery_id, status, at FROM delivery_events WHERE delivery_id = ANY($1::uuid[]) AND at < $2 ORDER BY delivery_id, id',
-        [rows.map((r) => r.delivery_id), asOf.toISOString()],
-      );
-      const byDelivery = new Map<string, Array<{ status: string; at: Date }>>();
-      for (const e of events) byDelivery.set(e.delivery_id, [...(byDelivery.get(e.delivery_id) ?? []), { status: e.status, at: new Date(e.at) }]);
+      const events = await eventsOf(db, rows.map((r) => r.delivery_id));
       return rows.map((r) => ({
         deliveryId: r.delivery_id, exchangeId: r.exchange_id, correlationId: r.correlation_id, owner: r.owner, messageId: r.message_id,
-        requestedAt: new Date(r.requested_at), events: byDelivery.get(r.delivery_id) ?? [],
+        requestedAt: new Date(r.requested_at), events: (events.get(r.delivery_id) ?? []).filter((e) => e.at < asOf),
       }));
     },
     async ownerMessages(pairs, asOf) {
-      const { rows } = await db.query<FactSqlRow>(
-        `SELECT ${FACT_COLUMNS}
-           FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS o (correlation_id, sender)) o
-           JOIN case_messages m ON m.correlation_id = o.correlation_id AND m.sender = o.sender
-           LEFT JOIN statistics_facts f ON f.exchange_id = m.exchange_id
-           LEFT JOIN pseudonym_links l ON l.issued = f.subject
-          WHERE m.accepted_at < $3 ORDER BY m.correlation_id, m.sender, m.seq`,
-        [pairs.map((p) => p.correlationId), pairs.map((p) => p.sender), asOf.toISOString()],
-      );
-      const byOwner = new Map<string, FactRow[]>();
-      for (const r of rows) {
-        const key = `${r.correlation_id} ${r.sender}`;
-        byOwner.set(key, [...(byOwner.get(key) ?? []), toFact(r)]);
-      }
-      return byOwner;
+      const unique = [...new Map(pairs.map((p) => [`${p.correlationId} ${p.sender}`, p])).values()];
+      const byOwner = await ownerMessages(db, unique.map((p) => p.correlationId), unique.map((p) => p.sender));
+      return new Map([...byOwner].map(([key, messages]) => [key, messages.filter((m) => m.acceptedAt < asOf)]));
     },
     async projectedPast(asOf) {
       // Whatever the projection has not read comes after its last entry in the chain's (txid, seq) order.
