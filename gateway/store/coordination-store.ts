@@ -208,7 +208,9 @@ export async function ownerMessages(q: Queryable, correlationIds: string[], send
   const byOwner = new Map<string, ThreadMessage[]>();
   for (const r of rows) {
     const key = `${r.correlation_id} ${r.sender}`;
-    byOwner.set(key, [...(byOwner.get(key) ?? []), toMessage(r)]);
+    const list = byOwner.get(key) ?? [];
+    list.push(toMessage(r));
+    byOwner.set(key, list);
   }
   return byOwner;
 }
