@@ -10,4 +10,4 @@ export { createJsonPoster, parseRetryAfter } from './shared/https.ts';
 export type { JsonPoster } from './shared/https.ts';
 export { createGatewayIntake } from './shared/intake.ts';
 export { createRecipientSimulator } from './https-json/simulator.ts';
-export type { RecipientSimulator, SimulatorOptions } from './https-json/simulator.ts';
+export type { ReceiptMode, RecipientSimulator, SimulatorOptions } from './https-json/simulator.ts';

@@ -154,6 +154,14 @@ export interface OutboundDelivery {
 export interface DeliveryOutcome {
   /** The recipient's own reference for the message, if it returns one. */
   readonly remoteReference?: string;
+  /**
+   * The recipient's signed receipt (a compact JWS, as `POST /v1/receipts` takes it), when its
+   * system answered the delivery with one. Passed on as it came: the core verifies it exactly
+   * as it verifies `POST /v1/receipts` and, when it holds, records the delivery `acknowledged`
+   * with the attempt, in one statement; when it does not, the delivery is `delivered` and
+   * waits for a receipt by the API.
+   */
+  readonly receipt?: string;
 }
 
 /** An agency adapter: one instance per recipient participant. */

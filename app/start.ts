@@ -148,6 +148,7 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
         ...(builder ? { buildAdapter: builder.build } : {}),
         peers: { peers, sealer: gateway.trust.sealer },
         onDelivered: gateway.metrics.delivered,
+        checkReceipt: gateway.checkReceipt,
         jobs: [
           trustMaintenance(gateway.trust), auditChaining(gateway.audit, config.audit.chainIntervalMs), caseProjection(gateway.coordination, config.audit.chainIntervalMs), caseClocks(gateway.coordination, config.coordination.clockIntervalMs), retentionPurge(gateway.retention, config.retention.purgeIntervalMs),
         ],

@@ -35,8 +35,11 @@ const { values: options } = parseArgs({
     tracking: { type: 'string', default: '1000000' },
     soak: { type: 'string', default: '0' },
     'tracking-requests': { type: 'string', default: '200' },
+    // How the simulated recipient sends its receipts: in its answer to the delivery, or later to POST /v1/receipts.
+    receipts: { type: 'string', default: 'answer' },
   },
 });
+if (options.receipts !== 'answer' && options.receipts !== 'later') throw new RangeError('--receipts is answer or later');
 const rates = options.rates.split(',').map(Number);
 const e2eRates = options['e2e-rates'].split(',').map(Number);
 const seconds = Number(options.seconds);
@@ -85,10 +88,8 @@ async function main(): Promise<void> {
       /is up at (\S+)/,
     );
     const gatewayPid = children.at(-1)!.pid!;
-    recipient.simulator.sendReceiptsTo({
-      gatewayUrl: gateway,
-      tls: { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') },
-    });
+    const recipientTls = { caPem: read('ca.pem'), certPem: read('clients/BG-NGO-ANIMUS.pem'), keyPem: read('clients/BG-NGO-ANIMUS-key.pem') };
+    recipient.simulator.sendReceiptsTo(options.receipts === 'later' ? { gatewayUrl: gateway, tls: recipientTls } : { inAnswer: true, tls: recipientTls });
 
     const accept = { baseline: await acceptPath('raw', raw, rawPid), gateway: await acceptPath('gw', gateway, gatewayPid) };
     // (b) starts from an empty queue: wait until phase (a)'s deliveries are all acknowledged.
@@ -263,7 +264,7 @@ function report(
     `accepted/s at max: ${fmt(aMax)}  (ratio to raw HTTPS ${ratio(aMax, accept.baseline.at(-1)!.perSecond)}); gateway CPU ${fmt(accept.gateway.at(-1)!.cpuMsPer, 2)} ms per acceptance (raw ${fmt(accept.baseline.at(-1)!.cpuMsPer, 2)})`,
     `end-to-end delivered/s at max: ${fmt(eMax)}  (ratio to pipeline ${ratio(eMax, e2e.baseline.at(-1)!.perSecond)}); gateway CPU ${fmt(e2e.gateway.at(-1)!.cpuMsPer, 2)} ms per exchange delivered (pipeline ${fmt(e2e.baseline.at(-1)!.cpuMsPer, 2)})`,
     'CPU: the server process only (user + system), not PostgreSQL, Redis or the recipient.',
-    `gateway deliveries acknowledged by the recipient's receipt: ${acknowledged.acknowledged} of ${acknowledged.total}`,
+    `gateway deliveries acknowledged by the recipient's receipt (${options.receipts === 'later' ? 'sent later to POST /v1/receipts' : 'in its answer to the delivery'}): ${acknowledged.acknowledged} of ${acknowledged.total}`,
   );
   if (tracking) {
     lines.push('', `(c) tracking with ${tracking.count.toLocaleString('en')} more exchanges in the store (filled in ${fmt(tracking.fillMs / 1000)} s), one request at a time over HTTPS with mutual TLS`, '',
@@ -277,7 +278,7 @@ function report(
   }
   lines.push(
     '',
-    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency} --tracking ${options.tracking}${Number(options.soak) > 0 ? ` --soak ${options.soak}` : ''}`,
+    `reproduce: npm run bench -- --rates ${options.rates} --e2e-rates ${options['e2e-rates']} --seconds ${options.seconds} --concurrency ${options.concurrency} --tracking ${options.tracking} --receipts ${options.receipts}${Number(options.soak) > 0 ? ` --soak ${options.soak}` : ''}`,
     '',
   );
   process.stdout.write(lines.join('\n'));

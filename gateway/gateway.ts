@@ -7,7 +7,7 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { buildCategoryMaps, categoriesPresent, type Contract, type DeliverySettings, type Validators } from '../schemas/index.ts';
 import { consoleUrlOf, policyWith, type AdapterCatalogue, type Config } from './config/config.ts';
-import { createDeliveryService } from './deliveries/delivery-service.ts';
+import { createDeliveryService, type DeliveryService } from './deliveries/delivery-service.ts';
 import { createStatusFeed } from './deliveries/status-feed.ts';
 import { createExchangeService } from './exchanges/exchange-service.ts';
 import { createExemptionReviewService } from './exchanges/exemption-reviews.ts';
@@ -123,6 +123,8 @@ export interface Gateway {
    * {@link Gateway.start} (the revocation list) first.
    */
   readonly checkCertificate: CertificateCheck;
+  /** The check of a receipt a recipient's system returned with a delivery, for the workers (as `POST /v1/receipts` checks one). */
+  readonly checkReceipt: DeliveryService['checkReceipt'];
   /** Reads the participant registry and the revocation list and keeps both fresh: before any listener takes a request (`listen` does it too). */
   start(): Promise<void>;
   /** Loads the revocation list and starts listening on `config.host:config.port`; resolves with the bound URL. */
@@ -338,6 +340,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     metrics,
     registry,
     checkCertificate,
+    checkReceipt: deliveries.checkReceipt,
     start,
     markStarted: () => void (started = true),
     listen: async () => {

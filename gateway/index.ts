@@ -16,6 +16,6 @@ export type { LiveParticipantRegistry, ParticipantRegistry } from './participant
 export { createPeers } from './federation/peers.ts';
 export type { Peer, Peers } from './federation/peers.ts';
 export { openDatabase, migrate, createExchangeStore, createDeliveryStore, createWebhookStore, WEBHOOK_SUSPEND_AFTER, createCertificateStore, createConsentStore } from './store/index.ts';
-export type { AttemptError, Channel, Database, DeliveryStore, PeerReceiptDue, WebhookStore } from './store/index.ts';
+export type { AnsweredReceipt, AttemptError, Channel, Database, DeliveryStore, PeerReceiptDue, WebhookStore } from './store/index.ts';
 export { addressAllowed, checkWebhookUrl } from './deliveries/webhook-address.ts';
 export type { WebhookAllowList } from './deliveries/webhook-address.ts';

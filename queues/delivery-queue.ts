@@ -3,7 +3,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { PermanentDeliveryError, TransientDeliveryError, type Adapter, type DeliveryOutcome } from '../adapters/index.ts';
-import type { AttemptError, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
+import type { AnsweredReceipt, AttemptError, DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
 import { canonicalize, type Envelope } from '../schemas/index.ts';
 
 /** The longest recipient reference kept on an attempt (the contract's limit). */
@@ -82,7 +82,12 @@ export interface DeliveryWorkerOptions {
   held?: () => boolean;
   /** A delivery was made, `seconds` after its job was queued (metrics). */
   onDelivered?: (recipient: string, seconds: number) => void;
+  /** Checks a receipt the recipient's system answered with (as `POST /v1/receipts` does); without it such receipts are ignored. */
+  checkReceipt?: ReceiptCheck;
 }
+
+/** Verifies `jws` as `recipient`'s signed receipt and returns its statement; throws (with a `code`) when it is not one. */
+export type ReceiptCheck = (recipient: string, jws: string) => { deliveryId: string; envelopeDigest: string };
 
 /** How long a held delivery waits before its job looks again. */
 const HELD_RECHECK_MS = 2_000;
@@ -91,6 +96,25 @@ const HELD_RECHECK_MS = 2_000;
 export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<DeliveryJob> {
   const { participantId, adapter, policy, deliveries, logger } = options;
   const log = logger.child({ queue: deliveryQueueName(participantId) });
+
+  /**
+   * The receipt the answer carried, when it is the recipient's own for this delivery and
+   * envelope. One that is not is logged (code only) and left: the delivery is `delivered`
+   * and waits for a receipt by `POST /v1/receipts`, which says what is wrong with it.
+   */
+  const answeredReceipt = (jws: string, deliveryId: string, envelopeDigest: string): AnsweredReceipt | undefined => {
+    if (!options.checkReceipt) return undefined;
+    let code: string;
+    try {
+      const statement = options.checkReceipt(participantId, jws);
+      if (statement.deliveryId === deliveryId && statement.envelopeDigest === envelopeDigest) return { jws, actor: `participant:${participantId}` };
+      code = statement.deliveryId === deliveryId ? 'GW_RECEIPT_DIGEST_MISMATCH' : 'RECEIPT_OTHER_DELIVERY';
+    } catch (error) {
+      code = (error as { code?: unknown }).code ? String((error as { code: unknown }).code) : 'RECEIPT_UNREADABLE';
+    }
+    log.warn({ deliveryId, code }, 'the receipt in the answer was refused; the delivery waits for one by POST /v1/receipts');
+    return undefined;
+  };
 
   const processor = async (job: Job<DeliveryJob>, token?: string, signal?: AbortSignal): Promise<string> => {
     const { deliveryId } = job.data;
@@ -141,7 +165,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Del
     }
     // An agency's reference is short; a system answering more gets it cut, not stored whole.
     const remoteReference = outcome?.remoteReference?.slice(0, REMOTE_REFERENCE_MAX) || undefined;
-    await deliveries.finishAttempt(deliveryId, { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered', ...(remoteReference ? { remoteReference } : {}) }, 'delivered');
+    const record = { startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'delivered', ...(remoteReference ? { remoteReference } : {}) } as const;
+    const receipt = outcome?.receipt ? answeredReceipt(outcome.receipt, deliveryId, work.envelopeDigest) : undefined;
+    if (receipt) await deliveries.finishAttempt(deliveryId, record, 'acknowledged', { via: 'answer' }, receipt);
+    else await deliveries.finishAttempt(deliveryId, record, 'delivered');
     options.onDelivered?.(participantId, (Date.now() - job.timestamp) / 1000);
     return 'delivered';
   };

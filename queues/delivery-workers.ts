@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/index.ts';
 import type { DeliveryPolicy, DeliveryStore } from '../gateway/index.ts';
-import { createDeliveryWorker, type DeliveryJob } from './delivery-queue.ts';
+import { createDeliveryWorker, type DeliveryJob, type ReceiptCheck } from './delivery-queue.ts';
 import { within } from './time-limit.ts';
 
 /** How one participant is pushed to. */
@@ -44,6 +44,8 @@ export interface DeliveryWorkersOptions {
   graceMs: number;
   logger: Logger;
   onDelivered?: (recipient: string, seconds: number) => void;
+  /** Checks receipts that recipients' systems answer deliveries with. */
+  checkReceipt?: ReceiptCheck;
 }
 
 /** The running workers. */
@@ -103,6 +105,7 @@ export function createDeliveryWorkers(options: DeliveryWorkersOptions): Delivery
           participantId: id, adapter, policy: spec.policy, deliveries: options.deliveries, connection: options.connection,
           prefix: options.prefix, lockDurationMs: options.lockDurationMs, logger, held: () => plan.isSuspended(id),
           ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
+          ...(options.checkReceipt ? { checkReceipt: options.checkReceipt } : {}),
         });
         running.set(id, { key: keyOf(spec), adapter, worker, paused: false });
       } catch (error) {

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { flattenedVerify, importX509 } from 'jose';
+import { compactVerify, flattenedVerify, importX509 } from 'jose';
 import { canonicalize } from '../schemas/index.ts';
+import { openDatabase } from '../gateway/store/index.ts';
 import { captureLogs, signedReceipt } from '../testing/test-gateway.ts';
 import { startTestSystem, type TestSystem } from '../testing/test-system.ts';
 
@@ -345,6 +346,79 @@ describe('queued delivery, end to end', () => {
       expect(good.body.status).toBe('acknowledged');
       // The sender sees the recipient's signed receipt: proof of delivery.
       expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].receipt).toBe(good.body.receipt);
+    });
+
+    describe('in the answer to the delivery', () => {
+      const ca = () => readFileSync(join(system.running.devCertsDir!, 'ca.pem'), 'utf8');
+      const signingAs = (participantId: string) => ({ tls: { caPem: ca(), ...system.certificate(participantId) }, inAnswer: true as const });
+      const auditedActions = async (exchangeId: string) => {
+        const db = await openDatabase({ url: system.databaseUrl });
+        try {
+          const { rows } = await db.query<{ action: string; actor: string; via: string | null }>(
+            "SELECT action, actor, details->>'via' AS via FROM audit_log WHERE exchange_id = $1 AND action LIKE 'delivery.%' ORDER BY seq", [exchangeId]);
+          return rows;
+        } finally {
+          await db.close();
+        }
+      };
+      // The demo agency sends its receipts to POST /v1/receipts; these tests change that, and put it back.
+      afterEach(() => ngo().sendReceiptsTo({ tls: signingAs('BG-NGO-ANIMUS').tls, gatewayUrl: system.running.url.replace('127.0.0.1', 'localhost') }));
+
+      it('acknowledges with the recipient\'s receipt in its answer: one attempt, the receipt on the delivery, audited delivered then acknowledged', async () => {
+        ngo().sendReceiptsTo(signingAs('BG-NGO-ANIMUS'));
+        const accepted = await system.submit('Referral');
+        const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['acknowledged']);
+        const [delivery] = exchange.deliveries;
+        expect(statuses(delivery)).toEqual(['accepted', 'queued', 'delivering', 'delivered', 'acknowledged']);
+        expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
+        // The sender's proof of delivery is the recipient's own signature, checked here with jose.
+        const [header] = delivery.receipt.split('.');
+        const signer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
+        const { payload } = await compactVerify(delivery.receipt, await importX509(signer.toString(), 'RS256'));
+        expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ deliveryId: delivery.id, envelopeDigest: exchange.envelopeDigest });
+        expect(signer.subjectAltName).toContain('urn:nrm:participant:BG-NGO-ANIMUS');
+        expect(await auditedActions(accepted.id)).toEqual([
+          { action: 'delivery.delivered', actor: 'gateway', via: null },
+          { action: 'delivery.acknowledged', actor: 'participant:BG-NGO-ANIMUS', via: 'answer' },
+        ]);
+      });
+
+      it('leaves the delivery delivered when the receipt in the answer is not the recipient\'s, logs why, and takes the right one by the API', async () => {
+        ngo().sendReceiptsTo(signingAs('BG-MOI'));
+        const accepted = await system.submit('Referral');
+        const exchange = await system.settle(accepted.id, 'BG-NCCTHB', ['delivered']);
+        const [delivery] = exchange.deliveries;
+        expect(delivery.receipt).toBeUndefined();
+        await vi.waitFor(() => expect(logs.lines.some((l) => l.includes(delivery.id) && l.includes('GW_SIGNER_MISMATCH'))).toBe(true));
+        expect(await auditedActions(accepted.id)).toEqual([{ action: 'delivery.delivered', actor: 'gateway', via: null }]);
+        const good = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', signedReceipt(system.certificate('BG-NGO-ANIMUS'), { deliveryId: delivery.id, envelopeDigest: exchange.envelopeDigest }));
+        expect(good.body.status).toBe('acknowledged');
+        expect((await auditedActions(accepted.id)).map((e) => e.action)).toEqual(['delivery.delivered', 'delivery.acknowledged']);
+      });
+
+      it('records the hand-over too when a receipt by the API overtakes the worker\'s record of it', async () => {
+        // The recipient holds its answer; its receipt arrives by the API while the attempt is in flight.
+        ngo().behave({ delayMs: 1_500 });
+        try {
+          const accepted = await system.submit('Referral');
+          await vi.waitFor(async () => expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('delivering'), { timeout: 10_000 });
+          const tracked = await system.track(accepted.id, 'BG-NCCTHB');
+          const early = await system.as('BG-NGO-ANIMUS').post('/v1/receipts', signedReceipt(system.certificate('BG-NGO-ANIMUS'), { deliveryId: tracked.deliveries[0].id, envelopeDigest: tracked.envelopeDigest }));
+          expect(early.body.status).toBe('acknowledged');
+          expect(await auditedActions(accepted.id)).toEqual([
+            { action: 'delivery.delivered', actor: 'gateway', via: null },
+            { action: 'delivery.acknowledged', actor: 'participant:BG-NGO-ANIMUS', via: 'receipt' },
+          ]);
+          await system.drained('BG-NGO-ANIMUS');
+          // The worker's own record comes after, and changes neither status nor the audit.
+          const settled = await system.track(accepted.id, 'BG-NCCTHB');
+          expect(settled.deliveries[0].status).toBe('acknowledged');
+          expect(settled.deliveries[0].attempts).toHaveLength(1);
+          expect((await auditedActions(accepted.id)).length).toBe(2);
+        } finally {
+          ngo().behave({});
+        }
+      });
     });
 
     it('refuses a receipt for a delivery not handed over yet', async () => {

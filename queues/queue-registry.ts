@@ -14,7 +14,7 @@ import {
 } from '../gateway/index.ts';
 import type { JwsSigner } from '../certs/index.ts';
 import { createPeerReceiptForwarder } from './peer-receipts.ts';
-import { createDeliveryQueue, type DeliveryJob } from './delivery-queue.ts';
+import { createDeliveryQueue, type DeliveryJob, type ReceiptCheck } from './delivery-queue.ts';
 import { createDeliveryWorkers, type DeliveryPlan, type DeliveryWorkers, type PushSpec } from './delivery-workers.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
@@ -46,6 +46,8 @@ export interface QueueDeps {
   jobs?: readonly PeriodicJob[];
   /** A delivery was made, `seconds` after its job was queued (metrics). */
   onDelivered?: (recipient: string, seconds: number) => void;
+  /** Checks a receipt a recipient's system answered a delivery with, as `POST /v1/receipts` checks one (role `worker`). */
+  checkReceipt?: ReceiptCheck;
 }
 
 /** The running queue machinery. */
@@ -130,6 +132,7 @@ export async function startQueues(config: Config, deps: QueueDeps): Promise<Queu
         pool = createDeliveryWorkers({
           plan: deps.plan, buildAdapter: deps.buildAdapter, deliveries, connection: workerConnection, prefix,
           lockDurationMs: config.delivery.lockDurationMs, graceMs: grace, logger, ...(deps.onDelivered ? { onDelivered: deps.onDelivered } : {}),
+          ...(deps.checkReceipt ? { checkReceipt: deps.checkReceipt } : {}),
         });
         await pool.sync();
       }

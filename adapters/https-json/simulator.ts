@@ -10,6 +10,13 @@ import { createSealCheck } from '../shared/seal-check.ts';
 import type { ClientTls } from '../types.ts';
 import { HEADERS } from './transport.ts';
 
+/**
+ * How the system sends its receipts: later, to the gateway's `POST /v1/receipts`
+ * (`gatewayUrl`), or in its answer to the delivery (`inAnswer`: `200` with `{ receipt }`).
+ * `tls` holds the certificate and key that sign them (and call the gateway).
+ */
+export type ReceiptMode = { tls: ClientTls; gatewayUrl: string } | { tls: ClientTls; inAnswer: true };
+
 /** How the simulated system answers, changeable while it runs. */
 export interface Behaviour {
   /** Answer this status instead of 202 (`times`: for that many requests, then recover). */
@@ -23,8 +30,8 @@ export interface SimulatorOptions {
   participantId: string;
   /** Server side: certificate for `localhost` from the gateway CA; the CA also checks the gateway's client certificate. */
   server: ClientTls;
-  /** When set, a receipt is sent to the gateway for every envelope applied, with the participant's certificate. */
-  receipts?: { gatewayUrl: string; tls: ClientTls };
+  /** When set, every envelope taken is confirmed with a receipt signed with the participant's certificate. */
+  receipts?: ReceiptMode;
   port?: number;
   /** Called for each envelope applied the first time (the demo prints these). */
   onApplied?: (envelope: { messageId: string; type: string }) => void;
@@ -43,8 +50,8 @@ export interface RecipientSimulator extends SimulatedSystem {
   /** Envelopes whose seal verified (with `jose`, against the gateway CA). */
   readonly sealsVerified: number;
   behave(behaviour: Behaviour): void;
-  /** Sends receipts to this gateway from now on (for when the gateway starts after its recipients). */
-  sendReceiptsTo(receipts: NonNullable<SimulatorOptions['receipts']>): void;
+  /** Sends receipts this way from now on (for when the gateway starts after its recipients). */
+  sendReceiptsTo(receipts: ReceiptMode): void;
   /** Stops listening (the system is "down"); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -64,7 +71,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   const useReceipts = (next: SimulatorOptions['receipts']) => {
     receipts = next;
     void receiptAgent?.close();
-    receiptAgent = next ? new Agent({ connect: { ca: next.tls.caPem, cert: next.tls.certPem, key: next.tls.keyPem } }) : undefined;
+    receiptAgent = next && 'gatewayUrl' in next ? new Agent({ connect: { ca: next.tls.caPem, cert: next.tls.certPem, key: next.tls.keyPem } }) : undefined;
   };
   useReceipts(options.receipts);
   const sockets = new Set<TLSSocket>();
@@ -109,8 +116,13 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
             applied.push(key);
             options.onApplied?.(envelope);
           }
-          res.writeHead(202).end();
           const deliveryId = req.headers[HEADERS.deliveryId];
+          if (receipts && 'inAnswer' in receipts && typeof deliveryId === 'string') {
+            const receipt = await signReceipt({ deliveryId, envelopeDigest: digest, receivedAt: new Date().toISOString() });
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ receipt }));
+            return;
+          }
+          res.writeHead(202).end();
           if (receiptAgent && typeof deliveryId === 'string') void sendReceipt(deliveryId, digest);
         })();
       });
@@ -139,7 +151,7 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
     const receipt = await signReceipt({ deliveryId, envelopeDigest, receivedAt: new Date().toISOString() });
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
-        const response = await request(`${receipts!.gatewayUrl}/v1/receipts`, {
+        const response = await request(`${(receipts as { gatewayUrl: string }).gatewayUrl}/v1/receipts`, {
           method: 'POST', dispatcher: receiptAgent!, headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ receipt }),
         });

@@ -1,5 +1,5 @@
 /** `https-json` on the wire: one POST per delivery, the body and its digest, the seal, and ids in headers. */
-import { createJsonPoster } from '../shared/https.ts';
+import { createJsonPoster, type PostAnswer } from '../shared/https.ts';
 import type { AdapterContext, OutboundDelivery } from '../types.ts';
 
 /** Headers the recipient reads besides the body. */
@@ -15,8 +15,9 @@ export const HEADERS = {
 export function createHttpsJsonTransport(context: Pick<AdapterContext, 'endpoint' | 'tls' | 'timeoutMs'>) {
   const poster = createJsonPoster(context.endpoint, context.tls, context.timeoutMs);
   return {
-    async send(delivery: OutboundDelivery, body: string): Promise<void> {
-      await poster.post({
+    /** Resolves with the endpoint's 2xx answer. */
+    send(delivery: OutboundDelivery, body: string): Promise<PostAnswer> {
+      return poster.post({
         body,
         signal: delivery.signal,
         headers: {

@@ -71,9 +71,18 @@ export interface AuditRowsSql {
   at?: string;
 }
 
-/** SQL (for a data-modifying CTE) appending one entry per row of `from`: the change and its record in one statement. */
-export function auditRows(sql: AuditRowsSql): string {
-  return `${AUDIT_INSERT} SELECT ${sql.at ?? 'now()'}, ${sql.actor}, '${sql.action}', ${sql.exchangeId ?? 'NULL::uuid'}, ${sql.details} FROM ${sql.from}`;
+/**
+ * SQL (for a data-modifying CTE) appending one entry per row of `from`: the change and its
+ * record in one statement. Given several, their entries are appended in the order given
+ * (one insert: two CTEs writing the log would run in no defined order).
+ */
+export function auditRows(sql: AuditRowsSql | readonly AuditRowsSql[]): string {
+  const all: readonly AuditRowsSql[] = Array.isArray(sql) ? sql : [sql as AuditRowsSql];
+  const columns = (s: AuditRowsSql) =>
+    `${s.at ?? 'now()'} AS at, ${s.actor} AS actor, '${s.action}' AS action, ${s.exchangeId ?? 'NULL::uuid'} AS exchange_id, ${s.details} AS details`;
+  if (all.length === 1) return `${AUDIT_INSERT} SELECT ${columns(all[0]!)} FROM ${all[0]!.from}`;
+  const entries = all.map((s, order) => `SELECT ${columns(s)}, ${order} AS entry_order FROM ${s.from}`).join(' UNION ALL ');
+  return `${AUDIT_INSERT} SELECT at, actor, action, exchange_id, details FROM (${entries}) entries ORDER BY entry_order`;
 }
 
 const AUDIT_INSERT = 'INSERT INTO audit_log (at, actor, action, exchange_id, details)';

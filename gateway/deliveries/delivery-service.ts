@@ -31,6 +31,13 @@ export interface DeliveryService {
   inbox(caller: Caller, limit: number): Promise<InboxItem[]>;
   acknowledgeInbox(caller: Caller, deliveryId: string, signed: SignedReceipt): Promise<Delivery>;
   receipt(caller: Caller, signed: SignedReceipt): Promise<Delivery>;
+  /**
+   * A receipt the recipient's system returned with the delivery itself (the worker passes it
+   * on): checked as `POST /v1/receipts` checks one — signed by `recipient`'s certificate
+   * (chain, validity, revocation, key usage), its payload a `Receipt` document. Throws a
+   * {@link GatewayError} saying why not.
+   */
+  checkReceipt(recipient: string, jws: string): Receipt;
   /** A peer gateway's receipt for a delivery to a participant reached through it (`POST /v1/peer/receipts`). */
   peerReceipt(peer: Peer, signed: SignedReceipt): Promise<Delivery>;
   listWebhooks(caller: Caller): Promise<Webhook[]>;
@@ -60,8 +67,10 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
    */
   const readReceipt = (caller: Caller, signed: SignedReceipt): Receipt => {
     if (caller.kind !== 'participant') throw new GatewayError('GW_DELIVERY_NOT_FOUND');
-    return statementOf(verifyParticipantSignature(deps.verifier, { jws: signed.receipt, participant: caller.participantId, pointer: '/receipt' }));
+    return verifiedReceipt(caller.participantId, signed.receipt);
   };
+  const verifiedReceipt = (participant: string, jws: string): Receipt =>
+    statementOf(verifyParticipantSignature(deps.verifier, { jws, participant, pointer: '/receipt' }));
   const statementOf = (verified: VerifiedJws): Receipt => {
     let statement: unknown;
     try {
@@ -150,6 +159,8 @@ export function createDeliveryService(deps: DeliveryServiceDeps): DeliveryServic
       const statement = readReceipt(caller, signed);
       return acknowledge(acknowledger(caller, 'receipt'), { deliveryId: statement.deliveryId, envelopeDigest: statement.envelopeDigest, receipt: signed.receipt, pullOnly: false });
     },
+
+    checkReceipt: verifiedReceipt,
 
     async peerReceipt(peer, signed) {
       const statement = statementOf(verifyPeerSignature(peer, { jws: signed.receipt, pointer: '/receipt' }));

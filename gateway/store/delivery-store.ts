@@ -55,6 +55,12 @@ export interface AttemptRecord {
   remoteReference?: string;
 }
 
+/** A verified receipt the recipient's system returned with a delivery, and who is recorded as acknowledging. */
+export interface AnsweredReceipt {
+  jws: string;
+  actor: string;
+}
+
 /** An outbox row the relay hands to the queues. */
 export interface OutboxEntry {
   deliveryId: string;
@@ -127,8 +133,12 @@ export interface DeliveryStore {
    * in one statement; `undefined` when it is not (cancelled, expired, done, raced).
    */
   startAttempt(deliveryId: string, detail: Record<string, unknown>): Promise<DeliveryWork | undefined>;
-  /** Records an attempt and moves the delivery from `delivering` to `to`, in one statement. */
-  finishAttempt(deliveryId: string, attempt: AttemptRecord, to: DeliveryStatus, detail?: Record<string, unknown>): Promise<void>;
+  /**
+   * Records an attempt and moves the delivery from `delivering` to `to`, in one statement.
+   * With the recipient's `receipt` (verified; it came with the answer to the attempt), `to`
+   * is `acknowledged`: the hand-over and the acknowledgement are recorded and audited together.
+   */
+  finishAttempt(deliveryId: string, attempt: AttemptRecord, to: DeliveryStatus, detail?: Record<string, unknown>, receipt?: AnsweredReceipt): Promise<void>;
   /**
    * A receipt: when `recipient` is the delivery's and `envelopeDigest` its envelope's, moves
    * it to `acknowledged` (recording `delivered` first if the worker had not yet) and audits,
@@ -199,6 +209,48 @@ export const SETTLED_EVENT = 'ev.txid < pg_snapshot_xmin(pg_current_snapshot())'
 /** Status events one read of an exchange's events returns at most. */
 export const EVENTS_PAGE = 500;
 
+/**
+ * SQL: the audit entries of acknowledgements, one per row of `from` (`id`, `exchange_id`,
+ * `recipient`, `status_changed_at`, `was_delivering`): first the hand-over, where the receipt
+ * came before the worker recorded it (the outcome trigger audits only a move to `delivered`),
+ * then the acknowledgement.
+ */
+const acknowledgementAudit = (from: string, actor: string, via: string): string =>
+  auditRows([
+    { from: `${from} WHERE was_delivering`, actor: "'gateway'", action: 'delivery.delivered', exchangeId: 'exchange_id', at: 'status_changed_at', details: "jsonb_build_object('deliveryId', id, 'recipient', recipient)" },
+    { from, actor, action: 'delivery.acknowledged', exchangeId: 'exchange_id', details: `jsonb_build_object('deliveryId', id, 'via', ${via})` },
+  ]);
+
+/** SQL: an attempt recorded, and the delivery moved from `delivering` to `$6` (when it still is). */
+const FINISH_SQL = `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
+  updated AS (
+    UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
+      status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
+      status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END
+    FROM before b WHERE d.id = b.id
+    RETURNING d.id, d.attempts)
+  INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
+  SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated`;
+
+/**
+ * SQL: {@link FINISH_SQL} with the receipt `$9` that came with the answer, by `$10`: the
+ * delivery moves from `delivering` to `acknowledged` with its receipt, audited as delivered
+ * and acknowledged (`via` the answer). A receipt sent by the API first left it acknowledged.
+ */
+const FINISH_ACKNOWLEDGED_SQL = `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
+  updated AS (
+    UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
+      status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
+      status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END,
+      receipt = CASE WHEN b.status = 'delivering' THEN $9 ELSE d.receipt END
+    FROM before b WHERE d.id = b.id
+    RETURNING d.id, d.attempts, d.exchange_id, d.recipient, d.status_changed_at, b.status = 'delivering' AS was_delivering),
+  attempt AS (
+    INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
+    SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated),
+  acknowledged AS (SELECT * FROM updated WHERE was_delivering)
+  ${acknowledgementAudit('acknowledged', '$10::text', "'answer'")}`;
+
 const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
 /** The delivery store on `db`. */
@@ -250,20 +302,10 @@ export function createDeliveryStore(db: Database): DeliveryStore {
       return row && { envelope: row.envelope, envelopeDigest: row.envelope_digest, seal: row.seal };
     },
 
-    async finishAttempt(deliveryId, attempt, to, detail = {}) {
-      await db.query(
-        `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
-         updated AS (
-           UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
-             status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
-             status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END
-           FROM before b WHERE d.id = b.id
-           RETURNING d.id, d.attempts)
-         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
-         SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated`,
-        [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome,
-          attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail), attempt.remoteReference ?? null],
-      );
+    async finishAttempt(deliveryId, attempt, to, detail = {}, receipt) {
+      const values = [deliveryId, attempt.startedAt.toISOString(), Math.round(attempt.durationMs), attempt.outcome,
+        attempt.error ? JSON.stringify(attempt.error) : null, to, JSON.stringify(detail), attempt.remoteReference ?? null];
+      await db.query(receipt ? FINISH_ACKNOWLEDGED_SQL : FINISH_SQL, receipt ? [...values, receipt.jws, receipt.actor] : values);
     },
 
     async acknowledge({ deliveryId, recipient, envelopeDigest, receipt, channel, actor, via }) {
@@ -279,9 +321,8 @@ export function createDeliveryStore(db: Database): DeliveryStore {
            UPDATE deliveries d SET status = 'acknowledged', status_detail = $5::jsonb, receipt = $8
            FROM target t WHERE d.id = t.id AND t.status IN ('delivering', 'delivered')
              AND t.envelope_digest = $3 AND ($4::text IS NULL OR t.channel = $4)
-           RETURNING d.id, d.status, d.status_changed_at, t.exchange_id),
-         audit AS (
-           ${auditRows({ from: 'moved', actor: '$6', action: 'delivery.acknowledged', exchangeId: 'exchange_id', details: "jsonb_build_object('deliveryId', id, 'via', $7::text)" })})
+           RETURNING d.id, d.status, d.status_changed_at, t.exchange_id, d.recipient, t.status = 'delivering' AS was_delivering),
+         audit AS (${acknowledgementAudit('moved', '$6::text', '$7::text')})
          SELECT t.recipient AS found_recipient, t.status AS old_status, t.envelope_digest AS digest, t.channel,
                 m.id IS NOT NULL AS moved, COALESCE(m.id, t.id) AS id, COALESCE(m.status, t.status) AS status,
                 COALESCE(m.status_changed_at, d.status_changed_at) AS status_changed_at, d.receipt

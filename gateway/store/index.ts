@@ -5,7 +5,7 @@ export { migrate } from './migrate.ts';
 export { createExchangeStore } from './exchange-store.ts';
 export type { ExchangeStore, ExchangeRecord, AcceptOutcome, ListFilter, StoredAcceptance, StoredExchange } from './exchange-store.ts';
 export { createDeliveryStore, NOT_YET_SENT, DELIVERABLE, EVENTS_PAGE } from './delivery-store.ts';
-export type { DeliveryStore, DeliveryWork, AttemptRecord, AttemptError, OutboxEntry, StatusEventRow, DeadLetterRow, InboxRow, Channel, PeerReceiptDue } from './delivery-store.ts';
+export type { DeliveryStore, DeliveryWork, AnsweredReceipt, AttemptRecord, AttemptError, OutboxEntry, StatusEventRow, DeadLetterRow, InboxRow, Channel, PeerReceiptDue } from './delivery-store.ts';
 export { createWebhookStore, WEBHOOK_SUSPEND_AFTER } from './webhook-store.ts';
 export type { WebhookStore, WebhookRow } from './webhook-store.ts';
 export { appendAudit } from '../audit/audit-writer.ts';
