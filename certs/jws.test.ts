@@ -38,8 +38,11 @@ function opensslVerifies(jws: string, payload?: string): boolean {
   execFileSync('openssl', ['x509', '-in', join(dir, 'signer.pem'), '-pubkey', '-noout', '-out', join(dir, 'key.pem')]);
   writeFileSync(join(dir, 'input'), `${header}.${attached || Buffer.from(payload!).toString('base64url')}`);
   writeFileSync(join(dir, 'sig'), Buffer.from(signature, 'base64url'));
+  const ed25519 = new X509Certificate(Buffer.from(x5c[0]!, 'base64')).publicKey.asymmetricKeyType === 'ed25519';
   try {
-    execFileSync('openssl', ['dgst', '-sha256', '-verify', join(dir, 'key.pem'), '-signature', join(dir, 'sig'), join(dir, 'input')], { stdio: 'pipe' });
+    execFileSync('openssl', ed25519
+      ? ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'key.pem'), '-rawin', '-in', join(dir, 'input'), '-sigfile', join(dir, 'sig')]
+      : ['dgst', '-sha256', '-verify', join(dir, 'key.pem'), '-signature', join(dir, 'sig'), join(dir, 'input')], { stdio: 'pipe' });
     return true;
   } catch {
     return false;
@@ -55,6 +58,36 @@ describe('JWS seals and signatures', () => {
     expect(protectedHeader).toMatchObject({ alg: 'RS256', sigT: '2026-11-22T10:00:00Z' });
     expect(protectedHeader.x5c).toEqual([new X509Certificate(moi.certPem).raw.toString('base64'), new X509Certificate(ca.certPem).raw.toString('base64')]);
     expect(opensslVerifies(jws)).toBe(true);
+  });
+
+  it('signs with an Ed25519 seal key as EdDSA (RFC 8037), the same bytes each time, verified by jose, openssl and the gateway', async () => {
+    const seal = issue(ca, valid, 'seal');
+    expect(new X509Certificate(seal.certPem).publicKey.asymmetricKeyType).toBe('ed25519');
+    expect(new X509Certificate(seal.certPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    const signer = createJwsSigner(seal, [ca.certPem]);
+    const signedAt = new Date('2026-11-22T10:00:00Z');
+    const jws = signer.sign(envelope, { signedAt });
+    expect(signer.sign(envelope, { signedAt })).toBe(jws); // deterministic: a replay's acceptance receipt is the same bytes
+    const { payload, protectedHeader } = await compactVerify(jws, await importX509(seal.certPem, 'EdDSA'));
+    expect(Buffer.from(payload).toString()).toBe(envelope);
+    expect(protectedHeader.alg).toBe('EdDSA');
+    expect(opensslVerifies(jws)).toBe(true);
+    const detached = signer.signDetached(envelope);
+    expect(verifier.verify(detached, { detachedPayload: envelope }).header.alg).toBe('EdDSA');
+    expect(opensslVerifies(detached, envelope.replace('msg-1', 'msg-2'))).toBe(false);
+    expect(failure(() => verifier.verify(detached, { detachedPayload: envelope.replace('msg-1', 'msg-2') }))).toBe('bad-signature');
+  });
+
+  it('refuses a header whose alg is not the one the signer\'s key takes, whichever way round', () => {
+    const relabel = (jws: string, alg: string) => {
+      const [header, payload, signature] = jws.split('.') as [string, string, string];
+      const changed = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(header, 'base64url').toString()), alg })).toString('base64url');
+      return `${changed}.${payload}.${signature}`;
+    };
+    const seal = issue(ca, valid, 'seal');
+    expect(failure(() => verifier.verify(relabel(createJwsSigner(seal).sign(envelope), 'RS256')))).toBe('malformed');
+    expect(failure(() => verifier.verify(relabel(createJwsSigner(moi).sign(envelope), 'EdDSA')))).toBe('malformed');
+    expect(failure(() => verifier.verify(relabel(createJwsSigner(moi).sign(envelope), 'none')))).toBe('malformed');
   });
 
   it('detaches the payload, and a single changed byte of it fails jose, openssl and the gateway', async () => {

@@ -1,7 +1,8 @@
 /**
- * JWS (RFC 7515) signing and verification with `node:crypto`: RS256, the signer's chain in
- * `x5c`, the signing time in `sigT` (the JAdES header name), compact serialisation, payload
- * attached or detached (RFC 7515 Appendix F).
+ * JWS (RFC 7515) signing and verification with `node:crypto`: RS256 for RSA keys, EdDSA
+ * (Ed25519, RFC 8037) for the gateway's seal key, the signer's chain in `x5c`, the signing
+ * time in `sigT` (the JAdES header name), compact serialisation, payload attached or
+ * detached (RFC 7515 Appendix F).
  */
 import { createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -9,9 +10,17 @@ import { Certificate, ExtendedKeyUsage, id_ce_extKeyUsage, id_ce_keyUsage, id_kp
 import { readIdentity, type CertificateIdentity } from './identity.ts';
 import { normalizeSerial, type KeyedCertificate } from './pki.ts';
 
+/** The algorithms signed and accepted, and the key type each takes: `alg` must match the signer's certificate. */
+const ALGORITHMS = { RS256: { keyType: 'rsa', digest: 'sha256' }, EdDSA: { keyType: 'ed25519', digest: null } } as const;
+export type JwsAlgorithm = keyof typeof ALGORITHMS;
+
+/** The algorithm for a key of `keyType`, if it signs at all. */
+const algorithmFor = (keyType: string | undefined): JwsAlgorithm | undefined =>
+  (Object.keys(ALGORITHMS) as JwsAlgorithm[]).find((alg) => ALGORITHMS[alg].keyType === keyType);
+
 /** The protected header the gateway writes and expects. */
 export interface JwsHeader {
-  alg: 'RS256';
+  alg: JwsAlgorithm;
   /** Base64 DER: the signer's certificate first, then its issuer. */
   x5c: string[];
   /** Signing time, RFC 3339 UTC. */
@@ -33,13 +42,15 @@ export interface JwsSigner {
 /** A signer for `keyed`, whose issuer chain (without the signer) is `chainPems`. */
 export function createJwsSigner(keyed: KeyedCertificate, chainPems: readonly string[] = []): JwsSigner {
   const key = createPrivateKey(keyed.keyPem);
+  const alg = algorithmFor(key.asymmetricKeyType);
+  if (!alg) throw new RangeError(`A ${String(key.asymmetricKeyType)} key does not sign JWS here: RSA or Ed25519 only.`);
   const certificate = new X509Certificate(keyed.certPem);
   const x5c = [certificate, ...chainPems.map((pem) => new X509Certificate(pem))].map((c) => c.raw.toString('base64'));
   const compact = (payload: string | Buffer, options: { signedAt?: Date; typ?: string }, detached: boolean) => {
-    const header: JwsHeader = { alg: 'RS256', ...(options.typ ? { typ: options.typ } : {}), x5c, sigT: rfc3339(options.signedAt ?? new Date()) };
+    const header: JwsHeader = { alg, ...(options.typ ? { typ: options.typ } : {}), x5c, sigT: rfc3339(options.signedAt ?? new Date()) };
     const encodedHeader = base64url(JSON.stringify(header));
     const encodedPayload = base64url(payload);
-    const signature = sign('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), key).toString('base64url');
+    const signature = sign(ALGORITHMS[alg].digest, Buffer.from(`${encodedHeader}.${encodedPayload}`), key).toString('base64url');
     return `${encodedHeader}.${detached ? '' : encodedPayload}.${signature}`;
   };
   return {
@@ -152,7 +163,7 @@ export function createJwsVerifier(anchor: TrustAnchor): JwsVerifier {
       } catch {
         throw new SignatureError('malformed', 'The protected header is not base64url JSON.');
       }
-      if (header.alg !== 'RS256') throw new SignatureError('malformed', `alg must be RS256 (got ${String(header.alg)}).`);
+      if (!Object.hasOwn(ALGORITHMS, String(header.alg))) throw new SignatureError('malformed', `alg must be RS256 or EdDSA (got ${String(header.alg)}).`);
       if (!Array.isArray(header.x5c) || typeof header.x5c[0] !== 'string') throw new SignatureError('malformed', 'The header has no x5c certificate chain.');
       const signedAt = typeof header.sigT === 'string' ? Date.parse(header.sigT) : Number.NaN;
       if (Number.isNaN(signedAt)) throw new SignatureError('malformed', 'The header has no sigT signing time.');
@@ -168,8 +179,13 @@ export function createJwsVerifier(anchor: TrustAnchor): JwsVerifier {
       if (signer.usageProblem) throw new SignatureError('wrong-usage', signer.usageProblem);
       if (signedAt > at + skew) throw new SignatureError('malformed', 'sigT is in the future.');
 
+      // The header names the algorithm, the certificate's key decides it: no RSA key is tried as anything else.
+      const algorithm = ALGORITHMS[header.alg];
+      if (signer.certificate.publicKey.asymmetricKeyType !== algorithm.keyType) {
+        throw new SignatureError('malformed', `alg ${header.alg} does not match the signer's ${String(signer.certificate.publicKey.asymmetricKeyType)} key.`);
+      }
       const signature = Buffer.from(encodedSignature, 'base64url');
-      if (!verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), signer.certificate.publicKey, signature)) {
+      if (!verify(algorithm.digest, Buffer.from(`${encodedHeader}.${encodedPayload}`), signer.certificate.publicKey, signature)) {
         throw new SignatureError('bad-signature', 'The signature does not match the content.');
       }
       return {

@@ -1,5 +1,7 @@
 /** Building keys and X.509 certificates for the gateway CA (node-forge builds, OpenSSL makes keys). */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { Certificate, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import forge from 'node-forge';
 
 /** A PEM certificate with its PEM private key. */
@@ -19,7 +21,8 @@ export interface SubjectName {
  * What a certificate is for; decides key usage and extended key usage. `client`: a
  * participant system, adapter or administrator (TLS client authentication and signing
  * receipts and submissions); `server`: the gateway's TLS endpoint; `seal`: the gateway's
- * signing key for seals and acceptance receipts (no TLS use at all).
+ * signing key for seals and acceptance receipts (no TLS use at all; an Ed25519 key, see
+ * {@link issueKeyedCertificate}).
  */
 export type CertificatePurpose = 'client' | 'server' | 'seal';
 
@@ -27,7 +30,7 @@ export type CertificatePurpose = 'client' | 'server' | 'seal';
 export interface IssueOptions {
   /** The issuing CA. */
   ca: KeyedCertificate;
-  /** The holder's public key (PEM, SPKI). */
+  /** The holder's public key (PEM, SPKI): RSA, or Ed25519 for a seal. */
   publicKeyPem: string;
   subject: SubjectName;
   purpose: CertificatePurpose;
@@ -77,8 +80,11 @@ export function createCertificateAuthority(options: { subject: SubjectName; notB
 export function issueCertificate(options: IssueOptions): string {
   const caCert = forge.pki.certificateFromPem(options.ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(options.ca.keyPem);
+  const keyType = createPublicKey(options.publicKeyPem).asymmetricKeyType;
+  if (keyType !== 'rsa' && keyType !== 'ed25519') throw new RangeError(`A certificate holds an RSA or Ed25519 key, not ${String(keyType)}.`);
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(options.publicKeyPem);
+  // node-forge writes RSA keys only: an Ed25519 certificate is built around the CA's own key, then given its key (below).
+  cert.publicKey = keyType === 'rsa' ? forge.pki.publicKeyFromPem(options.publicKeyPem) : caCert.publicKey;
   cert.serialNumber = randomSerialNumber();
   cert.validity.notBefore = options.notBefore;
   cert.validity.notAfter = options.notAfter;
@@ -97,13 +103,46 @@ export function issueCertificate(options: IssueOptions): string {
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+  const pem = forge.pki.certificateToPem(cert);
+  return keyType === 'rsa' ? pem : withPublicKey(pem, options.publicKeyPem, options.ca.keyPem);
 }
 
-/** Convenience: a fresh key and a certificate for it. */
+/**
+ * `certPem` holding `publicKeyPem` instead of its key, with the subject key identifier of the
+ * new key (RFC 5280 §4.2.1.2, method 1), signed again by the CA (SHA-256 with RSA, as the
+ * certificate says). The rest of the certificate stays as built.
+ */
+function withPublicKey(certPem: string, publicKeyPem: string, caKeyPem: string): string {
+  const certificate = AsnConvert.parse(new X509Certificate(certPem).raw, Certificate);
+  const tbs = certificate.tbsCertificate;
+  tbs.subjectPublicKeyInfo = AsnConvert.parse(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+  const keyIdentifier = createHash('sha1').update(Buffer.from(tbs.subjectPublicKeyInfo.subjectPublicKey)).digest();
+  const extension = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  if (extension) extension.extnValue = new OctetString(AsnConvert.serialize(new SubjectKeyIdentifier(keyIdentifier)));
+  const signature = sign('sha256', Buffer.from(AsnConvert.serialize(tbs)), caKeyPem);
+  certificate.signatureValue = signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer;
+  return new X509Certificate(Buffer.from(AsnConvert.serialize(certificate))).toString();
+}
+
+/**
+ * Convenience: a fresh key and a certificate for it. A seal gets an Ed25519 key: the gateway
+ * signs with it at every acceptance (twice: seal and acceptance receipt), where Ed25519 is ten
+ * times cheaper than RSA-2048, as deterministic (a replay's receipt is the same bytes), and
+ * checked by openssl and every JWS library (`EdDSA`, RFC 8037). The rest keep RSA, which
+ * every agency's TLS stack takes.
+ */
 export function issueKeyedCertificate(options: Omit<IssueOptions, 'publicKeyPem'>): KeyedCertificate {
-  const keys = generateKeyPair();
+  const keys = options.purpose === 'seal' ? generateSealKeyPair() : generateKeyPair();
   return { certPem: issueCertificate({ ...options, publicKeyPem: keys.publicKeyPem }), keyPem: keys.privateKeyPem };
+}
+
+/** A new Ed25519 key pair, for a seal. */
+function generateSealKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519', {
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
 const PURPOSE_EXTENSIONS: Record<CertificatePurpose, object[]> = {

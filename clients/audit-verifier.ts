@@ -141,7 +141,7 @@ async function checkpointProblem(checkpoint: AuditCheckpoint, ca: X509Certificat
     const header = JSON.parse(Buffer.from(head ?? '', 'base64url').toString('utf8')) as { x5c?: string[]; typ?: string };
     const signer = new X509Certificate(Buffer.from(header.x5c?.[0] ?? '', 'base64'));
     if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) return 'signed with a certificate the gateway CA did not issue';
-    const { payload } = await compactVerify(checkpoint.checkpoint, await importX509(signer.toString(), 'RS256'));
+    const { payload } = await compactVerify(checkpoint.checkpoint, await importX509(signer.toString(), signer.publicKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'RS256'));
     const statement = JSON.parse(Buffer.from(payload).toString('utf8')) as { treeSize?: number; rootHash?: string; issuedAt?: string };
     if (header.typ !== 'audit-checkpoint') return `not a checkpoint (typ ${String(header.typ)})`;
     if (statement.treeSize !== checkpoint.treeSize || statement.rootHash !== checkpoint.rootHash || statement.issuedAt !== checkpoint.issuedAt) {

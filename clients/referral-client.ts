@@ -102,7 +102,7 @@ export function createReferralClient(options: ReferralClientOptions): ReferralCl
       const header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8')) as { x5c?: string[]; sigT?: string };
       const signer = new X509Certificate(Buffer.from(header.x5c?.[0] ?? '', 'base64'));
       if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) throw new Error('The seal was not made with a certificate of the gateway CA.');
-      const key = await importX509(signer.toString(), 'RS256');
+      const key = await importX509(signer.toString(), signer.publicKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'RS256');
       await flattenedVerify({ protected: protectedHeader, payload: Buffer.from(canonicalize(envelope)).toString('base64url'), signature }, key);
       return { signedAt: header.sigT ?? '', signer: signer.subject };
     },

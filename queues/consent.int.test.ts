@@ -121,7 +121,7 @@ describe('consent at delivery time', () => {
     expect(item.envelopeDigest).toBe(`sha256:${createHash('sha256').update(canonical).digest('hex')}`);
     const [header, , signature] = item.seal.split('.');
     const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
-    await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonical).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
+    await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonical).toString('base64url'), signature }, await importX509(sealer.toString(), 'EdDSA'))).resolves.toBeDefined();
 
     const waiting = await toSaa();
     await vi.waitFor(async () => expect((await system.track(waiting.id, 'BG-NCCTHB')).deliveries[0].status).toBe('queued'));

@@ -258,7 +258,7 @@ describe('queued delivery, end to end', () => {
       // The pull recipient gets the seal too, and can verify it over the canonical JSON of the envelope it got.
       const [header, , signature] = item.seal.split('.');
       const sealer = new X509Certificate(Buffer.from(JSON.parse(Buffer.from(header, 'base64url').toString()).x5c[0], 'base64'));
-      await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonicalize(item.envelope)).toString('base64url'), signature }, await importX509(sealer.toString(), 'RS256'))).resolves.toBeDefined();
+      await expect(flattenedVerify({ protected: header, payload: Buffer.from(canonicalize(item.envelope)).toString('base64url'), signature }, await importX509(sealer.toString(), 'EdDSA'))).resolves.toBeDefined();
       expect((await system.track(accepted.id, 'BG-NCCTHB')).deliveries[0].status).toBe('delivered');
       // not yet acknowledged: offered again
       expect((await saa.get('/v1/inbox')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toContain(item.deliveryId);

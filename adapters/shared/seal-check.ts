@@ -16,7 +16,7 @@ export function createSealCheck(caPem: string): (seal: unknown, payload: Buffer 
     if (!key) {
       const sealer = new X509Certificate(Buffer.from(der, 'base64'));
       const trusted = sealer.checkIssued(ca) && sealer.verify(ca.publicKey);
-      keys.set(der, (key = trusted ? importX509(sealer.toString(), 'RS256') : Promise.resolve(undefined)));
+      keys.set(der, (key = trusted ? importX509(sealer.toString(), sealer.publicKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'RS256') : Promise.resolve(undefined)));
     }
     return key;
   };

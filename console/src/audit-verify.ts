@@ -89,9 +89,9 @@ export async function verifyInBrowser(onProgress: (done: number, total: number) 
 /** The checkpoint's JWS verifies with its x5c key and states exactly its size and root. */
 async function signatureHolds(c: Checkpoint): Promise<boolean> {
   try {
-    const header = JSON.parse(atob(c.checkpoint.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { x5c: string[] };
+    const header = JSON.parse(atob(c.checkpoint.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { alg: string; x5c: string[] };
     const pem = `-----BEGIN CERTIFICATE-----\n${header.x5c[0]!.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
-    const { payload } = await compactVerify(c.checkpoint, await importX509(pem, 'RS256'));
+    const { payload } = await compactVerify(c.checkpoint, await importX509(pem, header.alg === 'EdDSA' ? 'EdDSA' : 'RS256'));
     const statement = JSON.parse(new TextDecoder().decode(payload)) as { treeSize: number; rootHash: string };
     return statement.treeSize === c.treeSize && statement.rootHash === c.rootHash;
   } catch {

@@ -73,8 +73,9 @@ export function acceptanceRecord(input: AcceptanceInput): ExchangeRecord {
 }
 
 /**
- * Signs the acceptance receipt. Not stored: RS256 is deterministic, so the receipt made
- * again for a replay, from the stored answer, is the same bytes (while the seal key is).
+ * Signs the acceptance receipt. Not stored: the seal key's signatures are deterministic
+ * (Ed25519, as RS256 with an earlier RSA seal key), so the receipt made again for a replay,
+ * from the stored answer, is the same bytes (while the seal key is).
  */
 export function withReceipt(sealer: JwsSigner, acceptance: StoredAcceptance, sender: string): Acceptance {
   const statement: AcceptanceStatement = {

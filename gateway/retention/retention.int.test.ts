@@ -91,12 +91,14 @@ describe('retention', () => {
     const sealed = await evidence();
     const checked = runAuditorProcedure(sealed);
     expect(checked.output).toContain('evidence bundle consistent: digests, receipts and ');
-    expect(checked.output).toMatch(/seal-envelope\.jws:\n[^]*?Verified OK/);
+    expect(checked.output).toMatch(/seal-envelope\.jws:\n[^]*?Signature Verified Successfully/);
     expect(checked.output).toMatch(/receipt-BG-NGO-ANIMUS\.jws:\n\s*URI:urn:nrm:participant:BG-NGO-ANIMUS[^]*?Verified OK/);
-    expect(checked.output.match(/Verified OK/g)).toHaveLength(5); // bundle, checkpoint, seal, acceptance receipt, recipient's receipt
+    // The gateway's Ed25519 signatures (bundle, checkpoint, seal, acceptance receipt), the recipient's RSA receipt.
+    expect(checked.output.match(/Signature Verified Successfully/g)).toHaveLength(4);
+    expect(checked.output.match(/^Verified OK/gm)).toHaveLength(1);
     expect(checked.ok, checked.output).toBe(true);
     const altered = runAuditorProcedure({ ...sealed, 'bundle.json': sealed['bundle.json'].replace('"acknowledged"', '"failed"') });
-    expect(altered.output).toMatch(/bundle\.json:\n[^]*?Verification failure/);
+    expect(altered.output).toMatch(/bundle\.json:\n[^]*?Signature Verification Failure/);
     expect(altered.ok).toBe(false);
     const forgedEnvelope = JSON.parse(sealed['bundle.json']);
     forgedEnvelope.envelope.payload.urgency = 'routine';
@@ -124,13 +126,13 @@ describe('retention', () => {
     const ca = new X509Certificate(readCa());
     const received = system.agency('BG-NGO-ANIMUS').received.get(`BG-NCCTHB/${exchange.messageId}`)!;
     const [protectedHeader, , signature] = after.seal.split('.');
-    const sealKey = await importX509(new X509Certificate(Buffer.from(JSON.parse(Buffer.from(protectedHeader, 'base64url').toString()).x5c[0], 'base64')).toString(), 'RS256');
+    const sealKey = await importX509(new X509Certificate(Buffer.from(JSON.parse(Buffer.from(protectedHeader, 'base64url').toString()).x5c[0], 'base64')).toString(), 'EdDSA');
     await flattenedVerify({ protected: protectedHeader, payload: Buffer.from(canonicalize(received)).toString('base64url'), signature }, sealKey);
     for (const receipt of [exchange.acceptanceReceipt, after.deliveries[0].receipt]) {
       const header = JSON.parse(Buffer.from(receipt.split('.')[0], 'base64url').toString()) as { x5c: string[] };
       const signer = new X509Certificate(Buffer.from(header.x5c[0]!, 'base64'));
       expect(signer.checkIssued(ca) && signer.verify(ca.publicKey)).toBe(true);
-      const { payload } = await compactVerify(receipt, await importX509(signer.toString(), 'RS256'));
+      const { payload } = await compactVerify(receipt, await importX509(signer.toString(), signer.publicKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'RS256'));
       expect(JSON.parse(Buffer.from(payload).toString()).envelopeDigest).toBe(after.envelopeDigest);
     }
     // The purge is in the audit log, and the log still verifies.

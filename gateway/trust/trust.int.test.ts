@@ -246,7 +246,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
   });
 
   describe('seals and receipts', () => {
-    it('seals the accepted envelope and returns an acceptance receipt that jose and openssl verify', async () => {
+    it('seals the accepted envelope with Ed25519 and returns an acceptance receipt that jose and openssl verify', async () => {
       const message = freshExample('Alert');
       const response = await gw.as(pki.participant('BG-MOI')).post('/v1/exchanges', message);
       expect(response.status).toBe(202);
@@ -257,7 +257,8 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       const sealHeader = JSON.parse(Buffer.from(header, 'base64url').toString());
       const sealer = new X509Certificate(Buffer.from(sealHeader.x5c[0], 'base64'));
       expect(sealer.checkIssued(new X509Certificate(pki.ca.certPem))).toBe(true);
-      const key = await importX509(sealer.toString(), 'RS256');
+      expect([sealHeader.alg, sealer.publicKey.asymmetricKeyType]).toEqual(['EdDSA', 'ed25519']);
+      const key = await importX509(sealer.toString(), 'EdDSA');
       await expect(flattenedVerify({ protected: header, payload: Buffer.from(envelope).toString('base64url'), signature }, key)).resolves.toBeDefined();
       const changed = envelope.replace('"type":"alert"', '"type":"alerT"');
       await expect(flattenedVerify({ protected: header, payload: Buffer.from(changed).toString('base64url'), signature }, key)).rejects.toThrow();
@@ -265,7 +266,7 @@ describe('trust: certificates, revocation, seals and signatures', () => {
         writeFileSync(join(dir, 'input'), `${header}.${Buffer.from(payload).toString('base64url')}`);
         writeFileSync(join(dir, 'sig'), Buffer.from(signature, 'base64url'));
         writeFileSync(join(dir, 'seal-key.pem'), sealer.publicKey.export({ type: 'spki', format: 'pem' }));
-        return spawnSync('openssl', ['dgst', '-sha256', '-verify', join(dir, 'seal-key.pem'), '-signature', join(dir, 'sig'), join(dir, 'input')]).status;
+        return spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'seal-key.pem'), '-rawin', '-in', join(dir, 'input'), '-sigfile', join(dir, 'sig')]).status;
       };
       expect(opensslCheck(envelope)).toBe(0);
       expect(opensslCheck(changed)).not.toBe(0);
@@ -299,14 +300,21 @@ describe('trust: certificates, revocation, seals and signatures', () => {
       const sealed = audit({ ...trust, 'seal.jws': seal, 'envelope.json': envelope });
       expect(sealed.output).toContain('verify OK');
       expect(sealed.output).toContain('signer.pem: OK');
-      expect(sealed.output).toContain('Verified OK');
+      expect(sealed.output).toContain('Signature Verified Successfully');
       expect(sealed.ok).toBe(true);
       const tampered = audit({ ...trust, 'seal.jws': seal, 'envelope.json': envelope.replace('"alert"', '"alerT"') });
-      expect(tampered.output).toContain('Verification failure');
+      expect(tampered.output).toContain('Signature Verification Failure');
       expect(tampered.ok).toBe(false);
+      // A header that names another algorithm than the certificate's key takes is refused before any check.
+      const [sealHead, , sealSignature] = seal.split('.');
+      const relabelled = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(sealHead, 'base64url').toString()), alg: 'RS256' })).toString('base64url');
+      const confused = audit({ ...trust, 'seal.jws': `${relabelled}..${sealSignature}`, 'envelope.json': envelope });
+      expect(confused.output).toContain("alg RS256 does not match the signer's key (EdDSA)");
+      expect(confused.ok).toBe(false);
 
       const receipt = createJwsSigner(pki.participant('BG-NCCTHB')).sign(JSON.stringify({ deliveryId: accepted.body.deliveries[0].id, envelopeDigest: accepted.body.envelopeDigest }));
       const received = audit({ ...trust, 'seal.jws': receipt, 'envelope.json': envelope });
+      expect(received.output).toContain('Verified OK'); // a participant's RSA receipt
       expect(received.ok).toBe(true);
       expect(received.output).toContain(`"envelopeDigest": "${accepted.body.envelopeDigest}"`);
       expect(received.output).toContain(`${accepted.body.envelopeDigest}\n`); // sha256sum of envelope.json matches

@@ -1667,12 +1667,18 @@ export interface components {
              */
             receipt: components["schemas"]["Jws"];
         };
-        /** @description A JWS in compact serialisation (RFC 7515 §7.1): `header.payload.signature`, each base64url. */
+        /**
+         * @description A JWS in compact serialisation (RFC 7515 §7.1): `header.payload.signature`, each
+         *     base64url. The gateway signs with its Ed25519 seal key (`alg: EdDSA`, RFC 8037);
+         *     participants with their RSA keys (`RS256`). `alg` is always the one the `x5c`
+         *     certificate's key takes.
+         */
         Jws: string;
         /**
          * @description A JWS in compact serialisation with a detached payload (RFC 7515 Appendix F):
          *     `header..signature`. The payload is the RFC 8785 canonical JSON of the document it
-         *     signs; base64url-encode it into the middle to verify with any JWS library.
+         *     signs; base64url-encode it into the middle to verify with any JWS library. The
+         *     gateway's are `EdDSA` (its Ed25519 seal key), participants' `RS256`.
          */
         DetachedJws: string;
         /** @description The payload of an acceptance receipt. */
@@ -2115,7 +2121,7 @@ export interface components {
             rootHash: string;
             /** Format: date-time */
             issuedAt: string;
-            /** @description Compact JWS (RS256, x5c, sigT, typ `audit-checkpoint`) by the seal key over the RFC 8785 JSON of {gateway, treeSize, rootHash, issuedAt}. */
+            /** @description Compact JWS (EdDSA, x5c, sigT, typ `audit-checkpoint`) by the seal key over the RFC 8785 JSON of {gateway, treeSize, rootHash, issuedAt}. */
             checkpoint: string;
             /**
              * @description The RFC 3161 timestamp of the checkpoint by the time-stamping authority the operator
@@ -4243,7 +4249,7 @@ export interface operations {
             /** @description The bundle. */
             200: {
                 headers: {
-                    /** @description Detached compact JWS (RS256, x5c, sigT, typ `evidence-bundle`) over the body's bytes. */
+                    /** @description Detached compact JWS (EdDSA by the seal key, x5c, sigT, typ `evidence-bundle`) over the body's bytes. */
                     "Referral-Evidence-Signature"?: string;
                     [name: string]: unknown;
                 };
