@@ -221,35 +221,29 @@ const acknowledgementAudit = (from: string, actor: string, via: string): string 
     { from, actor, action: 'delivery.acknowledged', exchangeId: 'exchange_id', details: `jsonb_build_object('deliveryId', id, 'via', ${via})` },
   ]);
 
-/** SQL: an attempt recorded, and the delivery moved from `delivering` to `$6` (when it still is). */
-const FINISH_SQL = `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
+/**
+ * SQL: an attempt recorded, and the delivery moved from `delivering` to `$6` (when it still
+ * is). `withReceipt`: with the receipt `$9` that came with the answer, by `$10` — the move is
+ * to `acknowledged` with the receipt, audited as delivered and acknowledged (`via` the
+ * answer); a receipt sent by the API first left it acknowledged, and this changes nothing.
+ */
+const finishSql = (withReceipt: boolean): string => {
+  const attempt = `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
+    SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated`;
+  return `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
   updated AS (
     UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
       status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
       status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END
+      ${withReceipt ? ", receipt = CASE WHEN b.status = 'delivering' THEN $9 ELSE d.receipt END" : ''}
     FROM before b WHERE d.id = b.id
-    RETURNING d.id, d.attempts)
-  INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
-  SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated`;
-
-/**
- * SQL: {@link FINISH_SQL} with the receipt `$9` that came with the answer, by `$10`: the
- * delivery moves from `delivering` to `acknowledged` with its receipt, audited as delivered
- * and acknowledged (`via` the answer). A receipt sent by the API first left it acknowledged.
- */
-const FINISH_ACKNOWLEDGED_SQL = `WITH before AS (SELECT id, status FROM deliveries WHERE id = $1 FOR UPDATE),
-  updated AS (
-    UPDATE deliveries d SET attempts = d.attempts + 1, last_error = COALESCE($5::jsonb, d.last_error),
-      status = CASE WHEN b.status = 'delivering' THEN $6 ELSE d.status END,
-      status_detail = CASE WHEN b.status = 'delivering' THEN $7::jsonb END,
-      receipt = CASE WHEN b.status = 'delivering' THEN $9 ELSE d.receipt END
-    FROM before b WHERE d.id = b.id
-    RETURNING d.id, d.attempts, d.exchange_id, d.recipient, d.status_changed_at, b.status = 'delivering' AS was_delivering),
-  attempt AS (
-    INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, error, remote_reference)
-    SELECT id, attempts, $2, $3, $4, $5::jsonb, $8 FROM updated),
-  acknowledged AS (SELECT * FROM updated WHERE was_delivering)
-  ${acknowledgementAudit('acknowledged', '$10::text', "'answer'")}`;
+    RETURNING d.id, d.attempts, d.exchange_id, d.recipient, d.status_changed_at, b.status = 'delivering' AS was_delivering)
+  ${withReceipt
+    ? `, attempt AS (${attempt}), acknowledged AS (SELECT * FROM updated WHERE was_delivering) ${acknowledgementAudit('acknowledged', '$10::text', "'answer'")}`
+    : attempt}`;
+};
+const FINISH_SQL = finishSql(false);
+const FINISH_ACKNOWLEDGED_SQL = finishSql(true);
 
 const asDate = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
