@@ -119,8 +119,7 @@ function withPublicKey(certPem: string, publicKeyPem: string, caKeyPem: string):
   const keyIdentifier = createHash('sha1').update(Buffer.from(tbs.subjectPublicKeyInfo.subjectPublicKey)).digest();
   const extension = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
   if (extension) extension.extnValue = new OctetString(AsnConvert.serialize(new SubjectKeyIdentifier(keyIdentifier)));
-  const signature = sign('sha256', Buffer.from(AsnConvert.serialize(tbs)), caKeyPem);
-  certificate.signatureValue = signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer;
+  certificate.signatureValue = new Uint8Array(sign('sha256', Buffer.from(AsnConvert.serialize(tbs)), caKeyPem)).buffer;
   return new X509Certificate(Buffer.from(AsnConvert.serialize(certificate))).toString();
 }
 
