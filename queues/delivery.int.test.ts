@@ -396,6 +396,26 @@ describe('queued delivery, end to end', () => {
         expect((await auditedActions(accepted.id)).map((e) => e.action)).toEqual(['delivery.delivered', 'delivery.acknowledged']);
       });
 
+      it('leaves the delivery delivered when the recipient\'s own receipt in the answer names another digest or another delivery', async () => {
+        ngo().sendReceiptsTo(signingAs('BG-NGO-ANIMUS'));
+        const cases = [
+          { names: { envelopeDigest: `sha256:${'0'.repeat(64)}` }, code: 'GW_RECEIPT_DIGEST_MISMATCH' },
+          { names: { deliveryId: '00000000-0000-4000-8000-000000000000' }, code: 'RECEIPT_OTHER_DELIVERY' },
+        ];
+        try {
+          for (const { names, code } of cases) {
+            ngo().behave({ receiptNames: names });
+            const accepted = await system.submit('Referral');
+            const [delivery] = (await system.settle(accepted.id, 'BG-NCCTHB', ['delivered'])).deliveries;
+            expect(delivery.receipt).toBeUndefined();
+            await vi.waitFor(() => expect(logs.lines.some((l) => l.includes(delivery.id) && l.includes(code))).toBe(true));
+            expect((await auditedActions(accepted.id)).map((e) => e.action)).toEqual(['delivery.delivered']);
+          }
+        } finally {
+          ngo().behave({});
+        }
+      });
+
       it('records the hand-over too when a receipt by the API overtakes the worker\'s record of it', async () => {
         // The recipient holds its answer; its receipt arrives by the API while the attempt is in flight.
         ngo().behave({ delayMs: 1_500 });

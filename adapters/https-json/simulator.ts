@@ -23,6 +23,8 @@ export interface Behaviour {
   fail?: { status: number; times?: number; retryAfter?: string };
   /** Hold each request this long before answering. */
   delayMs?: number;
+  /** Sign receipts naming this instead of what was delivered (a system with a bug: another delivery, another digest). */
+  receiptNames?: { deliveryId?: string; envelopeDigest?: string };
 }
 
 /** Options for {@link createRecipientSimulator}. */
@@ -137,8 +139,9 @@ export async function createRecipientSimulator(options: SimulatorOptions): Promi
   let signing: { certPem: string; key: Promise<CryptoKey>; leaf: string } | undefined;
 
   /** A receipt signed with the participant's own key, with `jose`: what the gateway requires. */
-  async function signReceipt(statement: object): Promise<string> {
+  async function signReceipt(statement: { deliveryId: string; envelopeDigest: string; receivedAt: string }): Promise<string> {
     const { tls } = receipts!;
+    statement = { ...statement, ...behaviour.receiptNames };
     if (signing?.certPem !== tls.certPem) {
       signing = { certPem: tls.certPem, key: importPKCS8(tls.keyPem, 'RS256'), leaf: new X509Certificate(tls.certPem).raw.toString('base64') };
     }
